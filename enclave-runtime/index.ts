@@ -1,0 +1,2 @@
+/** enclave-runtime/: see DESIGN.md section 3. Imports only attest/ and policies/. */
+export {};

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, type-check and build, every tap test (with
+# coverage), and the coverage floor of the trust kernel. Ends with the line
+# `N passed, N failed`, counting each named test and each check.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+check() { # name command...
+  local name=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+    printf 'check ok: %s\n' "$name"
+  else
+    failed=$((failed + 1))
+    printf 'check FAILED: %s\n' "$name"
+  fi
+}
+
+check 'type-check and build (project references enforce DESIGN.md section 3)' npx tsc -b
+check 'lint (typescript-eslint, import boundaries, prettier)' npm run --silent lint
+
+mkdir -p .tap
+npx tap --reporter=tap 2>&1 | tee .tap/run.tap
+read -r tap_passed tap_failed < <(node scripts/tap-count.js .tap/run.tap)
+passed=$((passed + tap_passed))
+failed=$((failed + tap_failed))
+
+check 'line coverage of attest/ and policies/ is at least 95%' \
+  node scripts/coverage-floor.js .tap/report/coverage-summary.json 95 attest policies
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
