@@ -3,4 +3,4 @@
  * the sandbox profile, the seccomp profile, key-release, egress and economics
  * parameters. Imports only attest/.
  */
-export {};
+export * from './documents/index.js';
