@@ -15,7 +15,7 @@ const forbidden = {
   client: ['gateway', 'enclave-runtime'],
 };
 
-const boundaries = Object.entries(forbidden).map(([folder, banned]) => ({
+export const boundaries = Object.entries(forbidden).map(([folder, banned]) => ({
   files: [`${folder}/**/*.ts`],
   rules: {
     'no-restricted-imports': [

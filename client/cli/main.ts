@@ -55,7 +55,7 @@ function normalise(values: { json?: boolean; home?: string; gateway?: string }):
 export async function main(argv: string[]): Promise<number> {
   const words = argv.filter((a) => !a.startsWith('-'));
   const found = findCommand(words.slice(0, 3));
-  let opts: GlobalOptions = normalise({});
+  let opts: GlobalOptions = normalise({ json: argv.includes('--json') });
   try {
     if (!found) {
       if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
