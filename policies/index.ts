@@ -3,4 +3,5 @@
  * the sandbox profile, the seccomp profile, key-release, egress and economics
  * parameters. Imports only attest/.
  */
-export {};
+// seccomp: the profile, its parser, evaluator and stricter-than check (libseccomp loader: ../seccomp-native.ts)
+export * from './seccomp/index.js';
