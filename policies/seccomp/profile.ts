@@ -1,3 +1,4 @@
+import type { ValueError } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { SeccompError } from './errors.js';
 import { SeccompProfileJson, type SeccompFilterJson, type SeccompRuleJson } from './schema.js';
@@ -5,6 +6,27 @@ import type { SeccompFilter, SeccompProfile, SeccompRule } from './types.js';
 
 const malformed = (path: string, why: string) =>
   new SeccompError('SECCOMP_PROFILE_MALFORMED', `seccomp profile ${path || '/'}: ${why}`);
+
+/**
+ * The most precise account of a schema error: inside a union (a nullable list,
+ * say), the error of the variant that got furthest into the document; for a
+ * union of string literals, the values it accepts.
+ */
+function describe(e: ValueError): { path: string; why: string } {
+  const deeper = e.errors
+    .map((it) => it.First())
+    .filter((x): x is ValueError => x !== undefined)
+    .map(describe)
+    .filter((d) => d.path.length > e.path.length)
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (deeper !== undefined) return deeper;
+  const variants = (e.schema as { anyOf?: { const?: unknown }[] }).anyOf ?? [];
+  const values = variants.map((v) => v.const);
+  if (values.length > 0 && values.every((v) => typeof v === 'string')) {
+    return { path: e.path, why: `expected one of ${values.join(', ')}` };
+  }
+  return { path: e.path, why: e.message };
+}
 
 /** Actions that carry an errno (runtime-spec: `errnoRet` applies to ERRNO and TRACE only). */
 const takesErrno = (action: string) => action === 'SCMP_ACT_ERRNO' || action === 'SCMP_ACT_TRACE';
@@ -27,7 +49,10 @@ const takesErrno = (action: string) => action === 'SCMP_ACT_ERRNO' || action ===
  */
 export function parseProfile(input: unknown): SeccompProfile {
   const first = Value.Errors(SeccompProfileJson, input).First();
-  if (first !== undefined) throw malformed(first.path, first.message);
+  if (first !== undefined) {
+    const { path, why } = describe(first);
+    throw malformed(path, why);
+  }
   const doc = input as SeccompProfileJson;
 
   if (doc.architectures !== undefined && doc.archMap !== undefined) {
