@@ -93,7 +93,10 @@ export function findLooser(
 ): Looseness[] {
   const names = new Set([UNLISTED_SYSCALL]);
   for (const p of [candidate, baseline]) for (const r of p.syscalls) r.names.forEach((n) => names.add(n));
-  const probes = [...names].map((syscall) => ({ syscall, values: probeValues([candidate, baseline], syscall) }));
+  const probes = [...names].map((syscall) => ({
+    syscall,
+    values: probeValues([candidate, baseline], syscall),
+  }));
 
   const found: Looseness[] = [];
   for (const context of contexts) {

@@ -2,7 +2,15 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeccompError } from './errors.js';
-import { SCMP_ACT, SCMP_CMP, SCMP_FLTATR, check, libseccomp, type FilterContext, type Libseccomp } from './libseccomp.js';
+import {
+  SCMP_ACT,
+  SCMP_CMP,
+  SCMP_FLTATR,
+  check,
+  libseccomp,
+  type FilterContext,
+  type Libseccomp,
+} from './libseccomp.js';
 import { resolveProfile } from './resolve.js';
 import { SECCOMP_ARCHES, type SeccompArch, type SeccompProfile, type SeccompVerdict } from './types.js';
 
@@ -22,7 +30,8 @@ export function nativeArch(): SeccompArch {
   const lib = libseccomp();
   const native = lib.archNative();
   const arch = SECCOMP_ARCHES.find((a) => lib.archResolveName(archName(a)) === native);
-  if (arch === undefined) throw new SeccompError('SECCOMP_UNSUPPORTED', `unknown native architecture ${native}`);
+  if (arch === undefined)
+    throw new SeccompError('SECCOMP_UNSUPPORTED', `unknown native architecture ${native}`);
   return arch;
 }
 
@@ -45,7 +54,10 @@ function actionValue(v: SeccompVerdict): number {
     case 'SCMP_ACT_ALLOW':
       return SCMP_ACT.ALLOW;
     case 'SCMP_ACT_NOTIFY':
-      throw new SeccompError('SECCOMP_UNSUPPORTED', 'SCMP_ACT_NOTIFY needs a notify agent, which sealgate does not run');
+      throw new SeccompError(
+        'SECCOMP_UNSUPPORTED',
+        'SCMP_ACT_NOTIFY needs a notify agent, which sealgate does not run',
+      );
   }
 }
 
@@ -54,7 +66,10 @@ function checkNames(lib: Libseccomp, profile: SeccompProfile): void {
   const names = new Set(profile.syscalls.flatMap((r) => r.names));
   const unknown = [...names].filter((n) => lib.syscallResolveName(n) === -1);
   if (unknown.length > 0) {
-    throw new SeccompError('SECCOMP_UNKNOWN_SYSCALL', `libseccomp does not know syscall ${unknown.join(', ')}`);
+    throw new SeccompError(
+      'SECCOMP_UNKNOWN_SYSCALL',
+      `libseccomp does not know syscall ${unknown.join(', ')}`,
+    );
   }
 }
 
@@ -63,13 +78,24 @@ function checkNames(lib: Libseccomp, profile: SeccompProfile): void {
  * and always releases it. Rules go in the order and shape runc gives them
  * (see resolveProfile); NO_NEW_PRIVS and TSYNC are set for loading.
  */
-function withFilter<T>(profile: SeccompProfile, opts: NativeOptions, use: (lib: Libseccomp, ctx: FilterContext) => T): T {
+function withFilter<T>(
+  profile: SeccompProfile,
+  opts: NativeOptions,
+  use: (lib: Libseccomp, ctx: FilterContext) => T,
+): T {
   const lib = libseccomp();
   checkNames(lib, profile);
   if (profile.flags.includes('SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV')) {
-    throw new SeccompError('SECCOMP_UNSUPPORTED', 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a notify agent');
+    throw new SeccompError(
+      'SECCOMP_UNSUPPORTED',
+      'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV needs a notify agent',
+    );
   }
-  const filter = resolveProfile(profile, { arch: nativeArch(), caps: opts.caps ?? [], kernel: opts.kernel ?? release() });
+  const filter = resolveProfile(profile, {
+    arch: nativeArch(),
+    caps: opts.caps ?? [],
+    kernel: opts.kernel ?? release(),
+  });
   const rules = filter.rules.map((r) => ({ ...r, action: actionValue(r.verdict) }));
   const ctx = lib.init(actionValue(filter.defaultVerdict));
   if (ctx === null) throw new SeccompError('SECCOMP_LIBSECCOMP_FAILED', 'seccomp_init failed');
@@ -94,7 +120,12 @@ function withFilter<T>(profile: SeccompProfile, opts: NativeOptions, use: (lib: 
       for (const name of rule.names) {
         const nr = lib.syscallResolveName(name);
         for (const conds of rule.conditions) {
-          const cmps = conds.map((c) => ({ arg: c.index, op: SCMP_CMP[c.op], datum_a: c.value, datum_b: c.valueTwo }));
+          const cmps = conds.map((c) => ({
+            arg: c.index,
+            op: SCMP_CMP[c.op],
+            datum_a: c.value,
+            datum_b: c.valueTwo,
+          }));
           check(`seccomp_rule_add_array(${name})`, lib.ruleAddArray(ctx, rule.action, nr, cmps));
         }
       }

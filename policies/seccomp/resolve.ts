@@ -57,9 +57,14 @@ function kernelAtLeast(have: readonly [number, number] | undefined, min: readonl
 
 // runc libcontainer/seccomp getAction: KILL is KILL_THREAD; ERRNO and TRACE
 // without errnoRet return EPERM (1).
-function verdictOf(action: SeccompProfile['defaultAction'], errnoRet: number | undefined, source: SeccompVerdict['source']): SeccompVerdict {
+function verdictOf(
+  action: SeccompProfile['defaultAction'],
+  errnoRet: number | undefined,
+  source: SeccompVerdict['source'],
+): SeccompVerdict {
   if (action === 'SCMP_ACT_KILL') return { action: 'SCMP_ACT_KILL_THREAD', source };
-  if (action === 'SCMP_ACT_ERRNO' || action === 'SCMP_ACT_TRACE') return { action, errno: errnoRet ?? 1, source };
+  if (action === 'SCMP_ACT_ERRNO' || action === 'SCMP_ACT_TRACE')
+    return { action, errno: errnoRet ?? 1, source };
   return { action, source };
 }
 

@@ -29,7 +29,11 @@ t.test("Docker's default, as dockerd and runc would apply it", (t) => {
   t.match(decide(docker, 'cacheflush', [], AARCH64), ALLOW, 'includes.arches arm64');
   t.match(decide(docker, 'clone', [0x11], X86_64), ALLOW, 'SIGCHLD, no namespace flag');
   t.match(decide(docker, 'clone', [0x10000011], X86_64), EPERM, 'CLONE_NEWUSER is masked out');
-  t.match(decide(docker, 'clone', [0x10000011], { ...X86_64, caps: ['CAP_SYS_ADMIN'] }), ALLOW, 'excludes.caps');
+  t.match(
+    decide(docker, 'clone', [0x10000011], { ...X86_64, caps: ['CAP_SYS_ADMIN'] }),
+    ALLOW,
+    'excludes.caps',
+  );
   t.match(decide(docker, 'clone3', [], X86_64), { action: 'SCMP_ACT_ERRNO', errno: 38 }, 'ENOSYS');
   t.match(decide(docker, 'personality', [0xffffffff], X86_64), ALLOW);
   t.match(decide(docker, 'personality', [1], X86_64), EPERM);
@@ -41,8 +45,14 @@ t.test('architectures: the filter holds the host and the sub-architectures of it
   t.match(decide(docker, 'read', [], { ...X86_64, abi: 'SCMP_ARCH_X32' }), ALLOW);
   const kill = { action: 'SCMP_ACT_KILL_THREAD', source: 'arch' };
   t.match(decide(docker, 'read', [], { ...X86_64, abi: 'SCMP_ARCH_ARM' }), kill, 'not in the filter');
-  const legacy = profile([{ names: ['read'], action: 'SCMP_ACT_ALLOW' }], { architectures: ['SCMP_ARCH_X86'] });
-  t.match(decide(legacy, 'read', [], { ...X86_64, abi: 'SCMP_ARCH_X86' }), ALLOW, 'legacy architectures list');
+  const legacy = profile([{ names: ['read'], action: 'SCMP_ACT_ALLOW' }], {
+    architectures: ['SCMP_ARCH_X86'],
+  });
+  t.match(
+    decide(legacy, 'read', [], { ...X86_64, abi: 'SCMP_ARCH_X86' }),
+    ALLOW,
+    'legacy architectures list',
+  );
   t.match(decide(legacy, 'read', [], { ...X86_64, abi: 'SCMP_ARCH_X32' }), kill);
   const none = profile([{ names: ['read'], action: 'SCMP_ACT_ALLOW' }]);
   t.match(decide(none, 'read', [], { ...X86_64, abi: 'SCMP_ARCH_X86' }), kill, 'no list: native only');
@@ -51,21 +61,73 @@ t.test('architectures: the filter holds the host and the sub-architectures of it
 
 t.test('argument comparisons are unsigned 64-bit, MASKED_EQ compares (arg & value) with valueTwo', (t) => {
   const ops: [string, number, [number | bigint, boolean][]][] = [
-    ['SCMP_CMP_NE', 5, [[5, false], [4, true]]],
-    ['SCMP_CMP_LT', 5, [[4, true], [5, false], [-1, false]]],
-    ['SCMP_CMP_LE', 5, [[5, true], [6, false]]],
-    ['SCMP_CMP_EQ', 5, [[5, true], [5n + (1n << 32n), false]]],
-    ['SCMP_CMP_GE', 5, [[5, true], [4, false]]],
-    ['SCMP_CMP_GT', 5, [[6, true], [5, false], [-1, true]]],
+    [
+      'SCMP_CMP_NE',
+      5,
+      [
+        [5, false],
+        [4, true],
+      ],
+    ],
+    [
+      'SCMP_CMP_LT',
+      5,
+      [
+        [4, true],
+        [5, false],
+        [-1, false],
+      ],
+    ],
+    [
+      'SCMP_CMP_LE',
+      5,
+      [
+        [5, true],
+        [6, false],
+      ],
+    ],
+    [
+      'SCMP_CMP_EQ',
+      5,
+      [
+        [5, true],
+        [5n + (1n << 32n), false],
+      ],
+    ],
+    [
+      'SCMP_CMP_GE',
+      5,
+      [
+        [5, true],
+        [4, false],
+      ],
+    ],
+    [
+      'SCMP_CMP_GT',
+      5,
+      [
+        [6, true],
+        [5, false],
+        [-1, true],
+      ],
+    ],
   ];
   for (const [op, value, probes] of ops) {
     const p = profile([{ names: ['ioctl'], action: 'SCMP_ACT_ALLOW', args: [{ index: 2, value, op }] }]);
     for (const [arg, allowed] of probes) {
-      t.equal(decide(p, 'ioctl', [0, 0, arg], X86_64).action, allowed ? 'SCMP_ACT_ALLOW' : 'SCMP_ACT_ERRNO', `${op} ${arg}`);
+      t.equal(
+        decide(p, 'ioctl', [0, 0, arg], X86_64).action,
+        allowed ? 'SCMP_ACT_ALLOW' : 'SCMP_ACT_ERRNO',
+        `${op} ${arg}`,
+      );
     }
   }
   const masked = profile([
-    { names: ['mmap'], action: 'SCMP_ACT_ALLOW', args: [{ index: 2, value: 0b110, valueTwo: 0b010, op: 'SCMP_CMP_MASKED_EQ' }] },
+    {
+      names: ['mmap'],
+      action: 'SCMP_ACT_ALLOW',
+      args: [{ index: 2, value: 0b110, valueTwo: 0b010, op: 'SCMP_CMP_MASKED_EQ' }],
+    },
   ]);
   t.match(decide(masked, 'mmap', [0, 0, 0b011], X86_64), ALLOW);
   t.match(decide(masked, 'mmap', [0, 0, 0b111], X86_64), EPERM);
@@ -76,12 +138,26 @@ t.test('argument comparisons are unsigned 64-bit, MASKED_EQ compares (arg & valu
 
 t.test('several comparisons AND, unless two share an index: then each is a rule of its own (OR)', (t) => {
   const and = profile([
-    { names: ['kill'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }, { index: 1, value: 9, op: 'SCMP_CMP_EQ' }] },
+    {
+      names: ['kill'],
+      action: 'SCMP_ACT_ALLOW',
+      args: [
+        { index: 0, value: 1, op: 'SCMP_CMP_EQ' },
+        { index: 1, value: 9, op: 'SCMP_CMP_EQ' },
+      ],
+    },
   ]);
   t.match(decide(and, 'kill', [1, 9], X86_64), ALLOW);
   t.match(decide(and, 'kill', [1, 15], X86_64), EPERM);
   const or = profile([
-    { names: ['kill'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }, { index: 0, value: 2, op: 'SCMP_CMP_EQ' }] },
+    {
+      names: ['kill'],
+      action: 'SCMP_ACT_ALLOW',
+      args: [
+        { index: 0, value: 1, op: 'SCMP_CMP_EQ' },
+        { index: 0, value: 2, op: 'SCMP_CMP_EQ' },
+      ],
+    },
   ]);
   t.match(decide(or, 'kill', [1], X86_64), ALLOW);
   t.match(decide(or, 'kill', [2], X86_64), ALLOW);
@@ -101,8 +177,16 @@ t.test("runc's actions and libseccomp's precedence between rules", (t) => {
     { names: ['dup2'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 },
     { names: ['dup2'], action: 'SCMP_ACT_LOG' },
   ]);
-  t.match(decide(p, 'read', [3], X86_64), { ...ALLOW, source: 1 }, 'an ERRNO(EPERM) rule equals the default: runc drops it');
-  t.match(decide(p, 'write', [3], X86_64), { action: 'SCMP_ACT_TRACE', errno: 1, source: 3 }, 'unconditional wins, the first one');
+  t.match(
+    decide(p, 'read', [3], X86_64),
+    { ...ALLOW, source: 1 },
+    'an ERRNO(EPERM) rule equals the default: runc drops it',
+  );
+  t.match(
+    decide(p, 'write', [3], X86_64),
+    { action: 'SCMP_ACT_TRACE', errno: 1, source: 3 },
+    'unconditional wins, the first one',
+  );
   t.match(decide(p, 'close', [], X86_64), { action: 'SCMP_ACT_KILL_THREAD' }, 'KILL is KILL_THREAD');
   t.match(decide(p, 'dup', [], X86_64), { action: 'SCMP_ACT_TRACE', errno: 7 });
   t.match(decide(p, 'dup2', [], X86_64), { action: 'SCMP_ACT_LOG', source: 8 });
@@ -112,17 +196,29 @@ t.test("runc's actions and libseccomp's precedence between rules", (t) => {
 t.test('conditional rules that disagree on the same call are refused, not guessed', (t) => {
   const p = profile([
     { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 10, op: 'SCMP_CMP_LT' }] },
-    { names: ['socket'], action: 'SCMP_ACT_ERRNO', errnoRet: 97, args: [{ index: 0, value: 2, op: 'SCMP_CMP_EQ' }] },
+    {
+      names: ['socket'],
+      action: 'SCMP_ACT_ERRNO',
+      errnoRet: 97,
+      args: [{ index: 0, value: 2, op: 'SCMP_CMP_EQ' }],
+    },
   ]);
   t.match(decide(p, 'socket', [1], X86_64), ALLOW, 'only one matches');
   t.match(decide(p, 'socket', [11], X86_64), EPERM, 'none matches');
   t.throws(() => decide(p, 'socket', [2], X86_64), SeccompError);
-  t.throws(() => decide(p, 'socket', [2], X86_64), { code: 'SECCOMP_RULES_AMBIGUOUS', message: /rules 0 and 1 .*socket/ });
+  t.throws(() => decide(p, 'socket', [2], X86_64), {
+    code: 'SECCOMP_RULES_AMBIGUOUS',
+    message: /rules 0 and 1 .*socket/,
+  });
   t.end();
 });
 
 t.test('contexts that are programming mistakes', (t) => {
-  t.throws(() => decide(docker, 'read', [], { arch: 'SCMP_ARCH_X32', caps: [] }), TypeError, 'x32 is no host');
+  t.throws(
+    () => decide(docker, 'read', [], { arch: 'SCMP_ARCH_X32', caps: [] }),
+    TypeError,
+    'x32 is no host',
+  );
   t.throws(() => decide(docker, 'read', [], { ...X86_64, kernel: 'six' }), TypeError);
   t.end();
 });

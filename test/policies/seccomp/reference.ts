@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DOCKER_DEFAULT_CAPS, parseProfile, type SeccompContext, type SeccompProfile } from '../../../policies/index.js';
+import {
+  DOCKER_DEFAULT_CAPS,
+  parseProfile,
+  type SeccompContext,
+  type SeccompProfile,
+} from '../../../policies/index.js';
 
 /** Docker's default seccomp profile: moby/profiles `seccomp/default.json` at cd3bed8 (test/fixtures/reference/README.md). */
 export const DOCKER_DEFAULT_PATH = fileURLToPath(

@@ -12,11 +12,23 @@ t.test('sockets: AF_UNIX only', (t) => {
   for (const ctx of nativeContexts) {
     const where = `${ctx.arch} caps=${ctx.caps.length} kernel=${ctx.kernel ?? 'current'}`;
     for (const family of ['INET', 'INET6', 'NETLINK', 'PACKET', 'ALG', 'VSOCK'] as const) {
-      t.match(decide(ours, 'socket', [AF[family], 1, 0], ctx), { action: 'SCMP_ACT_ERRNO', errno: 1 }, `socket(AF_${family}) ${where}`);
+      t.match(
+        decide(ours, 'socket', [AF[family], 1, 0], ctx),
+        { action: 'SCMP_ACT_ERRNO', errno: 1 },
+        `socket(AF_${family}) ${where}`,
+      );
       t.ok(denied(ctx, 'socketpair', [AF[family], 1, 0]), `socketpair(AF_${family}) ${where}`);
     }
-    t.match(decide(ours, 'socket', [AF.UNIX, 1, 0], ctx), { action: 'SCMP_ACT_ALLOW' }, `socket(AF_UNIX) ${where}`);
-    t.match(decide(ours, 'socketpair', [AF.UNIX, 1, 0], ctx), { action: 'SCMP_ACT_ALLOW' }, `socketpair(AF_UNIX) ${where}`);
+    t.match(
+      decide(ours, 'socket', [AF.UNIX, 1, 0], ctx),
+      { action: 'SCMP_ACT_ALLOW' },
+      `socket(AF_UNIX) ${where}`,
+    );
+    t.match(
+      decide(ours, 'socketpair', [AF.UNIX, 1, 0], ctx),
+      { action: 'SCMP_ACT_ALLOW' },
+      `socketpair(AF_UNIX) ${where}`,
+    );
     t.ok(denied(ctx, 'socketcall'), `socketcall, which hides the family from seccomp ${where}`);
   }
   t.end();
@@ -45,17 +57,38 @@ t.test('no rule depends on a capability, and only 64-bit native ABIs are in the 
     ours.archMap.map((a) => a.subArchitectures),
     [[], []],
   );
-  t.ok(denied({ arch: 'SCMP_ARCH_X86_64', abi: 'SCMP_ARCH_X86', caps: [] }, 'read'), 'a 32-bit x86 call is killed');
+  t.ok(
+    denied({ arch: 'SCMP_ARCH_X86_64', abi: 'SCMP_ARCH_X86', caps: [] }, 'read'),
+    'a 32-bit x86 call is killed',
+  );
   t.end();
 });
 
 t.test('what a model still needs works', (t) => {
   const x86 = { arch: 'SCMP_ARCH_X86_64', caps: [] } as const;
-  for (const syscall of ['read', 'write', 'openat', 'mmap', 'futex', 'execve', 'exit_group', 'seccomp', 'prctl']) {
+  for (const syscall of [
+    'read',
+    'write',
+    'openat',
+    'mmap',
+    'futex',
+    'execve',
+    'exit_group',
+    'seccomp',
+    'prctl',
+  ]) {
     t.match(decide(ours, syscall, [], x86), { action: 'SCMP_ACT_ALLOW' }, syscall);
   }
   t.match(decide(ours, 'clone', [0x3d0f00], x86), { action: 'SCMP_ACT_ALLOW' }, 'clone for a thread');
-  t.match(decide(ours, 'clone', [0x10000011], x86), { action: 'SCMP_ACT_ERRNO' }, 'but not a new user namespace');
-  t.match(decide(ours, 'clone3', [], x86), { action: 'SCMP_ACT_ERRNO', errno: 38 }, 'ENOSYS: libc falls back to clone');
+  t.match(
+    decide(ours, 'clone', [0x10000011], x86),
+    { action: 'SCMP_ACT_ERRNO' },
+    'but not a new user namespace',
+  );
+  t.match(
+    decide(ours, 'clone3', [], x86),
+    { action: 'SCMP_ACT_ERRNO', errno: 38 },
+    'ENOSYS: libc falls back to clone',
+  );
   t.end();
 });
