@@ -109,7 +109,10 @@ function withFilter<T>(
     check('seccomp_attr_set(CTL_NNP)', lib.attrSet(ctx, SCMP_FLTATR.CTL_NNP, 1));
     check('seccomp_attr_set(CTL_TSYNC)', lib.attrSet(ctx, SCMP_FLTATR.CTL_TSYNC, 1));
     check('seccomp_attr_set(API_SYSRAWRC)', lib.attrSet(ctx, SCMP_FLTATR.API_SYSRAWRC, 1));
-    check('seccomp_attr_set(CTL_OPTIMIZE)', lib.attrSet(ctx, SCMP_FLTATR.CTL_OPTIMIZE, 2));
+    // runc's rule: the binary-tree layout only for longer rule sets (libseccomp <= 2.5.4 misbehaves with none).
+    if (rules.reduce((n, r) => n + r.names.length, 0) > 32) {
+      check('seccomp_attr_set(CTL_OPTIMIZE)', lib.attrSet(ctx, SCMP_FLTATR.CTL_OPTIMIZE, 2));
+    }
     if (profile.flags.includes('SECCOMP_FILTER_FLAG_LOG')) {
       check('seccomp_attr_set(CTL_LOG)', lib.attrSet(ctx, SCMP_FLTATR.CTL_LOG, 1));
     }

@@ -35,7 +35,7 @@ export const PROOF_CONTEXTS: readonly SeccompContext[] = [
   ),
 );
 
-/** A copy of `profile` with extra rules appended (the raw JSON form, parsed again). */
+/** The profile document `json` with `rules` appended, parsed. */
 export function withRules(json: unknown, ...rules: object[]): SeccompProfile {
   const doc = structuredClone(json) as { syscalls: object[] };
   doc.syscalls.push(...rules);

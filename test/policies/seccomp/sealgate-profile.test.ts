@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SEALGATE_SECCOMP_PROFILE as ours, decide, type SeccompContext } from '../../../policies/index.js';
-import { PROOF_CONTEXTS } from './reference.js';
+import { DOCKER_DEFAULT, PROOF_CONTEXTS } from './reference.js';
 
 // Address families from <linux/socket.h>.
 const AF = { UNIX: 1, INET: 2, INET6: 10, NETLINK: 16, PACKET: 17, ALG: 38, VSOCK: 40 } as const;
@@ -89,6 +89,41 @@ t.test('what a model still needs works', (t) => {
     decide(ours, 'clone3', [], x86),
     { action: 'SCMP_ACT_ERRNO', errno: 38 },
     'ENOSYS: libc falls back to clone',
+  );
+  t.end();
+});
+
+t.test("the shipped JSON is Docker's default with exactly the documented edits (docs/seccomp.md)", (t) => {
+  const [oursBase, unixOnly, ...oursRest] = ours.syscalls;
+  const [dockerBase, ...dockerRest] = DOCKER_DEFAULT.syscalls;
+  const removed = (dockerBase?.names ?? []).filter((n) => !oursBase?.names.includes(n));
+  t.same(removed.sort(), [
+    'getxattrat',
+    'listmount',
+    'listxattrat',
+    'mseal',
+    'removexattrat',
+    'riscv_hwprobe',
+    'setxattrat',
+    'socketcall',
+    'socketpair',
+    'statmount',
+    'uretprobe',
+  ]);
+  t.same(
+    oursBase?.names.filter((n) => !dockerBase?.names.includes(n)),
+    [],
+    'nothing added to the allow list',
+  );
+  t.same(unixOnly?.names, ['socket', 'socketpair']);
+  t.same(unixOnly?.args, [{ index: 0, value: 1n, valueTwo: 0n, op: 'SCMP_CMP_EQ' }]);
+  // The rest is Docker's rules 5-20 (personality, per-arch, clone, clone3) minus their excludes.caps.
+  const kept = dockerRest.filter(
+    (r) => !r.names.includes('socket') && r.includes.caps.length === 0 && r.includes.minKernel === undefined,
+  );
+  t.same(
+    oursRest,
+    kept.map((r) => ({ ...r, excludes: { ...r.excludes, caps: [] } })),
   );
   t.end();
 });
