@@ -4,3 +4,5 @@
  * parameters. Imports only attest/.
  */
 export * from './documents/index.js';
+// seccomp: the profile, its parser, evaluator and stricter-than check (libseccomp loader: ../seccomp-native.ts)
+export * from './seccomp/index.js';
