@@ -4,3 +4,5 @@
  * parameters. Imports only attest/.
  */
 export {};
+// sandbox profile and evaluator (wt-sandbox)
+export * from './sandbox/index.js';
