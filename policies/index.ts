@@ -6,3 +6,5 @@
 export * from './documents/index.js';
 // seccomp: the profile, its parser, evaluator and stricter-than check (libseccomp loader: ../seccomp-native.ts)
 export * from './seccomp/index.js';
+// sandbox: the profile, the evaluator of docker inspect documents, and the container config it implies
+export * from './sandbox/index.js';
