@@ -4,3 +4,50 @@
  * Pure: no I/O, and it imports nothing else of sealgate's.
  */
 export { SealgateError, isSealgateError } from './errors.js';
+
+// --- identity: keys, signed requests, key wrapping, canonical JSON, evidence (wt-identity) ---
+export {
+  base64ToBytes,
+  base64UrlToBytes,
+  bytesToBase32,
+  bytesToBase64,
+  bytesToBase64Url,
+  bytesToHex,
+  utf8,
+} from './base-encoding.js';
+export { constantTimeEqual, constantTimeEqualText, constantTimeIncludes } from './constant-time.js';
+export { randomNonce } from './random.js';
+export type { KeyErrorCode, KeyFile, KeyKind, SigningKeyPair } from './keys.js';
+export {
+  KeyError,
+  accountId,
+  decodeKeyFile,
+  deriveKeyId,
+  encodeKeyFile,
+  generateSigningKeyPair,
+  isKeyId,
+  nodeId,
+  signingKeyPairFromSeed,
+} from './keys.js';
+export { domainSeparated, signDetached, verifyDetached } from './signature.js';
+export type { CanonicalJsonErrorCode } from './canonical-json.js';
+export { CanonicalJsonError, canonicalize, canonicalizeBytes } from './canonical-json.js';
+export type { BoxKeyPair, KeywrapErrorCode } from './keywrap.js';
+export { KeywrapError, SEALED_BOX_OVERHEAD, generateBoxKeyPair, unwrapKey, wrapKey } from './keywrap.js';
+export type { RequestErrorCode } from './request/errors.js';
+export { RequestError } from './request/errors.js';
+export type { RequestBody } from './request/content-digest.js';
+export { contentDigest } from './request/content-digest.js';
+export type { MemoryNonceStoreOptions, NonceStore } from './request/nonce-store.js';
+export { MemoryNonceStore } from './request/nonce-store.js';
+export type { RequestHeaders } from './request/parse-signature.js';
+export type {
+  ReceivedRequest,
+  SignRequestInput,
+  SignedRequestHeaders,
+  VerifiedRequest,
+  VerifyRequestOptions,
+} from './signed-request.js';
+export { signRequest, verifyRequest } from './signed-request.js';
+export * from './evidence/index.js';
+// --- end identity ---
