@@ -4,3 +4,6 @@
  * Pure: no I/O, and it imports nothing else of sealgate's.
  */
 export { SealgateError, isSealgateError } from './errors.js';
+
+// Merkle trees (RFC 6962) for the egress logs and ledger blocks.
+export * from './merkle/index.js';
