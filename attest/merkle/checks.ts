@@ -1,5 +1,5 @@
 import { MerkleError } from './errors.js';
-import { HASH_SIZE } from './hash.js';
+import { MERKLE_HASH_SIZE } from './hash.js';
 
 // Argument checks shared by the tree and the verifiers. Sizes and indices are
 // JavaScript numbers limited to safe integers (2^53 − 1 leaves is far beyond
@@ -21,8 +21,8 @@ export function checkIndex(index: number, size: number): void {
 
 /** Throws MERKLE_BAD_HASH unless `hash` is a 32-byte value. */
 export function checkHash(hash: Uint8Array, name: string): void {
-  if (!(hash instanceof Uint8Array) || hash.length !== HASH_SIZE) {
-    throw new MerkleError('MERKLE_BAD_HASH', `${name} must be a ${HASH_SIZE}-byte SHA-256 hash`);
+  if (!(hash instanceof Uint8Array) || hash.length !== MERKLE_HASH_SIZE) {
+    throw new MerkleError('MERKLE_BAD_HASH', `${name} must be a ${MERKLE_HASH_SIZE}-byte SHA-256 hash`);
   }
 }
 
@@ -32,8 +32,8 @@ export function checkProofHashes(proof: readonly Uint8Array[]): void {
     throw new MerkleError('MERKLE_PROOF_INVALID', 'proof must be an array of hashes');
   }
   for (const hash of proof) {
-    if (!(hash instanceof Uint8Array) || hash.length !== HASH_SIZE) {
-      throw new MerkleError('MERKLE_PROOF_INVALID', `every proof hash must be ${HASH_SIZE} bytes`);
+    if (!(hash instanceof Uint8Array) || hash.length !== MERKLE_HASH_SIZE) {
+      throw new MerkleError('MERKLE_PROOF_INVALID', `every proof hash must be ${MERKLE_HASH_SIZE} bytes`);
     }
   }
 }

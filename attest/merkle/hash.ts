@@ -1,7 +1,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 
 /** The size in bytes of every hash in an RFC 6962 SHA-256 Merkle tree. */
-export const HASH_SIZE = 32;
+export const MERKLE_HASH_SIZE = 32;
 
 const LEAF_PREFIX = 0x00;
 const NODE_PREFIX = 0x01;
