@@ -51,3 +51,49 @@ export type {
 export { signRequest, verifyRequest } from './signed-request.js';
 export * from './evidence/index.js';
 // --- end identity ---
+
+// Merkle trees (RFC 6962) for the run egress logs and the ledger blocks.
+export { MerkleError, type MerkleErrorCode } from './merkle/errors.js';
+export { MERKLE_HASH_SIZE, emptyRoot, leafHash, nodeHash } from './merkle/hash.js';
+export { MerkleTree } from './merkle/tree.js';
+export { verifyConsistency, verifyInclusion } from './merkle/verify.js';
+
+// Node PKI (DESIGN.md §6.3): the node CA, CSRs binding a TLS key to the node's
+// Ed25519 key, node and gateway certificates, verification and revocation.
+export { PkiError, type PkiErrorCode } from './pki/errors.js';
+export { createCa, type CreateCaOptions } from './pki/ca.js';
+export type { CaMaterial } from './pki/issuance.js';
+export {
+  createNodeCsr,
+  verifyNodeCsr,
+  type CreateNodeCsrOptions,
+  type NodeCsr,
+  type VerifiedNodeCsr,
+} from './pki/csr.js';
+export {
+  issueNodeCertificate,
+  type EnrollmentCheck,
+  type EnrollmentRequest,
+  type IssueNodeCertificateOptions,
+  type IssuedNodeCertificate,
+} from './pki/issue.js';
+export {
+  issueServerCertificate,
+  type IssueServerCertificateOptions,
+  type IssuedServerCertificate,
+} from './pki/server-certificate.js';
+export {
+  verifyNodeCertificate,
+  type VerifiedNodeCertificate,
+  type VerifyNodeCertificateOptions,
+} from './pki/verify.js';
+export {
+  REVOCATION_REASONS,
+  RevocationList,
+  type RevocationEntry,
+  type RevocationListJson,
+  type RevocationReason,
+  type RevocationSource,
+} from './pki/revocation.js';
+export { NODE_IDENTITY_ARC, NODE_KEY_OID, NODE_KEY_POP_OID } from './pki/node-extensions.js';
+export { nodeUri } from './pki/node-id.js';
