@@ -8,3 +8,5 @@ export * from './documents/index.js';
 export * from './seccomp/index.js';
 // sandbox: the profile, the evaluator of docker inspect documents, and the container config it implies
 export * from './sandbox/index.js';
+// the profile sealgate uses: the sandbox with sealgate's seccomp profile
+export { sealedSandboxProfile } from './sealed.js';

@@ -1,8 +1,8 @@
 /** Policy documents: schemas with defaults, parsed before use (DESIGN.md sections 7, 9). */
 export { PolicyError } from './parse.js';
 export type { PolicyErrorCode } from './parse.js';
-export { KeyReleasePolicySchema, parseKeyReleasePolicy, tierAtLeast, tiers, Digest } from './key-release.js';
-export type { KeyReleasePolicy, Tier } from './key-release.js';
+export { KeyReleasePolicySchema, parseKeyReleasePolicy, tierAtLeast, Digest } from './key-release.js';
+export type { KeyReleasePolicy } from './key-release.js';
 export { EgressPolicySchema, parseEgressPolicy, OutputChannel, Decoder, EgressAction } from './egress.js';
 export type { EgressPolicy } from './egress.js';
 export { EconomicsParametersSchema, parseEconomicsParameters, Amount } from './economics.js';

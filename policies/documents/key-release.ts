@@ -1,13 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { TRUST_LEVELS, trustLevelRank } from '../../attest/index.js';
+import type { TrustLevel } from '../../attest/index.js';
 import { parseDocument } from './parse.js';
 
 /** An OCI content digest: `sha256:` and 64 lowercase hex digits. */
 export const Digest = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
-
-/** Evidence tiers, weakest first (DESIGN.md section 2). */
-export const tiers = ['software', 'hardware'] as const;
-export type Tier = (typeof tiers)[number];
 
 /**
  * The key-release policy a seller writes for a dataset (DESIGN.md section 7.3):
@@ -22,7 +20,7 @@ export const KeyReleasePolicySchema = Type.Object(
     allowedModels: Type.Array(Digest, { uniqueItems: true, maxItems: 1000, default: [] }),
     /** The weakest evidence tier accepted. */
     minTier: Type.Union(
-      tiers.map((t) => Type.Literal(t)),
+      TRUST_LEVELS.map((t) => Type.Literal(t)),
       { default: 'software' },
     ),
     /** Who holds the data key: the gateway's broker, or the seller alone. */
@@ -59,7 +57,7 @@ export function parseKeyReleasePolicy(input: unknown): KeyReleasePolicy {
   ]);
 }
 
-/** True when tier `have` is at least as strong as `need`. */
-export function tierAtLeast(have: Tier, need: Tier): boolean {
-  return tiers.indexOf(have) >= tiers.indexOf(need);
+/** True when evidence of trust level `have` meets a policy's minimum `need` (software < hardware). */
+export function tierAtLeast(have: TrustLevel, need: TrustLevel): boolean {
+  return trustLevelRank(have) >= trustLevelRank(need);
 }
