@@ -4,3 +4,5 @@
  * Pure: no I/O, and it imports nothing else of sealgate's.
  */
 export { SealgateError, isSealgateError } from './errors.js';
+// The dataset envelope (attest/envelope/).
+export * from './envelope/index.js';

@@ -1,2 +1,5 @@
 /** client/: the SDK and the sealgate CLI. Imports only attest/ and policies/. */
 export {};
+// Files in and out of the dataset envelope (client/sdk/envelope-file.ts).
+export { encryptFile, decryptFile, writeAtomically } from './sdk/envelope-file.js';
+export type { FileCryptOptions, FileCryptResult } from './sdk/envelope-file.js';
