@@ -4,5 +4,30 @@
  * Pure: no I/O, and it imports nothing else of sealgate's.
  */
 export { SealgateError, isSealgateError } from './errors.js';
-// The dataset envelope (attest/envelope/).
-export * from './envelope/index.js';
+// The dataset envelope (attest/envelope/, docs/envelope.md).
+export {
+  EnvelopeError,
+  generateDataKey,
+  keyId,
+  encryptStream,
+  encryptBytes,
+  decryptStream,
+  decryptBytes,
+  readHeader,
+  encodeKeyFile,
+  parseKeyFile,
+  DATA_KEY_LENGTH,
+  ENVELOPE_DEFAULT_CHUNK_SIZE,
+  ENVELOPE_DEFAULT_IN_FLIGHT,
+  ENVELOPE_HEADER_LENGTH,
+  ENVELOPE_TAG_LENGTH,
+  ENVELOPE_MIN_CHUNK_SIZE,
+  ENVELOPE_MAX_CHUNK_SIZE,
+} from './envelope/index.js';
+export type {
+  EnvelopeErrorCode,
+  EncryptOptions,
+  DecryptOptions,
+  EnvelopeHeader,
+  KeyFileDocument,
+} from './envelope/index.js';

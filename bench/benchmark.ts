@@ -18,16 +18,14 @@ export interface Benchmark {
   run(log: (line: string) => void): Promise<BenchRow[]>;
 }
 
-/** The best (smallest) of `reps` timings of `fn`, in milliseconds. */
-export async function bestOf(reps: number, fn: () => Promise<void>): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
+export const MiB = 1024 * 1024;
+/** A ratio as `1.23x`. */
+export const ratio = (x: number): string => `${x.toFixed(2)}x`;
+/** Throughput of `bytes` in `ms` as `123 MiB/s`. */
+export const rate = (bytes: number, ms: number): string => `${(bytes / MiB / (ms / 1000)).toFixed(0)} MiB/s`;
+/** CPU seconds per GiB of `bytes`, from a timing's CPU milliseconds. */
+export const cpu = (bytes: number, t: { cpuMs: number }): string =>
+  `${(t.cpuMs / 1000 / (bytes / 1024 ** 3)).toFixed(2)} s/GiB`;
 
 /** Render rows as a plain-text table. */
 export function table(rows: readonly (readonly string[])[]): string {

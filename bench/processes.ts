@@ -4,6 +4,11 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The built `sealgate` CLI. */
+export const CLI = fileURLToPath(new URL('../client/cli/main.js', import.meta.url));
 
 export interface ChildRun {
   readonly ms: number;
@@ -63,4 +68,48 @@ export function ensureAge(log: (line: string) => void): boolean {
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
   spawnSync('apt-get', ['install', '-y', '-qq', 'age'], { stdio: 'ignore', env });
   return hasCommand('age');
+}
+
+/** A timed operation and the file it writes. */
+export interface Op {
+  readonly out: string;
+  run(): Promise<void>;
+}
+
+/** The best wall time of an operation, and the median CPU time this process spent on it. */
+export interface Timing {
+  readonly ms: number;
+  /** CPU of this process and its threads (not of child processes), median over the rounds. */
+  readonly cpuMs: number;
+}
+
+/**
+ * Time each operation over `reps` rounds, run in turn round by round so drift
+ * hits every side alike. Before each run, untimed, its output is removed and
+ * dirty pages are flushed (`sync`), so no run pays for another's writeback or
+ * for replacing an existing file (ext4 flushes a file renamed over another).
+ */
+export async function interleaved<K extends string>(
+  reps: number,
+  ops: Record<K, Op>,
+): Promise<Record<K, Timing>> {
+  const walls = new Map<K, number[]>();
+  const cpus = new Map<K, number[]>();
+  for (let i = 0; i < reps; i++) {
+    for (const [name, op] of Object.entries(ops) as [K, Op][]) {
+      await rm(op.out, { force: true });
+      spawnSync('sync');
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      await op.run();
+      const wall = performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      walls.set(name, [...(walls.get(name) ?? []), wall]);
+      cpus.set(name, [...(cpus.get(name) ?? []), (used.user + used.system) / 1000]);
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const out = {} as Record<K, Timing>;
+  for (const [name, ws] of walls) out[name] = { ms: Math.min(...ws), cpuMs: median(cpus.get(name) ?? []) };
+  return out;
 }

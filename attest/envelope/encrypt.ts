@@ -23,7 +23,7 @@ import { ByteReader, InFlight } from './stream-io.js';
 import { concat } from './bytes.js';
 
 /** Plaintext bytes per chunk unless told otherwise (docs/envelope.md: chosen by measurement). */
-export const DEFAULT_CHUNK_SIZE = 256 * 1024;
+export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 /** Chunks encrypted or decrypted concurrently unless told otherwise. */
 export const DEFAULT_IN_FLIGHT = 4;
 
@@ -32,7 +32,7 @@ export interface EncryptOptions {
   readonly key: Uint8Array;
   /** The exact plaintext length the source will deliver. */
   readonly size: number | bigint;
-  /** Plaintext bytes per chunk, 16 B..4 MiB (default 256 KiB). */
+  /** Plaintext bytes per chunk, 16 B..4 MiB (default 1 MiB). */
   readonly chunkSize?: number;
   /** Chunks encrypted concurrently, 1..64 (default 4). */
   readonly inFlight?: number;

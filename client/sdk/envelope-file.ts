@@ -12,9 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import {
-  DEFAULT_CHUNK_SIZE,
-  HEADER_LENGTH,
-  TAG_LENGTH,
+  ENVELOPE_DEFAULT_CHUNK_SIZE,
+  ENVELOPE_HEADER_LENGTH,
+  ENVELOPE_TAG_LENGTH,
   decryptStream,
   encryptStream,
   readHeader,
@@ -54,7 +54,7 @@ export async function encryptFile(
   opts: FileCryptOptions = {},
 ): Promise<FileCryptResult> {
   const { size } = await stat(input);
-  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  const chunkSize = opts.chunkSize ?? ENVELOPE_DEFAULT_CHUNK_SIZE;
   let header: Uint8Array | undefined;
   await writeAtomically(output, 0o666, async (out) => {
     const file = createReadStream(input, { highWaterMark: alignedReadSize(chunkSize) });
@@ -84,13 +84,13 @@ export async function decryptFile(
   opts: FileCryptOptions = {},
 ): Promise<FileCryptResult> {
   const { size } = await stat(input);
-  const prefix = await readPrefix(input, HEADER_LENGTH);
+  const prefix = await readPrefix(input, ENVELOPE_HEADER_LENGTH);
   await writeAtomically(output, 0o600, async (out) => {
     // Reads aligned on sealed chunks make each chunk a view of one read. The
     // chunk size is only a hint here: decryptStream authenticates it.
     let sealedChunk = READ_SIZE;
     try {
-      sealedChunk = readHeader(prefix).chunkSize + TAG_LENGTH;
+      sealedChunk = readHeader(prefix).chunkSize + ENVELOPE_TAG_LENGTH;
     } catch {
       // decryptStream reports what is wrong with the header
     }

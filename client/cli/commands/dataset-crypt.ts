@@ -12,13 +12,15 @@ import {
   isSealgateError,
   keyId,
   parseKeyFile,
-  toHex,
 } from '../../../attest/index.js';
 import { decryptFile, encryptFile } from '../../sdk/envelope-file.js';
 import type { FileCryptOptions, FileCryptResult } from '../../sdk/envelope-file.js';
 import { CliError, requireString } from '../command.js';
 import type { Command, CommandContext, ParsedArgs } from '../command.js';
 import { createProgress } from '../progress.js';
+
+/** Lowercase hex of `bytes`. */
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const options = {
   out: { type: 'string', short: 'o' },
@@ -45,7 +47,7 @@ export const datasetEncrypt: Command = {
       if (created) await unlink(keyFile).catch(() => undefined);
       throw err;
     }
-    const id = toHex(keyId(key));
+    const id = hex(keyId(key));
     const { plaintextBytes, envelopeBytes, header } = result;
     ctx.print(
       `encrypted ${file} -> ${out}: ${plaintextBytes} bytes in ${header.chunkCount} chunks, key id ${id}` +
@@ -78,7 +80,7 @@ export const datasetDecrypt: Command = {
     const result = await withProgress(ctx, `decrypting ${basename(file)}`, size, (o) =>
       decryptFile(file, out, key, o),
     );
-    const id = toHex(keyId(key));
+    const id = hex(keyId(key));
     const { plaintextBytes, envelopeBytes } = result;
     ctx.print(`decrypted ${file} -> ${out}: ${plaintextBytes} bytes, key id ${id}`, {
       file,

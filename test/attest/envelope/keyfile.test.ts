@@ -1,12 +1,8 @@
 import t from 'tap';
-import {
-  EnvelopeError,
-  encodeKeyFile,
-  generateDataKey,
-  keyId,
-  parseKeyFile,
-  toHex,
-} from '../../../attest/index.js';
+import { EnvelopeError, encodeKeyFile, generateDataKey, keyId, parseKeyFile } from '../../../attest/index.js';
+
+/** Lowercase hex of `bytes`. */
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const enc = new TextEncoder();
 const dek = generateDataKey();
@@ -27,7 +23,7 @@ t.test('a key file round-trips and names its key id', (t) => {
   const doc = JSON.parse(text) as Record<string, unknown>;
   t.equal(doc.kind, 'sealgate-data-key');
   t.equal(doc.algorithm, 'AES-256-GCM-HKDF-SHA256-STREAM');
-  t.equal(doc.keyId, toHex(keyId(dek)));
+  t.equal(doc.keyId, hex(keyId(dek)));
   t.same(parseKeyFile(enc.encode(text)), dek);
   t.end();
 });
@@ -51,7 +47,7 @@ t.test('anything else is ENVELOPE_KEY_FILE_INVALID', (t) => {
     ['a key that is not base64', variant({ key: '!'.repeat(44) })],
     ['a key that is not a string', variant({ key: 5 })],
     ['non-canonical base64', variant({ key: (doc.key as string).replace(/=$/, '') })],
-    ['a key id of another key', variant({ keyId: toHex(keyId(generateDataKey())) })],
+    ['a key id of another key', variant({ keyId: hex(keyId(generateDataKey())) })],
     ['no key id', variant({ keyId: undefined })],
   ];
   for (const [name, bytes] of cases) t.equal(codeOf(bytes), 'ENVELOPE_KEY_FILE_INVALID', name);

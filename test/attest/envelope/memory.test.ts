@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import {
-  HEADER_LENGTH as H,
+  ENVELOPE_HEADER_LENGTH as H,
   decryptStream,
   encryptBytes,
   encryptStream,

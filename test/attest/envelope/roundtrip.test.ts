@@ -1,8 +1,8 @@
 import t from 'tap';
 import {
-  DEFAULT_CHUNK_SIZE,
-  HEADER_LENGTH,
-  TAG_LENGTH,
+  ENVELOPE_DEFAULT_CHUNK_SIZE,
+  ENVELOPE_HEADER_LENGTH,
+  ENVELOPE_TAG_LENGTH,
   decryptBytes,
   decryptStream,
   encryptBytes,
@@ -21,7 +21,11 @@ t.test('round trip at the sizes around chunk boundaries', async (t) => {
     const plain = data(size);
     const sealed = await encryptBytes(plain, { key, chunkSize: CHUNK });
     const chunks = Math.max(1, Math.ceil(size / CHUNK));
-    t.equal(sealed.length, HEADER_LENGTH + size + chunks * TAG_LENGTH, `size ${size}: envelope length`);
+    t.equal(
+      sealed.length,
+      ENVELOPE_HEADER_LENGTH + size + chunks * ENVELOPE_TAG_LENGTH,
+      `size ${size}: envelope length`,
+    );
     t.same(await decryptBytes(sealed, { key }), plain, `size ${size}: decrypts`);
     t.same(refDecrypt(key, sealed), Buffer.from(plain), `size ${size}: the documented format decrypts it`);
   }
@@ -41,7 +45,7 @@ t.test('streams in and out in pieces of any size', async (t) => {
 
 t.test('an empty plaintext is one final chunk holding only a tag', async (t) => {
   const sealed = await encryptBytes(new Uint8Array(0), { key });
-  t.equal(sealed.length, HEADER_LENGTH + TAG_LENGTH);
+  t.equal(sealed.length, ENVELOPE_HEADER_LENGTH + ENVELOPE_TAG_LENGTH);
   const header = readHeader(sealed);
   t.equal(header.chunkCount, 1);
   t.equal(header.finalChunkLength, 0);
@@ -61,7 +65,7 @@ t.test('the header says what the writer chose', async (t) => {
   t.equal(h.envelopeLength, sealed.length);
   t.same(Buffer.from(h.keyId), refKeyId(key));
   t.same(h.keyId, keyId(key));
-  t.equal(readHeader(await encryptBytes(plain, { key })).chunkSize, DEFAULT_CHUNK_SIZE);
+  t.equal(readHeader(await encryptBytes(plain, { key })).chunkSize, ENVELOPE_DEFAULT_CHUNK_SIZE);
 });
 
 t.test('every envelope has a fresh salt and nonce prefix', async (t) => {

@@ -6,7 +6,7 @@
 import t from 'tap';
 import {
   EnvelopeError,
-  HEADER_LENGTH as H,
+  ENVELOPE_HEADER_LENGTH as H,
   decryptBytes,
   decryptStream,
   encryptBytes,
