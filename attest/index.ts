@@ -97,3 +97,31 @@ export {
 } from './pki/revocation.js';
 export { NODE_IDENTITY_ARC, NODE_KEY_OID, NODE_KEY_POP_OID } from './pki/node-extensions.js';
 export { nodeUri } from './pki/node-id.js';
+
+// The dataset envelope (attest/envelope/, docs/envelope.md).
+export {
+  EnvelopeError,
+  generateDataKey,
+  keyId as dataKeyId,
+  encryptStream,
+  encryptBytes,
+  decryptStream,
+  decryptBytes,
+  readHeader,
+  encodeKeyFile as encodeDataKeyFile,
+  parseKeyFile as parseDataKeyFile,
+  DATA_KEY_LENGTH,
+  ENVELOPE_DEFAULT_CHUNK_SIZE,
+  ENVELOPE_DEFAULT_IN_FLIGHT,
+  ENVELOPE_HEADER_LENGTH,
+  ENVELOPE_TAG_LENGTH,
+  ENVELOPE_MIN_CHUNK_SIZE,
+  ENVELOPE_MAX_CHUNK_SIZE,
+} from './envelope/index.js';
+export type {
+  EnvelopeErrorCode,
+  EncryptOptions,
+  DecryptOptions,
+  EnvelopeHeader,
+  KeyFileDocument as DataKeyFileDocument,
+} from './envelope/index.js';

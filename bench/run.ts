@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: runs every benchmark module in turn and prints one table.
+ * Add a module by adding it to `benchmarks`. Exits non-zero when a target is
+ * missed, so a regression is visible, but nothing in the test suite times code.
+ */
+import os from 'node:os';
+import type { Benchmark, BenchRow } from './benchmark.js';
+import { table } from './benchmark.js';
+import { envelope } from './envelope.js';
+
+const benchmarks: readonly Benchmark[] = [
+  // the dataset envelope
+  envelope,
+];
+
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+const results: [string, BenchRow][] = [];
+for (const b of benchmarks) {
+  log(`running ${b.name}`);
+  for (const row of await b.run(log)) results.push([b.name, row]);
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+process.stdout.write(
+  `sealgate benchmarks, ${new Date().toISOString()}, ${os.cpus().length} x ${cpu}, node ${process.version}\n\n`,
+);
+const verdict = (r: BenchRow): string => (r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED');
+process.stdout.write(
+  table([
+    ['benchmark', 'metric', 'value', 'target', '', 'note'],
+    ...results.map(([name, r]) => [name, r.metric, r.value, r.target, verdict(r), r.note ?? '']),
+  ]) + '\n',
+);
+process.exitCode = results.some(([, r]) => r.ok === false) ? 1 : 0;
