@@ -7,3 +7,6 @@ export { KeystoreError, defaultKeyPath, loadKeyFile, saveKeyFile } from './keyst
 // Files in and out of the dataset envelope (client/sdk/envelope-file.ts).
 export { encryptFile, decryptFile, writeAtomically } from './sdk/envelope-file.js';
 export type { FileCryptOptions, FileCryptResult } from './sdk/envelope-file.js';
+// A minimal tar writer for locally built images (client/sdk/tar.ts).
+export { tarball } from './sdk/tar.js';
+export type { TarFile } from './sdk/tar.js';
