@@ -36,17 +36,6 @@ export function emptyRoot(): Uint8Array {
 }
 
 /**
- * Compares two hashes in time that depends only on their lengths, so a
- * verifier leaks nothing about how much of a forged root matched.
- */
-export function hashesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
-
-/**
  * The largest power of two strictly below n, for n ≥ 2: the split point k of
  * RFC 6962 §2.1 ("the largest power of two smaller than n"). Uses floating
  * arithmetic, not 32-bit shifts, so any safe-integer size works; the two loops

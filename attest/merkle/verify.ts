@@ -1,6 +1,7 @@
 import { checkHash, checkIndex, checkProofHashes, checkSize } from './checks.js';
 import { MerkleError } from './errors.js';
-import { emptyRoot, hashesEqual, nodeHash } from './hash.js';
+import { constantTimeEqual as hashesEqual } from '../constant-time.js';
+import { emptyRoot, nodeHash } from './hash.js';
 
 // The proof verifiers are pure functions of their arguments: a verifier needs
 // no tree, only the sizes, the proof and the roots it was given (for example in
