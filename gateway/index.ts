@@ -1,2 +1,2 @@
 /** gateway/: see DESIGN.md section 3. Imports only attest/ and policies/. */
-export {};
+export { createLogger } from './log.js';
