@@ -7,3 +7,5 @@ export { KeystoreError, defaultKeyPath, loadKeyFile, saveKeyFile } from './keyst
 // Files in and out of the dataset envelope (client/sdk/envelope-file.ts).
 export { encryptFile, decryptFile, writeAtomically } from './sdk/envelope-file.js';
 export type { FileCryptOptions, FileCryptResult } from './sdk/envelope-file.js';
+// The envelope's chunk cipher on node:crypto (client/sdk/node-chunk-cipher.ts, wt-perf).
+export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';

@@ -18,8 +18,9 @@ import {
   decryptStream,
   encryptStream,
   readHeader,
-} from '../../attest/index.js';
-import type { EnvelopeHeader } from '../../attest/index.js';
+} from '../../attest/envelope/index.js';
+import type { ChunkCipherFactory, EnvelopeHeader } from '../../attest/envelope/index.js';
+import { nodeChunkCipher } from './node-chunk-cipher.js';
 
 /** About how many bytes each file read asks for. */
 const READ_SIZE = 1024 * 1024;
@@ -38,6 +39,8 @@ export interface FileCryptOptions {
   readonly chunkSize?: number;
   /** Chunks encrypted or decrypted concurrently (default: the envelope's). */
   readonly inFlight?: number;
+  /** What seals and opens chunks (default: node:crypto, `nodeChunkCipher`). */
+  readonly cipher?: ChunkCipherFactory;
 }
 
 export interface FileCryptResult {
@@ -63,6 +66,7 @@ export async function encryptFile(
       size,
       chunkSize,
       inFlight: opts.inFlight,
+      cipher: opts.cipher ?? nodeChunkCipher,
     });
     async function* keepHeader(parts: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
       for await (const part of parts) {
@@ -98,7 +102,11 @@ export async function decryptFile(
       yield prefix;
       yield* createReadStream(input, { start: prefix.length, highWaterMark: alignedReadSize(sealedChunk) });
     }
-    const plain = decryptStream(counted(file(), size, opts.onProgress), { key, inFlight: opts.inFlight });
+    const plain = decryptStream(counted(file(), size, opts.onProgress), {
+      key,
+      inFlight: opts.inFlight,
+      cipher: opts.cipher ?? nodeChunkCipher,
+    });
     await pipeline(plain, out, { signal: opts.signal });
   });
   const header = readHeader(prefix);
