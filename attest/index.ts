@@ -125,3 +125,6 @@ export type {
   EnvelopeHeader,
   KeyFileDocument as DataKeyFileDocument,
 } from './envelope/index.js';
+// The envelope's AEAD seam: WebCrypto by default, node:crypto in client/ (wt-perf).
+export { webCryptoChunkCipher } from './envelope/index.js';
+export type { ChunkCipher, ChunkCipherFactory } from './envelope/index.js';

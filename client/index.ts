@@ -10,3 +10,5 @@ export type { FileCryptOptions, FileCryptResult } from './sdk/envelope-file.js';
 // A minimal tar writer for locally built images (client/sdk/tar.ts).
 export { tarball } from './sdk/tar.js';
 export type { TarFile } from './sdk/tar.js';
+// The envelope's chunk cipher on node:crypto (client/sdk/node-chunk-cipher.ts).
+export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';

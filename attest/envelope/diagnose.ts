@@ -80,7 +80,7 @@ export async function diagnoseChunk(
   );
   const resealed = await subtle().encrypt(
     { name: 'AES-GCM', iv: nonceJ, additionalData: header.bytes },
-    keys.gcm,
+    await keys.gcm(),
     plain,
   );
   const tagJ = new Uint8Array(resealed, resealed.byteLength - TAG_LENGTH);

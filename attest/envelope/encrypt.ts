@@ -18,7 +18,9 @@ import {
   parseHeader,
 } from './format.js';
 import type { EnvelopeHeader } from './format.js';
-import { assertDataKey, deriveFileKeys, headerMac, keyId, randomBytes, subtle } from './keys.js';
+import { assertDataKey, deriveFileKeys, headerMac, keyId, randomBytes } from './keys.js';
+import { webCryptoChunkCipher } from './cipher.js';
+import type { ChunkCipher, ChunkCipherFactory } from './cipher.js';
 import { ByteReader, InFlight } from './stream-io.js';
 import { concat } from './bytes.js';
 
@@ -36,6 +38,8 @@ export interface EncryptOptions {
   readonly chunkSize?: number;
   /** Chunks encrypted concurrently, 1..64 (default 4). */
   readonly inFlight?: number;
+  /** What seals each chunk (default WebCrypto); any backend writes the same bytes. */
+  readonly cipher?: ChunkCipherFactory;
 }
 
 /** Validate the caller's options once; a bad option is a programming mistake. */
@@ -64,15 +68,9 @@ function normaliseChunkSize(chunkSize: number | undefined): number {
 }
 
 /** Encrypt one chunk: AES-256-GCM at its STREAM nonce, the header as additional data. */
-async function sealChunk(
-  key: CryptoKey,
-  header: EnvelopeHeader,
-  index: number,
-  plain: Uint8Array<ArrayBuffer>,
-) {
+function sealChunk(cipher: ChunkCipher, header: EnvelopeHeader, index: number, plain: Uint8Array) {
   const iv = chunkNonce(header.noncePrefix, index, index === header.chunkCount - 1);
-  const sealed = await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: header.bytes }, key, plain);
-  return new Uint8Array(sealed);
+  return cipher.sealChunk(iv, header.bytes, plain);
 }
 
 /**
@@ -96,7 +94,8 @@ export async function* encryptStream(
   const plaintextLength = normaliseSize(opts.size, chunkSize);
   const inFlight = normaliseInFlight(opts.inFlight);
   const salt = randomBytes(SALT_LENGTH);
-  const keys = await deriveFileKeys(opts.key, salt);
+  const keys = deriveFileKeys(opts.key, salt);
+  const cipher = await (opts.cipher ?? webCryptoChunkCipher)(keys.aeadKey);
   const body = encodeHeaderBody({
     chunkSize,
     plaintextLength,
@@ -123,7 +122,7 @@ export async function* encryptStream(
       if (i === header.chunkCount - 1 && !(await reader.atEnd())) {
         throw new EnvelopeError('ENVELOPE_SIZE_MISMATCH', `source has more than ${plaintextLength} bytes`);
       }
-      window.push(sealChunk(keys.gcm, header, i, plain));
+      window.push(sealChunk(cipher, header, i, plain));
       if (window.size >= inFlight) yield await window.shift();
     }
     while (window.size > 0) yield await window.shift();

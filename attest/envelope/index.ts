@@ -5,6 +5,9 @@
  * Constants carry an ENVELOPE_ prefix so attest/'s surface stays unambiguous.
  */
 export { EnvelopeError } from './errors.js';
+// The error base, so a caller that needs only the envelope (the CLI's start-up
+// path) can import this light index instead of attest/index.ts (docs/envelope.md).
+export { SealgateError, isSealgateError } from '../errors.js';
 export type { EnvelopeErrorCode } from './errors.js';
 export { generateDataKey, keyId, DATA_KEY_LENGTH } from './keys.js';
 export {
@@ -14,6 +17,8 @@ export {
   DEFAULT_IN_FLIGHT as ENVELOPE_DEFAULT_IN_FLIGHT,
 } from './encrypt.js';
 export type { EncryptOptions } from './encrypt.js';
+export { webCryptoChunkCipher } from './cipher.js';
+export type { ChunkCipher, ChunkCipherFactory } from './cipher.js';
 export { decryptStream, decryptBytes, readHeader } from './decrypt.js';
 export type { DecryptOptions } from './decrypt.js';
 export {

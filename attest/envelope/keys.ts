@@ -18,9 +18,11 @@ const LABEL_HEADER_MAC = encoder.encode('sealgate/envelope/v1 header-mac');
 
 /** The keys of one envelope, derived from the data key and the header's salt. */
 export interface FileKeys {
-  /** AES-256-GCM for the chunks. */
-  readonly gcm: CryptoKey;
-  /** The same AES key for AES-CTR, imported only on the failure path. */
+  /** The AES-256 key of the chunks, for the envelope's `ChunkCipher`. */
+  readonly aeadKey: Uint8Array;
+  /** The same key for WebCrypto AES-GCM, imported only on the failure path (diagnose.ts). */
+  gcm(): Promise<CryptoKey>;
+  /** The same key for WebCrypto AES-CTR, imported only on the failure path. */
   ctr(): Promise<CryptoKey>;
   /** HMAC-SHA256 key of the header MAC. */
   readonly macKey: Uint8Array;
@@ -76,20 +78,14 @@ export function headerMac(macKey: Uint8Array, body: Uint8Array): Uint8Array {
 }
 
 /** Derive the keys of one envelope (RFC 5869: extract with the salt, expand per label). */
-export async function deriveFileKeys(dek: Uint8Array, salt: Uint8Array): Promise<FileKeys> {
+export function deriveFileKeys(dek: Uint8Array, salt: Uint8Array): FileKeys {
   assertDataKey(dek);
   const prk = extract(sha256, dek, salt);
   const aeadKey = new Uint8Array(expand(sha256, prk, LABEL_AEAD, 32));
   const macKey = expand(sha256, prk, LABEL_HEADER_MAC, 32);
   prk.fill(0);
-  const gcm = await subtle().importKey('raw', aeadKey, 'AES-GCM', false, ['encrypt', 'decrypt']);
-  let ctr: Promise<CryptoKey> | undefined;
-  return {
-    gcm,
-    macKey,
-    ctr() {
-      ctr ??= subtle().importKey('raw', aeadKey, 'AES-CTR', false, ['encrypt', 'decrypt']);
-      return ctr;
-    },
-  };
+  const imported: Partial<Record<'AES-GCM' | 'AES-CTR', Promise<CryptoKey>>> = {};
+  const importAs = (name: 'AES-GCM' | 'AES-CTR'): Promise<CryptoKey> =>
+    (imported[name] ??= subtle().importKey('raw', aeadKey, name, false, ['encrypt', 'decrypt']));
+  return { aeadKey, macKey, gcm: () => importAs('AES-GCM'), ctr: () => importAs('AES-CTR') };
 }

@@ -1,5 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
-import { SealgateError } from '../../attest/index.js';
+// The envelope's light index, not attest/index.ts: start-up must not load node-forge etc. (docs/envelope.md).
+import { SealgateError } from '../../attest/envelope/index.js';
 
 /** Codes of errors the CLI itself raises (bad usage, missing files, ...). */
 export type CliErrorCode = 'CLI_USAGE' | 'CLI_UNKNOWN_COMMAND' | 'CLI_IO';
@@ -43,6 +44,23 @@ export interface Command {
   /** How many positional arguments it takes, inclusive. */
   readonly positionals: readonly [min: number, max: number];
   run(ctx: CommandContext, args: ParsedArgs): Promise<void>;
+}
+
+/** What `--help` and the argument parser need of a command: all of it but its code. */
+export type CommandInfo = Omit<Command, 'run'>;
+
+/**
+ * A command whose implementation is imported only when it runs, so that
+ * `sealgate version` or `--help` never load what other commands need.
+ */
+export function lazyCommand(info: CommandInfo, load: () => Promise<Command['run']>): Command {
+  return {
+    ...info,
+    async run(ctx, args) {
+      const run = await load();
+      return run(ctx, args);
+    },
+  };
 }
 
 /** The value of a string option, or a usage error naming it. */

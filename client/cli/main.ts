@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isSealgateError } from '../../attest/index.js';
+import { isSealgateError } from '../../attest/envelope/index.js';
 import { CliError } from './command.js';
 import type { Command, CommandContext, GlobalOptions } from './command.js';
 import { commands } from './commands/index.js';

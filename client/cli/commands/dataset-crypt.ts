@@ -6,91 +6,73 @@
  */
 import { chmod, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+// The envelope's light index (not attest/index.ts), for start-up time: docs/envelope.md.
 import {
-  encodeDataKeyFile,
+  encodeKeyFile as encodeDataKeyFile,
   generateDataKey,
   isSealgateError,
-  dataKeyId,
-  parseDataKeyFile,
-} from '../../../attest/index.js';
+  keyId as dataKeyId,
+  parseKeyFile as parseDataKeyFile,
+} from '../../../attest/envelope/index.js';
 import { decryptFile, encryptFile } from '../../sdk/envelope-file.js';
 import type { FileCryptOptions, FileCryptResult } from '../../sdk/envelope-file.js';
 import { CliError, requireString } from '../command.js';
-import type { Command, CommandContext, ParsedArgs } from '../command.js';
+import type { CommandContext, ParsedArgs } from '../command.js';
 import { createProgress } from '../progress.js';
 
 /** Lowercase hex of `bytes`. */
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-const options = {
-  out: { type: 'string', short: 'o' },
-  'key-file': { type: 'string', short: 'k' },
-} as const;
-
-/** `sealgate dataset encrypt FILE --out OUT --key-file KEY` */
-export const datasetEncrypt: Command = {
-  name: ['dataset', 'encrypt'],
-  usage: 'FILE --out OUT --key-file KEY',
-  summary: 'encrypt FILE into an envelope at OUT (creates KEY, mode 0600, when missing)',
-  options,
-  positionals: [1, 1],
-  async run(ctx, args) {
-    const { file, out, keyFile } = paths(args);
-    const size = await inputSize(file);
-    const { key, created } = await loadOrCreateKey(keyFile);
-    let result: FileCryptResult;
-    try {
-      result = await withProgress(ctx, `encrypting ${basename(file)}`, size, (o) =>
-        encryptFile(file, out, key, o),
-      );
-    } catch (err) {
-      if (created) await unlink(keyFile).catch(() => undefined);
-      throw err;
-    }
-    const id = hex(dataKeyId(key));
-    const { plaintextBytes, envelopeBytes, header } = result;
-    ctx.print(
-      `encrypted ${file} -> ${out}: ${plaintextBytes} bytes in ${header.chunkCount} chunks, key id ${id}` +
-        (created ? ` (new key written to ${keyFile})` : ''),
-      {
-        file,
-        out,
-        keyFile,
-        keyId: id,
-        keyCreated: created,
-        plaintextBytes,
-        envelopeBytes,
-        chunkSize: header.chunkSize,
-      },
+/** `sealgate dataset encrypt FILE --out OUT --key-file KEY` (named and parsed in commands/index.ts). */
+export async function runDatasetEncrypt(ctx: CommandContext, args: ParsedArgs): Promise<void> {
+  const { file, out, keyFile } = paths(args);
+  const size = await inputSize(file);
+  const { key, created } = await loadOrCreateKey(keyFile);
+  let result: FileCryptResult;
+  try {
+    result = await withProgress(ctx, `encrypting ${basename(file)}`, size, (o) =>
+      encryptFile(file, out, key, o),
     );
-  },
-};
-
-/** `sealgate dataset decrypt FILE --key-file KEY --out OUT` */
-export const datasetDecrypt: Command = {
-  name: ['dataset', 'decrypt'],
-  usage: 'FILE --key-file KEY --out OUT',
-  summary: 'decrypt the envelope FILE into OUT; nothing is written unless all of it authenticates',
-  options,
-  positionals: [1, 1],
-  async run(ctx, args) {
-    const { file, out, keyFile } = paths(args);
-    const size = await inputSize(file);
-    const key = parseDataKeyFile(await io(keyFile, readFile(keyFile)));
-    const result = await withProgress(ctx, `decrypting ${basename(file)}`, size, (o) =>
-      decryptFile(file, out, key, o),
-    );
-    const id = hex(dataKeyId(key));
-    const { plaintextBytes, envelopeBytes } = result;
-    ctx.print(`decrypted ${file} -> ${out}: ${plaintextBytes} bytes, key id ${id}`, {
+  } catch (err) {
+    if (created) await unlink(keyFile).catch(() => undefined);
+    throw err;
+  }
+  const id = hex(dataKeyId(key));
+  const { plaintextBytes, envelopeBytes, header } = result;
+  ctx.print(
+    `encrypted ${file} -> ${out}: ${plaintextBytes} bytes in ${header.chunkCount} chunks, key id ${id}` +
+      (created ? ` (new key written to ${keyFile})` : ''),
+    {
       file,
       out,
+      keyFile,
       keyId: id,
+      keyCreated: created,
       plaintextBytes,
       envelopeBytes,
-    });
-  },
-};
+      chunkSize: header.chunkSize,
+    },
+  );
+}
+
+/** `sealgate dataset decrypt FILE --key-file KEY --out OUT` (named and parsed in commands/index.ts). */
+export async function runDatasetDecrypt(ctx: CommandContext, args: ParsedArgs): Promise<void> {
+  const { file, out, keyFile } = paths(args);
+  const size = await inputSize(file);
+  const key = parseDataKeyFile(await io(keyFile, readFile(keyFile)));
+  const result = await withProgress(ctx, `decrypting ${basename(file)}`, size, (o) =>
+    decryptFile(file, out, key, o),
+  );
+  const id = hex(dataKeyId(key));
+  const { plaintextBytes, envelopeBytes } = result;
+  ctx.print(`decrypted ${file} -> ${out}: ${plaintextBytes} bytes, key id ${id}`, {
+    file,
+    out,
+    keyId: id,
+    plaintextBytes,
+    envelopeBytes,
+  });
+}
 
 function paths(args: ParsedArgs): { file: string; out: string; keyFile: string } {
   const file = args.positionals[0];
