@@ -1,20 +1,9 @@
 /**
- * Byte helpers the envelope needs: constant-time comparison, bit distance,
- * concatenation and XOR. Kept here (not shared) so the envelope stays a
- * self-contained part of attest/.
+ * Byte helpers the envelope needs: bit distance, concatenation and XOR, and
+ * attest's one constant-time comparison passed through for the envelope's files.
  */
 
-/**
- * True when `a` and `b` hold the same bytes. The time taken depends only on
- * the lengths, never on where the first difference is, so it is safe for MACs,
- * tags and key ids.
- */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
+export { constantTimeEqual } from '../constant-time.js';
 
 /**
  * The number of bits in which `a` and `b` differ (the Hamming distance of two
@@ -53,11 +42,4 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
     offset += p.length;
   }
   return out;
-}
-
-/** Lowercase hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
 }

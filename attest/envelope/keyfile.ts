@@ -5,7 +5,8 @@
  */
 import { EnvelopeError } from './errors.js';
 import { DATA_KEY_LENGTH, keyId } from './keys.js';
-import { constantTimeEqual, toHex } from './bytes.js';
+import { bytesToHex as toHex } from '../base-encoding.js';
+import { constantTimeEqual } from './bytes.js';
 
 const KIND = 'sealgate-data-key';
 
