@@ -25,7 +25,8 @@ import type { SandboxViolation } from '../../policies/index.js';
 import { tarball } from '../sdk/tar.js';
 import { CliError } from '../cli/command.js';
 
-const digest = (bytes: Uint8Array): string => `sha256:${bytesToHex(sha256(bytes))}`;
+/** An OCI-style digest, `sha256:` and 64 hex digits. */
+export const digest = (bytes: Uint8Array): string => `sha256:${bytesToHex(sha256(bytes))}`;
 
 export interface SealedContainer {
   readonly measurement: Measurement;

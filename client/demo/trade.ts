@@ -8,7 +8,6 @@
  * into a Merkle egress log. Each attack along the way is shown failing with its
  * code. The gateway and node agent as services come with later issues.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,11 +39,9 @@ import type { EvidenceBody, EvidenceExpectations } from '../../attest/index.js';
 import { parseDatasetPolicy } from '../../policies/index.js';
 import { decryptFile, encryptFile } from '../sdk/envelope-file.js';
 import { syntheticPeopleCsv } from './data.js';
-import { connectDocker, sealContainer } from './container.js';
+import { connectDocker, digest, sealContainer } from './container.js';
 import { DemoLog } from './steps.js';
 import type { StepResult } from './steps.js';
-
-const sha = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function runDemo(
   version: string,
@@ -156,7 +153,10 @@ export async function runDemo(
       const forged = signSoftwareEvidence(
         {
           ...body,
-          measurement: { ...body.measurement, seccompProfileDigest: `sha256:${sha('unconfined')}` },
+          measurement: {
+            ...body.measurement,
+            seccompProfileDigest: digest(new TextEncoder().encode('unconfined')),
+          },
         },
         node.secretKey,
       );
@@ -171,7 +171,7 @@ export async function runDemo(
       // unwrap, decrypt, train; metrics leave only through a Merkle egress log.
       const key = unwrapKey(wrapped, ephemeral.secretKey);
       await decryptFile(join(dir, 'people.sgenv'), join(dir, 'inside.csv'), key);
-      const same = sha(await readFile(join(dir, 'inside.csv'))) === sha(csv);
+      const same = (await readFile(join(dir, 'inside.csv'))).equals(Buffer.from(csv));
       log.record(
         'container',
         'unwrap the key and decrypt',

@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
 import type { CommandContext } from '../command.js';
 import { runDemo } from '../../demo/trade.js';
-
-const pkg = createRequire(import.meta.url)('../../../../package.json') as { version: string };
+import { packageVersion } from './version.js';
 
 /** `sealgate demo`: a sealed trade in miniature on this machine, with the real parts. */
 export async function runDemoCommand(ctx: CommandContext): Promise<void> {
   if (!ctx.json) ctx.stdout.write('sealgate demo: a sealed trade in miniature, with real parts\n\n');
-  const steps = await runDemo(pkg.version, (r, i) => {
+  const steps = await runDemo(packageVersion, (r, i) => {
     if (!ctx.json)
       ctx.stdout.write(`${String(i).padStart(2)}. ${r.actor.padEnd(10)} ${r.step.padEnd(48)} ${r.detail}\n`);
   });

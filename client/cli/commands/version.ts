@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import type { Command } from '../command.js';
 
-const pkg = createRequire(import.meta.url)('../../../../package.json') as { version: string };
+/** The installed sealgate's version, from package.json. */
+export const packageVersion = (
+  createRequire(import.meta.url)('../../../../package.json') as { version: string }
+).version;
 
 /** `sealgate version`: the installed version. */
 export const version: Command = {
@@ -11,7 +14,7 @@ export const version: Command = {
   options: {},
   positionals: [0, 0],
   run(ctx) {
-    ctx.print(`sealgate ${pkg.version}`, { version: pkg.version });
+    ctx.print(`sealgate ${packageVersion}`, { version: packageVersion });
     return Promise.resolve();
   },
 };
