@@ -1,0 +1,91 @@
+/**
+ * The gateway's state on LevelDB (`level`): one database in a data directory,
+ * a sublevel per concern, JSON values, and one write lock. Every state change
+ * is a single atomic batch written with `sync: true`, so a crash leaves either
+ * all of a change or none of it (DESIGN.md section 9: "every transition is
+ * atomic with its ledger effect").
+ */
+import { mkdir } from 'node:fs/promises';
+import { Level } from 'level';
+import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
+import { Mutex } from './mutex.js';
+
+/** A JSON value as stored. */
+export type Stored = unknown;
+
+/** The root database: string keys, JSON values. */
+export type RootDb = Level<string, Stored>;
+
+/** A sublevel of the root database. */
+export type Sublevel = AbstractSublevel<RootDb, string | Buffer | Uint8Array, string, Stored>;
+
+/** One operation of an atomic batch; set `sublevel` to write into a sublevel. */
+export type BatchOp = AbstractBatchOperation<RootDb, string, Stored>;
+
+/** The gateway's database handle. */
+export class Store {
+  private readonly lock = new Mutex();
+  private readonly sublevels = new Map<string, Sublevel>();
+
+  private constructor(readonly db: RootDb) {}
+
+  /** Open (creating when missing) the database under `dataDir/db`. */
+  static async open(dataDir: string): Promise<Store> {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const db: RootDb = new Level<string, Stored>(`${dataDir}/db`, { valueEncoding: 'json' });
+    await db.open();
+    return new Store(db);
+  }
+
+  /** The sublevel `name` (created once, then shared). */
+  sublevel(name: string): Sublevel {
+    let sub = this.sublevels.get(name);
+    if (!sub) {
+      sub = this.db.sublevel<string, Stored>(name, { valueEncoding: 'json' });
+      this.sublevels.set(name, sub);
+    }
+    return sub;
+  }
+
+  /**
+   * Run `fn` with the write lock held: reads inside see every earlier change
+   * and no later one lands until `fn` settles. Not reentrant: code already
+   * inside `exclusive` calls the `…Locked` variants of other components.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(fn);
+  }
+
+  /** True while a caller holds the write lock. */
+  get locked(): boolean {
+    return this.lock.locked;
+  }
+
+  /** Write `ops` atomically and durably (fsync). Call it inside {@link exclusive}. */
+  async write(ops: BatchOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    await this.db.batch(ops, { sync: true });
+  }
+
+  /** The value at `key` in `sub`, or undefined. */
+  async get<T>(sub: Sublevel, key: string): Promise<T | undefined> {
+    return (await sub.get(key)) as T | undefined;
+  }
+
+  /** Wait for pending writes and close the database. */
+  async close(): Promise<void> {
+    await this.lock.run(async () => {
+      await this.db.close();
+    });
+  }
+}
+
+/** A put into `sub`, for a batch on the root database. */
+export function put(sub: Sublevel, key: string, value: Stored): BatchOp {
+  return { type: 'put', sublevel: sub, key, value };
+}
+
+/** A delete from `sub`, for a batch on the root database. */
+export function del(sub: Sublevel, key: string): BatchOp {
+  return { type: 'del', sublevel: sub, key };
+}
