@@ -12,3 +12,6 @@ export { tarball } from './sdk/tar.js';
 export type { TarFile } from './sdk/tar.js';
 // The envelope's chunk cipher on node:crypto (client/sdk/node-chunk-cipher.ts).
 export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';
+// The gateway's HTTP API, signed (client/sdk/gateway-client.ts).
+export { GatewayClient, GatewayRequestError } from './sdk/gateway-client.js';
+export type { GatewayClientOptions, RequestInit as GatewayRequestInit } from './sdk/gateway-client.js';

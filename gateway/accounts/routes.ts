@@ -1,0 +1,76 @@
+/**
+ * Account routes: register a key with roles (signed by that very key, so
+ * nobody can register someone else's key), show one's own account, and read
+ * any account's public profile.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { accountId, base64ToBytes } from '../../attest/index.js';
+import { verifySigned, caller } from '../auth/signed.js';
+import { GatewayError } from '../errors.js';
+import type { Account, Role } from './registry.js';
+import { AccountError, SELF_ROLES } from './registry.js';
+import { AccountSchema, ErrorReply, RegisterAccountBody, AccountIdParams } from './schemas.js';
+
+export const accountRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
+  const { accounts, signatures, now } = app.gateway;
+
+  app.post(
+    '/v1/accounts',
+    {
+      schema: {
+        summary: 'Register an account: an Ed25519 public key and its roles (signed by that key)',
+        tags: ['accounts'],
+        body: RegisterAccountBody,
+        response: { 201: AccountSchema, '4xx': ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      const publicKey = base64ToBytes(request.body.publicKey);
+      if (publicKey?.length !== 32) throw new GatewayError('HTTP_INVALID', 'body/publicKey must be 32 bytes');
+      const id = accountId(publicKey);
+      const verified = await verifySigned(request, signatures, (keyId) =>
+        Promise.resolve(keyId === id ? publicKey : undefined),
+      );
+      const roles = [...new Set(request.body.roles)] as Role[];
+      const refused = roles.find((r) => !SELF_ROLES.includes(r));
+      if (refused)
+        throw new AccountError('ACCOUNT_ROLE_NOT_ALLOWED', `the ${refused} role cannot be self-assigned`);
+      const account: Account = {
+        id: verified.keyId,
+        publicKey: request.body.publicKey,
+        roles,
+        ...(request.body.name === undefined ? {} : { name: request.body.name }),
+        createdAt: now().toISOString(),
+      };
+      return reply.code(201).send(await accounts.register(account));
+    },
+  );
+
+  app.get(
+    '/v1/accounts/me',
+    {
+      preValidation: app.signed(),
+      schema: {
+        summary: 'The calling account',
+        tags: ['accounts'],
+        response: { 200: AccountSchema, '4xx': ErrorReply },
+      },
+    },
+    (request) => caller(request),
+  );
+
+  app.get(
+    '/v1/accounts/:id',
+    {
+      schema: {
+        summary: "An account's public profile",
+        tags: ['accounts'],
+        params: AccountIdParams,
+        response: { 200: Type.Omit(AccountSchema, ['publicKey']), '4xx': ErrorReply },
+      },
+    },
+    async (request) => accounts.get(request.params.id),
+  );
+  done();
+};

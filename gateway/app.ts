@@ -1,0 +1,82 @@
+/**
+ * `buildApp(options)`: the gateway as a fastify instance, separate from
+ * `listen` so tests drive it with `app.inject()` (STYLE.md, fastify's Testing
+ * guide). Every feature is a plugin; the shared context is decorated once and
+ * the database closes in onClose, after in-flight requests have finished.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AccountRegistry, ACCOUNT_STATUSES } from './accounts/registry.js';
+import { accountRoutes } from './accounts/routes.js';
+import { LevelNonceStore } from './auth/nonce-store.js';
+import { installSigned } from './auth/signed.js';
+import type { GatewayContext } from './context.js';
+import { registerStatuses } from './errors.js';
+import { installErrorHandlers } from './http/error-handler.js';
+import { installJsonParser } from './http/json-body.js';
+import { validatorCompiler } from './http/validation.js';
+import { loadIdentity } from './identity.js';
+import { openapiPlugin } from './openapi.js';
+import { opsPlugin } from './ops/plugin.js';
+import type { GatewayOptions } from './options.js';
+import { normalizeOptions } from './options.js';
+import { Store } from './store/index.js';
+
+registerStatuses(ACCOUNT_STATUSES);
+
+/** Build the gateway's public API app over the data directory in `options`. */
+export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
+  const opts = normalizeOptions(options);
+  const store = await Store.open(opts.dataDir);
+  try {
+    const identity = await loadIdentity(opts.dataDir);
+    const accounts = new AccountRegistry(store);
+    await accounts.ensure({
+      id: identity.operator.keyId,
+      publicKey: Buffer.from(identity.operator.keyPair.publicKey).toString('base64'),
+      roles: ['operator'],
+      name: 'operator',
+      createdAt: opts.now().toISOString(),
+    });
+    const nonces = new LevelNonceStore(store, opts.now);
+    const signatures = { accounts, nonces, now: opts.now, skewSeconds: opts.skewSeconds };
+    const context: GatewayContext = {
+      options: opts,
+      now: opts.now,
+      store,
+      identity,
+      accounts,
+      signatures,
+      economics: opts.economics,
+    };
+
+    const app = Fastify({
+      ...(typeof opts.logger === 'boolean' ? { logger: opts.logger } : { loggerInstance: opts.logger }),
+      bodyLimit: opts.bodyLimit,
+      return503OnClosing: true,
+      forceCloseConnections: 'idle',
+    }).withTypeProvider<TypeBoxTypeProvider>();
+    app.setValidatorCompiler(validatorCompiler);
+    installErrorHandlers(app);
+    installJsonParser(app);
+    app.decorate('gateway', context);
+    installSigned(app, signatures);
+    app.addHook('onClose', async () => {
+      await store.close();
+    });
+
+    const prune = setInterval(() => void nonces.prune().catch(() => undefined), 60_000);
+    prune.unref();
+    app.addHook('onClose', () => clearInterval(prune));
+
+    await app.register(openapiPlugin);
+    await app.register(opsPlugin);
+    await app.register(accountRoutes);
+    await app.ready();
+    return app;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}

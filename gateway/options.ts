@@ -1,0 +1,77 @@
+/**
+ * Gateway options, normalised once with their defaults (STYLE.md). Every
+ * limit a deployment may tune is here; nothing else reads the environment.
+ */
+import type { FastifyServerOptions } from 'fastify';
+import type { EconomicsParameters } from '../policies/index.js';
+import { parseEconomicsParameters } from '../policies/index.js';
+
+/** What `buildApp` takes. */
+export interface GatewayOptions {
+  /** Where the database, blobs and keys live. */
+  readonly dataDir: string;
+  /** The clock (tests freeze it). */
+  readonly now?: () => Date;
+  /** A fastify logger setting (default: off; `gateway start` passes its pino logger). */
+  readonly logger?: FastifyServerOptions['loggerInstance'] | boolean;
+  /** The economics parameters document (DESIGN.md 9); defaults apply to missing fields. */
+  readonly economics?: unknown;
+  /** Largest JSON body, bytes (default 1 MiB; dataset listings allow `listingBodyLimit`). */
+  readonly bodyLimit?: number;
+  /** Largest dataset listing body (it carries the fingerprint index), bytes (default 32 MiB). */
+  readonly listingBodyLimit?: number;
+  /** Largest blob, bytes (default 64 GiB). */
+  readonly blobMaxBytes?: number;
+  /** Allowed clock difference of signed requests, seconds (default 60). */
+  readonly skewSeconds?: number;
+  /** Requests per client address per minute (default 6000; false turns limiting off). */
+  readonly rateLimitPerMinute?: number | false;
+  /** Shed load (503) when the event loop lags more than this, ms (default 1000; false: never). */
+  readonly maxEventLoopDelayMs?: number | false;
+  /** How often ledger blocks close, ms (default: the economics block interval). */
+  readonly blockIntervalMs?: number;
+}
+
+export interface NormalizedOptions {
+  readonly dataDir: string;
+  readonly now: () => Date;
+  readonly logger: FastifyServerOptions['loggerInstance'] | boolean;
+  readonly economics: EconomicsParameters;
+  readonly bodyLimit: number;
+  readonly listingBodyLimit: number;
+  readonly blobMaxBytes: number;
+  readonly skewSeconds: number;
+  readonly rateLimitPerMinute: number | false;
+  readonly maxEventLoopDelayMs: number | false;
+  readonly blockIntervalMs: number;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** Apply defaults and check every option; a bad option is a TypeError naming it. */
+export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
+  if (typeof options.dataDir !== 'string' || options.dataDir === '')
+    throw new TypeError('dataDir is required');
+  const economics = parseEconomicsParameters(options.economics ?? {});
+  const limit = options.rateLimitPerMinute ?? 6000;
+  const lag = options.maxEventLoopDelayMs ?? 1000;
+  return {
+    dataDir: options.dataDir,
+    now: options.now ?? (() => new Date()),
+    logger: options.logger ?? false,
+    economics,
+    bodyLimit: positiveInteger('bodyLimit', options.bodyLimit ?? 1024 * 1024),
+    listingBodyLimit: positiveInteger('listingBodyLimit', options.listingBodyLimit ?? 32 * 1024 * 1024),
+    blobMaxBytes: positiveInteger('blobMaxBytes', options.blobMaxBytes ?? 64 * 1024 ** 3),
+    skewSeconds: positiveInteger('skewSeconds', options.skewSeconds ?? 60),
+    rateLimitPerMinute: limit === false ? false : positiveInteger('rateLimitPerMinute', limit),
+    maxEventLoopDelayMs: lag === false ? false : positiveInteger('maxEventLoopDelayMs', lag),
+    blockIntervalMs: positiveInteger(
+      'blockIntervalMs',
+      options.blockIntervalMs ?? economics.blocks.intervalSeconds * 1000,
+    ),
+  };
+}
