@@ -4,11 +4,14 @@
  * guide). Every feature is a plugin; the shared context is decorated once and
  * the database closes in onClose, after in-flight requests have finished.
  */
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccountRegistry, ACCOUNT_STATUSES } from './accounts/registry.js';
 import { accountRoutes } from './accounts/routes.js';
+import { brokerRoutes } from './broker/routes.js';
+import { fileBlobLookup } from './blobs/file-lookup.js';
 import { LevelNonceStore } from './auth/nonce-store.js';
 import { installSigned } from './auth/signed.js';
 import type { GatewayContext } from './context.js';
@@ -49,6 +52,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       accounts,
       signatures,
       economics: opts.economics,
+      blobs: fileBlobLookup(join(opts.dataDir, 'blobs')),
     };
 
     const app = Fastify({
@@ -73,6 +77,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(openapiPlugin);
     await app.register(opsPlugin);
     await app.register(accountRoutes);
+    await app.register(brokerRoutes);
     await app.ready();
     return app;
   } catch (err) {

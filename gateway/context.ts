@@ -6,6 +6,7 @@
 import type { EconomicsParameters } from '../policies/index.js';
 import type { AccountRegistry } from './accounts/registry.js';
 import type { SignatureCheckOptions } from './auth/signed.js';
+import type { BlobLookup } from './blobs/lookup.js';
 import type { GatewayIdentity } from './identity.js';
 import type { NormalizedOptions } from './options.js';
 import type { Store } from './store/index.js';
@@ -18,6 +19,7 @@ export interface GatewayContext {
   readonly accounts: AccountRegistry;
   readonly signatures: SignatureCheckOptions;
   readonly economics: EconomicsParameters;
+  readonly blobs: BlobLookup;
 }
 
 declare module 'fastify' {

@@ -9,3 +9,5 @@ export { EconomicsParametersSchema, parseEconomicsParameters, Amount } from './e
 export type { EconomicsParameters } from './economics.js';
 export { DatasetPolicySchema, parseDatasetPolicy } from './dataset.js';
 export type { DatasetPolicy } from './dataset.js';
+export { ModelDescriptorSchema, parseModelDescriptor, MetricName } from './model.js';
+export type { ModelDescriptor } from './model.js';

@@ -1,0 +1,93 @@
+/**
+ * Quotes and runs as stored (sublevels `quotes` and `runs`, keyed by id).
+ * Shared by the runs routes (which write them) and ratings (which read them).
+ */
+
+export const QUOTES_SUBLEVEL = 'quotes';
+export const RUNS_SUBLEVEL = 'runs';
+
+/** A run's states (issue 3): the happy path, then the three ends that are not settlement. */
+export type RunState =
+  | 'queued'
+  | 'placed'
+  | 'sealing'
+  | 'running'
+  | 'sealing-output'
+  | 'settled'
+  | 'failed'
+  | 'cancelled'
+  | 'flagged';
+
+/** What a run costs, all frozen when it was quoted. Amounts are decimal strings of base units. */
+export interface Price {
+  /** Fiat: unit cost × steps + base fee + data price. */
+  readonly fiat: {
+    readonly compute: string;
+    readonly baseFee: string;
+    readonly data: string;
+    readonly total: string;
+  };
+  /** The same total in token base units at `rate`. */
+  readonly tokens: string;
+  /** `fiat` fiat base units are worth `tokens` token base units. */
+  readonly rate: { readonly fiat: string; readonly tokens: string };
+  /** The split in basis points (economics.split) frozen at order time. */
+  readonly split: {
+    readonly sellerBps: number;
+    readonly publisherBps: number;
+    readonly minerBps: number;
+    readonly platformBps: number;
+  };
+}
+
+export interface QuoteRecord {
+  readonly id: string;
+  readonly buyer: string;
+  readonly dataset: string;
+  readonly model: string;
+  /** Steps asked for, after the model's cap. */
+  readonly steps: number;
+  readonly price: Price;
+  /** Nodes that could take the run now (node ids) and the queue estimate, seconds. */
+  readonly nodes: readonly string[];
+  readonly queueSeconds: number;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface RunRecord {
+  readonly id: string;
+  readonly quote: string;
+  readonly buyer: string;
+  /** The dataset's seller and the model's publisher, copied so parties are known without lookups. */
+  readonly seller: string;
+  readonly publisher: string;
+  readonly dataset: string;
+  readonly model: string;
+  readonly steps: number;
+  readonly price: Price;
+  readonly state: RunState;
+  /** The node that holds it (once placed). */
+  readonly node?: string;
+  /** Why it failed, was cancelled or flagged (a code and a line). */
+  readonly reason?: { readonly code: string; readonly message: string };
+  /** What was actually used (from the node's usage receipt), when settled. */
+  readonly usage?: {
+    readonly steps: number;
+    readonly cpuSeconds: number;
+    readonly gpuSeconds: number;
+    readonly seconds: number;
+  };
+  /** The settlement amounts, token base units, when settled. */
+  readonly settlement?: {
+    readonly seller: string;
+    readonly publisher: string;
+    readonly miner: string;
+    readonly platform: string;
+    readonly refund: string;
+  };
+  /** Each state entered and when, in order. */
+  readonly history: readonly { readonly state: RunState; readonly at: string }[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
