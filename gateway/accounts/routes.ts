@@ -29,9 +29,9 @@ export const accountRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
       const publicKey = base64ToBytes(request.body.publicKey);
       if (publicKey?.length !== 32) throw new GatewayError('HTTP_INVALID', 'body/publicKey must be 32 bytes');
       const id = accountId(publicKey);
-      const verified = await verifySigned(request, signatures, (keyId) =>
-        Promise.resolve(keyId === id ? publicKey : undefined),
-      );
+      const verified = await verifySigned(request, signatures, {
+        resolveKey: (keyId) => Promise.resolve(keyId === id ? publicKey : undefined),
+      });
       const roles = [...new Set(request.body.roles)] as Role[];
       const refused = roles.find((r) => !SELF_ROLES.includes(r));
       if (refused)

@@ -6,7 +6,7 @@
  * code; an account without one of the roles gets 403 AUTH_FORBIDDEN.
  */
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import type { NonceStore, VerifiedRequest } from '../../attest/index.js';
+import type { BodySha256, NonceStore, VerifiedRequest } from '../../attest/index.js';
 import { verifyRequest } from '../../attest/index.js';
 import type { Account, AccountRegistry, Role } from '../accounts/registry.js';
 import { hasRole } from '../accounts/registry.js';
@@ -31,20 +31,31 @@ export interface SignatureCheckOptions {
   readonly skewSeconds: number;
 }
 
-/**
- * Verify `request`'s signature; `resolveKey` defaults to the registered
- * accounts (registration passes the key being registered).
- */
+/** Overrides of {@link verifySigned}. */
+export interface VerifySignedOverrides {
+  /** Whose key a key id is (default: the registered accounts; registration passes the new key). */
+  readonly resolveKey?: (keyId: string) => Promise<Uint8Array | undefined>;
+  /** For a streamed body: its SHA-256, which the caller then checks the stream against. */
+  readonly body?: BodySha256;
+}
+
+/** Verify `request`'s signature (DESIGN.md 6.1); throws AUTH_UNSIGNED or a REQUEST_* error. */
 export async function verifySigned(
   request: FastifyRequest,
   options: SignatureCheckOptions,
-  resolveKey: (keyId: string) => Promise<Uint8Array | undefined> = (id) => options.accounts.publicKey(id),
+  overrides: VerifySignedOverrides = {},
 ): Promise<VerifiedRequest> {
+  const resolveKey = overrides.resolveKey ?? ((id: string) => options.accounts.publicKey(id));
   if (request.headers.signature === undefined && request.headers['signature-input'] === undefined) {
     throw new GatewayError('AUTH_UNSIGNED', 'this request must be signed (see docs/protocols.md)');
   }
   return verifyRequest(
-    { method: request.method, path: request.url, headers: request.headers, body: request.rawBody },
+    {
+      method: request.method,
+      path: request.url,
+      headers: request.headers,
+      body: overrides.body ?? request.rawBody,
+    },
     { resolveKey, nonces: options.nonces, now: options.now(), skewSeconds: options.skewSeconds },
   );
 }
