@@ -60,11 +60,28 @@ export async function verifySigned(
   );
 }
 
-/** Decorate `app.signed(roles)`. */
+// Marks the hooks made by `app.signed`, so routes using one are documented as signed.
+const SIGNED = Symbol('sealgate.signed');
+
+/** True when a route's preValidation hooks include `app.signed(...)`. */
+function isSignedRoute(hooks: unknown): boolean {
+  const list: unknown[] = Array.isArray(hooks) ? hooks : [hooks];
+  return list.some((h) => typeof h === 'function' && SIGNED in h);
+}
+
+/**
+ * Decorate `app.signed(roles)`, and mark every route that uses it with the
+ * `httpSignature` security requirement in its schema, so /openapi.json says
+ * which routes need a signature (and tests can enumerate them).
+ */
 export function installSigned(app: FastifyInstance, options: SignatureCheckOptions): void {
   app.decorateRequest('account', undefined);
+  app.addHook('onRoute', (route) => {
+    if (!isSignedRoute(route.preValidation)) return;
+    route.schema = { ...route.schema, security: [{ httpSignature: [] }] };
+  });
   app.decorate('signed', (roles: readonly Role[] = []): preValidationAsyncHookHandler => {
-    return async (request: FastifyRequest) => {
+    const hook = async (request: FastifyRequest) => {
       const verified = await verifySigned(request, options);
       const account = await options.accounts.get(verified.keyId);
       if (roles.length > 0 && !hasRole(account, roles)) {
@@ -72,6 +89,7 @@ export function installSigned(app: FastifyInstance, options: SignatureCheckOptio
       }
       request.account = account;
     };
+    return Object.assign(hook, { [SIGNED]: true });
   });
 }
 
