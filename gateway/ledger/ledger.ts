@@ -88,6 +88,11 @@ export class Ledger {
     return this.#sealer.height;
   }
 
+  /** The last seq sealed into a block (0 when none); entries after it await the next block. */
+  get sealedSeq(): number {
+    return this.#sealer.sealedSeq;
+  }
+
   /** The balance of `account` from the in-memory cache (0 when it never moved). */
   balance(account: string): bigint {
     return this.#balances.get(account) ?? 0n;
