@@ -115,7 +115,7 @@ export class Ledger {
   async commitLocked(inputs: readonly TransactionInput[], extraOps: BatchOp[] = []): Promise<CommitResult> {
     if (!this.store.locked) throw new TypeError('commitLocked needs store.exclusive to be held');
     checkGroup(inputs);
-    const seqs = await Promise.all(inputs.map((i) => this.store.get<number>(this.#subs.keys, i.key)));
+    const seqs = (await this.#subs.keys.getMany(inputs.map((i) => i.key))) as (number | undefined)[];
     const done = seqs.filter((s) => s !== undefined).length;
     if (done > 0) return this.#replayed(inputs, seqs, done);
     const changed = applyGroup(this.#balances, inputs);
