@@ -7,10 +7,13 @@ import os from 'node:os';
 import type { Benchmark, BenchRow } from './benchmark.js';
 import { table } from './benchmark.js';
 import { envelope } from './envelope.js';
+import { blobs } from './blobs.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
   envelope,
+  // the gateway's blob store: ingest over HTTP
+  blobs,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

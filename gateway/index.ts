@@ -2,5 +2,12 @@
 export { createLogger } from './log.js';
 
 // --- blobs: the content-addressed blob store (wt-blobs) ---
-export type { BlobDigest, BlobErrorCode, BlobSource, BlobStoreOptions, PutOptions, PutResult } from './blobs/index.js';
+export type {
+  BlobDigest,
+  BlobErrorCode,
+  BlobSource,
+  BlobStoreOptions,
+  PutOptions,
+  PutResult,
+} from './blobs/index.js';
 export { BlobError, BlobStore, blobDigestOf, parseBlobDigest } from './blobs/index.js';

@@ -55,7 +55,12 @@ export function fileSink(file: FileHandle, highWaterMark: number): Writable {
  * that creates. Returns false when `to` already existed. Either way the
  * directory is fsynced before returning, so the name is durable.
  */
-export async function publishNoReplace(from: string, to: string, fanOut: string, root: string): Promise<boolean> {
+export async function publishNoReplace(
+  from: string,
+  to: string,
+  fanOut: string,
+  root: string,
+): Promise<boolean> {
   const madeFanOut = await mkdir(fanOut, { recursive: true, mode: 0o700 });
   let created = true;
   try {

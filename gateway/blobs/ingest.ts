@@ -1,14 +1,14 @@
 /**
- * One pass over an upload: count it, hash it with SHA-256 (FIPS 180-4) and
- * hand each chunk to a sink, holding no more than the sink's high-water mark
- * in memory. Limits are checked on every chunk, so an upload over its limit
+ * One pass over an upload: count it, hash it (a {@link Hasher}, SHA-256 on
+ * its own thread) and hand each chunk to a sink, holding no more than the
+ * sink's high-water mark and the hasher's batches in memory. Limits are checked on every chunk, so an upload over its limit
  * stops being read at once; a source that fails becomes BLOB_ABORTED.
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobError } from './errors.js';
+import type { Hasher } from './hash-pool.js';
 
 /** What `BlobStore.put` reads: an async iterable of bytes, such as an `IncomingMessage`. */
 export type BlobSource = AsyncIterable<Uint8Array> | Readable;
@@ -33,28 +33,46 @@ export interface Ingested {
  *
  * @throws BlobError `BLOB_TOO_LARGE`, `BLOB_LENGTH_MISMATCH`, `BLOB_ABORTED`
  */
-export async function ingest(source: BlobSource, sink: Writable, limits: IngestLimits): Promise<Ingested> {
-  const hash = createHash('sha256');
+export async function ingest(
+  source: BlobSource,
+  sink: Writable,
+  limits: IngestLimits,
+  hasher: Hasher,
+): Promise<Ingested> {
   let size = 0;
   async function* checked(): AsyncGenerator<Uint8Array> {
     for await (const chunk of guarded(source)) {
       if (!(chunk instanceof Uint8Array)) throw new TypeError('a blob source must yield Uint8Array chunks');
       size += chunk.length;
       if (size > limits.maxBytes) {
-        throw new BlobError('BLOB_TOO_LARGE', `the blob is larger than the limit of ${limits.maxBytes} bytes`);
+        throw new BlobError(
+          'BLOB_TOO_LARGE',
+          `the blob is larger than the limit of ${limits.maxBytes} bytes`,
+        );
       }
       if (limits.length !== undefined && size > limits.length) {
-        throw new BlobError('BLOB_LENGTH_MISMATCH', `the blob is longer than its declared ${limits.length} bytes`);
+        throw new BlobError(
+          'BLOB_LENGTH_MISMATCH',
+          `the blob is longer than its declared ${limits.length} bytes`,
+        );
       }
-      hash.update(chunk);
+      await hasher.update(chunk);
       yield chunk;
     }
   }
-  await pipeline(checked, sink);
-  if (limits.length !== undefined && size !== limits.length) {
-    throw new BlobError('BLOB_LENGTH_MISMATCH', `the blob is shorter than its declared ${limits.length} bytes`);
+  try {
+    await pipeline(checked, sink);
+    if (limits.length !== undefined && size !== limits.length) {
+      throw new BlobError(
+        'BLOB_LENGTH_MISMATCH',
+        `the blob is shorter than its declared ${limits.length} bytes`,
+      );
+    }
+  } catch (err) {
+    hasher.abort();
+    throw err;
   }
-  return { sha256: hash.digest(), size };
+  return { sha256: await hasher.digest(), size };
 }
 
 /**

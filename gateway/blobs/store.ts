@@ -13,6 +13,7 @@ import { constantTimeEqual } from '../../attest/index.js';
 import type { BlobDigest } from './digest.js';
 import { digestHex, parseBlobDigest } from './digest.js';
 import { BlobError } from './errors.js';
+import { HashPool } from './hash-pool.js';
 import { createExclusive, emptyDir, fileSink, isNotFound, publishNoReplace } from './files.js';
 import type { BlobSource, Ingested, IngestLimits } from './ingest.js';
 import { discard, ingest } from './ingest.js';
@@ -43,7 +44,8 @@ export interface PutResult {
 const WRITE_BUFFER = 1024 * 1024;
 
 function checkedSize(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be a non-negative integer`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new TypeError(`${name} must be a non-negative integer`);
   return value;
 }
 
@@ -51,6 +53,7 @@ function checkedSize(value: number, name: string): number {
 export class BlobStore {
   private readonly root: string;
   private readonly tmp: string;
+  private readonly hashing = new HashPool();
 
   private constructor(
     readonly dir: string,
@@ -100,20 +103,31 @@ export class BlobStore {
     const digest = parseBlobDigest(expected);
     const limits = this.limits(options);
     if (limits.length !== undefined && limits.length > limits.maxBytes) {
-      throw new BlobError('BLOB_TOO_LARGE', `the declared length is over the limit of ${limits.maxBytes} bytes`);
+      throw new BlobError(
+        'BLOB_TOO_LARGE',
+        `the declared length is over the limit of ${limits.maxBytes} bytes`,
+      );
     }
     if (await this.has(digest)) {
-      const { size } = verified(digest, await ingest(source, discard(), limits));
+      const { size } = verified(digest, await ingest(source, discard(), limits, this.hashing.begin()));
       return { digest, size, created: false };
     }
     const temp = join(this.tmp, `${randomBytes(16).toString('hex')}.part`);
     const file = await createExclusive(temp);
     try {
-      const { size } = verified(digest, await ingest(source, fileSink(file, WRITE_BUFFER), limits));
+      const { size } = verified(
+        digest,
+        await ingest(source, fileSink(file, WRITE_BUFFER), limits, this.hashing.begin()),
+      );
       await file.sync();
       await file.close();
       const hex = digestHex(digest);
-      const created = await publishNoReplace(temp, this.path(digest), join(this.root, hex.slice(0, 2)), this.root);
+      const created = await publishNoReplace(
+        temp,
+        this.path(digest),
+        join(this.root, hex.slice(0, 2)),
+        this.root,
+      );
       return { digest, size, created };
     } finally {
       await file.close().catch(() => undefined);
@@ -165,6 +179,11 @@ export class BlobStore {
     }
   }
 
+  /** Stop the hashing thread (the gateway's onClose); uploads still running fail. */
+  close(): Promise<void> {
+    return this.hashing.close();
+  }
+
   private path(digest: BlobDigest): string {
     const hex = digestHex(digest);
     return join(this.root, hex.slice(0, 2), hex);
@@ -173,7 +192,9 @@ export class BlobStore {
   private limits(options: PutOptions): IngestLimits {
     const cap = options.maxBytes === undefined ? this.maxBytes : checkedSize(options.maxBytes, 'maxBytes');
     const maxBytes = Math.min(cap, this.maxBytes);
-    return options.length === undefined ? { maxBytes } : { maxBytes, length: checkedSize(options.length, 'length') };
+    return options.length === undefined
+      ? { maxBytes }
+      : { maxBytes, length: checkedSize(options.length, 'length') };
   }
 }
 

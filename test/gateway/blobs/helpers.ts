@@ -17,8 +17,12 @@ export async function tempStore(
   options: BlobStoreOptions = { maxBytes: 64 * 1024 * 1024 },
 ): Promise<{ store: BlobStore; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sealgate-blobs-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return { store: await BlobStore.open(dir, options), dir };
+  const store = await BlobStore.open(dir, options);
+  t.teardown(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { store, dir };
 }
 
 /** The canonical digest of `bytes`. */

@@ -88,7 +88,9 @@ t.test('a declared length over the limit is refused before reading', async (t) =
     read = true;
     yield new Uint8Array(1);
   })();
-  await t.rejects(store.put(digestOf(new Uint8Array(1)), source, { length: 1001 }), { code: 'BLOB_TOO_LARGE' });
+  await t.rejects(store.put(digestOf(new Uint8Array(1)), source, { length: 1001 }), {
+    code: 'BLOB_TOO_LARGE',
+  });
   t.equal(read, false, 'the source is untouched, so an HTTP route can still answer');
   await t.rejects(store.put(digestOf(new Uint8Array(1)), source, { length: -1 }), TypeError);
   t.same(await filesUnder(dir), []);
@@ -97,8 +99,12 @@ t.test('a declared length over the limit is refused before reading', async (t) =
 t.test('a declared length must match: longer stops at once, shorter fails at the end', async (t) => {
   const { store, dir } = await tempStore(t);
   const { bytes, digest } = payload(10_000);
-  await t.rejects(store.put(digest, chunked(bytes, 1000), { length: 4_500 }), { code: 'BLOB_LENGTH_MISMATCH' });
-  await t.rejects(store.put(digest, chunked(bytes, 1000), { length: 10_001 }), { code: 'BLOB_LENGTH_MISMATCH' });
+  await t.rejects(store.put(digest, chunked(bytes, 1000), { length: 4_500 }), {
+    code: 'BLOB_LENGTH_MISMATCH',
+  });
+  await t.rejects(store.put(digest, chunked(bytes, 1000), { length: 10_001 }), {
+    code: 'BLOB_LENGTH_MISMATCH',
+  });
   t.same(await filesUnder(dir), []);
 });
 
@@ -165,4 +171,24 @@ t.test('missing blobs, deletion and bad digests on every method', async (t) => {
   await t.rejects(store.open(bad), { code: 'BLOB_BAD_DIGEST' });
   await t.rejects(store.delete(bad), { code: 'BLOB_BAD_DIGEST' });
   await t.rejects(store.put(bad, chunked(bytes)), { code: 'BLOB_BAD_DIGEST' });
+});
+
+t.test('close fails an upload in flight, keeps nothing, and refuses later uploads', async (t) => {
+  const { store, dir } = await tempStore(t);
+  const { bytes, digest } = payload(8 * 1024 * 1024);
+  let started!: () => void;
+  const reading = new Promise<void>((resolve) => (started = resolve));
+  async function* slow(): AsyncGenerator<Uint8Array> {
+    yield bytes.subarray(0, 1024 * 1024);
+    started();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    yield* chunked(bytes.subarray(1024 * 1024));
+  }
+  const upload = store.put(digest, slow());
+  await reading;
+  await store.close();
+  await t.rejects(upload, { message: 'the blob store is closed' });
+  t.same(await filesUnder(dir), []);
+  await t.rejects(store.put(digest, chunked(bytes)), { message: 'the blob store is closed' });
+  t.same(await filesUnder(dir), []);
 });
