@@ -31,7 +31,7 @@ import { interleaved } from './processes.js';
 function body(mib: number): () => Generator<Buffer> {
   const blocks = Array.from({ length: 16 }, () => randomBytes(MiB));
   return function* () {
-    for (let i = 0; i < mib; i++) yield blocks[i % blocks.length]!;
+    for (let i = 0; i < mib; i++) yield blocks[i % blocks.length];
   };
 }
 

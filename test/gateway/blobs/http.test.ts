@@ -127,7 +127,7 @@ t.test('too large without a declared length: the server stops reading at the lim
   const client = await upload(port, payload(1).digest, endless());
   const outcome = await outcomes[0];
   t.match(outcome, { code: 'BLOB_TOO_LARGE' });
-  t.ok(outcome!.bytesRead < limit + MiB, `server read ${outcome!.bytesRead} bytes, the limit is ${limit}`);
+  t.ok(outcome.bytesRead < limit + MiB, `server read ${outcome.bytesRead} bytes, the limit is ${limit}`);
   t.ok(client.error !== undefined || client.status === 413, 'the client is cut off');
   t.ok(sent < 64 * limit, 'the endless client was stopped');
   t.same(await filesUnder(dir), []);

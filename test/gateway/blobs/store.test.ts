@@ -58,6 +58,7 @@ t.test('too large: stops reading at the limit and keeps nothing', async (t) => {
     try {
       for (;;) {
         pulled++;
+        await Promise.resolve();
         yield new Uint8Array(16 * 1024);
       }
     } finally {
@@ -86,6 +87,7 @@ t.test('a declared length over the limit is refused before reading', async (t) =
   let read = false;
   const source = (async function* () {
     read = true;
+    await Promise.resolve();
     yield new Uint8Array(1);
   })();
   await t.rejects(store.put(digestOf(new Uint8Array(1)), source, { length: 1001 }), {
@@ -113,6 +115,7 @@ t.test('a source that fails is BLOB_ABORTED with the cause, and keeps nothing', 
   const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
   async function* breaks(): AsyncGenerator<Uint8Array> {
     yield new Uint8Array(5000);
+    await Promise.resolve();
     throw reset;
   }
   await t.rejects(store.put(digestOf(new Uint8Array(1)), breaks()), { code: 'BLOB_ABORTED', cause: reset });
