@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isSealgateError } from '../attest/index.js';
 import { BlobStore } from '../gateway/index.js';
 import type { BenchRow, Benchmark } from './benchmark.js';
-import { MiB, rate, ratio } from './benchmark.js';
+import { MiB, cpu, rate, ratio } from './benchmark.js';
 import { interleaved } from './processes.js';
 
 /** The body: `mib` MiB cycling through 16 random blocks (no copies, nothing for the disk to dedupe). */
@@ -46,6 +46,7 @@ async function serve(dir: string): Promise<void> {
     );
   });
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
+  process.on('message', () => process.send?.({ cpu: process.cpuUsage() }));
   process.on('disconnect', () => process.exit(0));
 }
 
@@ -56,6 +57,14 @@ function startServer(dir: string): Promise<{ child: ChildProcess; port: number }
     child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`the blob server exited ${code}`)));
+  });
+}
+
+/** CPU seconds the server process (all its threads) has used so far. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (m: { cpu: NodeJS.CpuUsage }) => resolve((m.cpu.user + m.cpu.system) / 1e6));
+    child.send('cpu');
   });
 }
 
@@ -97,6 +106,7 @@ export const blobs: Benchmark = {
     const { child, port } = await startServer(join(dir, 'store'));
     try {
       log(`blob ingest of ${mib} MiB over loopback against a file write with fsync, in ${dir}`);
+      const cpuBefore = await serverCpu(child);
       const t = await interleaved(reps, {
         file: {
           out: join(dir, 'file'),
@@ -112,6 +122,7 @@ export const blobs: Benchmark = {
           run: () => put(port, `sha256:${hex}`, chunks(), bytes),
         },
       });
+      const serverSeconds = (await serverCpu(child)) - cpuBefore;
       const peak = vmHwmMiB(child.pid);
       const r = t.file.ms / t.blob.ms;
       const rows: BenchRow[] = [
@@ -121,6 +132,12 @@ export const blobs: Benchmark = {
           target: '>= 0.50x',
           ok: r >= 0.5,
           note: `${rate(bytes, t.blob.ms)} vs ${rate(bytes, t.file.ms)}, ${mib} MiB`,
+        },
+        {
+          metric: 'server CPU per GiB ingested',
+          value: `${(serverSeconds / reps / (bytes / 1024 ** 3)).toFixed(2)} s`,
+          target: '',
+          note: `all threads of the server (HTTP, SHA-256 thread, writes); file write: ${cpu(bytes, t.file)}`,
         },
         peak === undefined
           ? { metric: 'server peak RSS', value: 'skipped', target: '< 200 MiB', note: 'no /proc' }
