@@ -3,8 +3,10 @@
  * SEALGATE_BENCH_BLOB_MIB MiB (default 1024) PUT over HTTP on loopback into
  * BlobStore.put, the server in a child process, as a ratio to writing the
  * same bytes to a file with fsync in this process (target >= 0.5); best of
- * SEALGATE_BENCH_REPS (default 3) each, interleaved. Then the server's peak
- * resident memory (VmHWM) over every run (target < 200 MiB).
+ * SEALGATE_BENCH_REPS (default 3) each, interleaved. For scale, SHA-256 of
+ * the same bytes on one core, in memory: no upload can beat it (docs/blobs.md).
+ * Then the server's CPU per GiB and its peak resident memory (VmHWM) over
+ * every run (target < 200 MiB).
  *
  * Run directly with `serve DIR`, this file is the server: a bare `node:http`
  * PUT /<digest> that pipes the request into `put`, as the gateway's route will.
@@ -121,6 +123,15 @@ export const blobs: Benchmark = {
           out: join(dir, 'store', 'sha256', hex.slice(0, 2), hex),
           run: () => put(port, `sha256:${hex}`, chunks(), bytes),
         },
+        sha256: {
+          out: join(dir, 'nothing'),
+          run: () => {
+            const h = createHash('sha256');
+            for (const chunk of chunks()) h.update(chunk);
+            h.digest();
+            return Promise.resolve();
+          },
+        },
       });
       const serverSeconds = (await serverCpu(child)) - cpuBefore;
       const peak = vmHwmMiB(child.pid);
@@ -132,6 +143,12 @@ export const blobs: Benchmark = {
           target: '>= 0.50x',
           ok: r >= 0.5,
           note: `${rate(bytes, t.blob.ms)} vs ${rate(bytes, t.file.ms)}, ${mib} MiB`,
+        },
+        {
+          metric: 'ingest over HTTP / SHA-256 alone',
+          value: ratio(t.sha256.ms / t.blob.ms),
+          target: '',
+          note: `SHA-256 of the bytes on one core, in memory: ${rate(bytes, t.sha256.ms)}, the ceiling`,
         },
         {
           metric: 'server CPU per GiB ingested',
