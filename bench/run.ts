@@ -8,12 +8,15 @@ import type { Benchmark, BenchRow } from './benchmark.js';
 import { table } from './benchmark.js';
 import { envelope } from './envelope.js';
 import { ledger } from './ledger.js';
+import { blobs } from './blobs.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
   envelope,
   // the double-entry ledger (wt-ledger)
   ledger,
+  // the gateway's blob store: ingest over HTTP
+  blobs,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

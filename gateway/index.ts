@@ -9,3 +9,14 @@ export { Store, Mutex, put, del, type BatchOp, type Sublevel } from './store/ind
 
 // The double-entry ledger (wt-ledger, DESIGN.md section 9, docs/ledger.md).
 export * from './ledger/index.js';
+
+// --- blobs: the content-addressed blob store (wt-blobs) ---
+export type {
+  BlobDigest,
+  BlobErrorCode,
+  BlobSource,
+  BlobStoreOptions,
+  PutOptions,
+  PutResult,
+} from './blobs/index.js';
+export { BlobError, BlobStore, blobDigestOf, parseBlobDigest } from './blobs/index.js';
