@@ -6,3 +6,13 @@ export type { GatewayContext } from './context.js';
 export { GatewayError, type GatewayErrorCode, registerStatuses, statusOf } from './errors.js';
 export { AccountError, ROLES, type Account, type AccountErrorCode, type Role } from './accounts/registry.js';
 export { Store, Mutex, put, del, type BatchOp, type Sublevel } from './store/index.js';
+// catalog: datasets and models (docs/catalog.md)
+export { DatasetError, type DatasetErrorCode } from './datasets/errors.js';
+export { DatasetCatalog, type NewDataset, type DatasetChange } from './datasets/catalog.js';
+export { ListingIndex, type ListingFilter } from './datasets/listing-index.js';
+export { publicView, sellerView, type PublicDatasetView } from './datasets/views.js';
+export { WRAPPED_KEY_LENGTH } from './datasets/validate.js';
+export { DATASETS_SUBLEVEL, type DatasetRecord } from './datasets/record.js';
+export { ModelError, type ModelErrorCode } from './models/errors.js';
+export { ModelCatalog, MODEL_NAMES_SUBLEVEL, type ModelFilter } from './models/catalog.js';
+export { MODELS_SUBLEVEL, type ModelRecord } from './models/record.js';
