@@ -12,7 +12,7 @@ import { put } from '../../../gateway/index.js';
 import { RATING_SUMMARIES_SUBLEVEL, summaryKey } from '../../../gateway/ratings/summary.js';
 import { bodyOf, codeOf, gatewayForTest, signedInject } from '../../helpers/gateway.js';
 import type { TestAccount, TestGateway } from '../../helpers/gateway.js';
-import { imageDigest, listingBody } from './fixtures.js';
+import { imageDigest, listingBody, monotonicClock } from './fixtures.js';
 
 interface Page {
   items: Record<string, unknown>[];
@@ -37,7 +37,7 @@ async function page(gw: TestGateway, query: string): Promise<Page> {
 }
 
 t.test('pages run newest first; the cursor is the last id; next is null at the end', async (t) => {
-  const gw = await gatewayForTest(t);
+  const gw = await gatewayForTest(t, { now: monotonicClock() });
   const seller = await gw.account('seller');
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) ids.push(await list(gw, seller, { title: `set ${i}` }));
@@ -57,7 +57,7 @@ t.test('pages run newest first; the cursor is the last id; next is null at the e
 });
 
 t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows any), q', async (t) => {
-  const gw = await gatewayForTest(t);
+  const gw = await gatewayForTest(t, { now: monotonicClock() });
   const ada = await gw.account('seller');
   const bob = await gw.account('seller');
   const publisher = await gw.account('publisher');
@@ -103,7 +103,7 @@ t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows any
 });
 
 t.test('the public view: seller rating, size and custody; no digests, key id or wrapped key', async (t) => {
-  const gw = await gatewayForTest(t);
+  const gw = await gatewayForTest(t, { now: monotonicClock() });
   const seller = await gw.account('seller');
   const id = await list(gw, seller);
   // a rating aggregate as the ratings feature writes it (gateway/ratings/summary.ts)
@@ -143,14 +143,14 @@ t.test('the listing index is rebuilt from LevelDB on restart', async (t) => {
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const ids: string[] = [];
   {
-    const gw = await gatewayForTest(t, { dataDir });
+    const gw = await gatewayForTest(t, { dataDir, now: monotonicClock() });
     const seller = await gw.account('seller');
     for (let i = 0; i < 3; i++) ids.push(await list(gw, seller));
     const gone = await signedInject(gw.app, { method: 'DELETE', url: `/v1/datasets/${ids[1]}`, key: seller.key });
     t.equal(gone.statusCode, 200);
     await gw.app.close();
   }
-  const gw = await gatewayForTest(t, { dataDir });
+  const gw = await gatewayForTest(t, { dataDir, now: monotonicClock() });
   t.same((await page(gw, '')).items.map((d) => d.id), [ids[2], ids[0]]);
   t.equal(gw.app.gateway.datasets.index.size, 2);
 });

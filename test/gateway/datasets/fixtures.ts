@@ -54,3 +54,16 @@ export async function listingBody(
     ...over,
   };
 }
+
+/**
+ * A real clock that never returns the same millisecond twice, so objects
+ * made one after another get ids in that order (ids made within one
+ * millisecond are ordered by their random part).
+ */
+export function monotonicClock(): () => Date {
+  let last = 0;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last);
+  };
+}

@@ -9,7 +9,7 @@ import t from 'tap';
 import { GatewayClient, GatewayRequestError } from '../../../client/index.js';
 import { bodyOf, codeOf, gatewayForTest, listenForTest, signedInject } from '../../helpers/gateway.js';
 import type { TestAccount, TestGateway } from '../../helpers/gateway.js';
-import { imageDigest, storeBlob } from '../datasets/fixtures.js';
+import { imageDigest, monotonicClock, storeBlob } from '../datasets/fixtures.js';
 
 // a minimal model.json in the shape of policies' ModelDescriptorSchema
 function descriptor(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -93,7 +93,7 @@ t.test('refusals: duplicates, price floor, missing archive, bad descriptor, bad 
 });
 
 t.test('listing: newest first, paged, filtered; deprecation by the publisher only', async (t) => {
-  const gw = await gatewayForTest(t);
+  const gw = await gatewayForTest(t, { now: monotonicClock() });
   const pub = await gw.account('publisher');
   const rival = await gw.account('publisher');
   const buyer = await gw.account('buyer');
