@@ -7,10 +7,13 @@ import os from 'node:os';
 import type { Benchmark, BenchRow } from './benchmark.js';
 import { table } from './benchmark.js';
 import { envelope } from './envelope.js';
+import { catalog } from './catalog.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
   envelope,
+  // GET /v1/datasets against a bare fastify route (docs/catalog.md)
+  catalog,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

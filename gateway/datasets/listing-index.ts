@@ -74,15 +74,23 @@ export class ListingIndex {
    * than `cursor` when given; `next` is the cursor of the following page, or
    * null when no further listing matches.
    */
-  page(filter: ListingFilter, limit: number, cursor?: string): { items: DatasetRecord[]; next: string | null } {
+  page(
+    filter: ListingFilter,
+    limit: number,
+    cursor?: string,
+  ): { items: DatasetRecord[]; next: string | null } {
     const q = filter.q?.toLowerCase();
     const items: DatasetRecord[] = [];
     const start = cursor === undefined ? this.ids.length - 1 : this.lowerBound(cursor) - 1;
     for (let i = start; i >= 0; i--) {
-      const entry = this.entries.get(this.ids[i] as string) as Entry;
+      const entry = this.entries.get(this.ids[i]) as Entry;
       if (filter.seller !== undefined && entry.record.seller !== filter.seller) continue;
       if (filter.maxPrice !== undefined && entry.price > filter.maxPrice) continue;
-      if (filter.modelDigest !== undefined && entry.allowed.size > 0 && !entry.allowed.has(filter.modelDigest))
+      if (
+        filter.modelDigest !== undefined &&
+        entry.allowed.size > 0 &&
+        !entry.allowed.has(filter.modelDigest)
+      )
         continue;
       if (q !== undefined && !entry.haystack.includes(q)) continue;
       if (items.length === limit) return { items, next: items[items.length - 1]?.id ?? null };
@@ -97,7 +105,7 @@ export class ListingIndex {
     let hi = this.ids.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.ids[mid] as string) < id) lo = mid + 1;
+      if (this.ids[mid] < id) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -50,7 +50,10 @@ export const CreateDatasetBody = Type.Object(
         keyId: KeyId,
         custody: Custody,
         wrapped: Type.Optional(
-          Type.String({ maxLength: 512, description: 'broker custody: the DEK sealed to GET /v1/broker, base64' }),
+          Type.String({
+            maxLength: 512,
+            description: 'broker custody: the DEK sealed to GET /v1/broker, base64',
+          }),
         ),
       },
       { additionalProperties: false },
@@ -67,7 +70,9 @@ export const PatchDatasetBody = Type.Object(
 export const ListDatasetsQuery = Type.Object(
   {
     ...PageQuery,
-    cursor: Type.Optional(Type.String({ pattern: idPattern('ds'), description: 'the last id of the previous page' })),
+    cursor: Type.Optional(
+      Type.String({ pattern: idPattern('ds'), description: 'the last id of the previous page' }),
+    ),
     seller: Type.Optional(AccountId),
     maxPrice: Type.Optional(Amount),
     model: Type.Optional(
@@ -76,7 +81,13 @@ export const ListDatasetsQuery = Type.Object(
         description: 'a model id or image digest: only datasets whose policy allows it',
       }),
     ),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'case-insensitive substring of title or description' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'case-insensitive substring of title or description',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -87,7 +98,10 @@ export const RatingSummarySchema = Type.Object({
   score: Type.Number(),
 });
 
-const Timestamps = { createdAt: Type.String({ format: 'date-time' }), updatedAt: Type.String({ format: 'date-time' }) };
+const Timestamps = {
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+};
 const Status = Type.Union([Type.Literal('listed'), Type.Literal('delisted')]);
 
 /** What anyone may see of a listing (docs/catalog.md: nothing a node also sees, so nodes cannot tell whose data they hold). */
@@ -103,7 +117,9 @@ export const PublicDataset = Type.Object({
   policy: DatasetPolicySchema,
   custody: Custody,
   size: Type.Integer({ description: 'ciphertext bytes' }),
-  fingerprinted: Type.Boolean({ description: 'the seller supplied a fingerprint index (verification possible)' }),
+  fingerprinted: Type.Boolean({
+    description: 'the seller supplied a fingerprint index (verification possible)',
+  }),
   status: Status,
   runs: Type.Optional(Type.Integer({ description: 'runs started on it (detail view only)' })),
   ...Timestamps,
@@ -111,7 +127,9 @@ export const PublicDataset = Type.Object({
 
 export const DatasetPage = Type.Object({
   items: Type.Array(PublicDataset),
-  next: Type.Union([DatasetId, Type.Null()], { description: 'the cursor of the next page, or null at the end' }),
+  next: Type.Union([DatasetId, Type.Null()], {
+    description: 'the cursor of the next page, or null at the end',
+  }),
 });
 
 /** What the seller sees of their own listing: the record without the wrapped key. */

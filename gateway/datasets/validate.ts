@@ -56,7 +56,8 @@ export async function storedBlob(
   code: 'DATASET_BLOB_MISSING' | 'DATASET_FINGERPRINT_MISSING',
 ): Promise<{ digest: string; size: number }> {
   const found = await blobs.stat(digest);
-  if (!found) throw new DatasetError(code, `blob ${digest} is not stored: upload it first (PUT /v1/blobs/:digest)`);
+  if (!found)
+    throw new DatasetError(code, `blob ${digest} is not stored: upload it first (PUT /v1/blobs/:digest)`);
   return { digest, size: found.size };
 }
 
@@ -78,16 +79,25 @@ export function checkKey(
   }
   if (key.custody === 'seller') {
     if (key.wrapped !== undefined) {
-      throw new DatasetError('DATASET_KEY_WRAPPED_FORBIDDEN', 'in seller custody the data key never leaves the seller');
+      throw new DatasetError(
+        'DATASET_KEY_WRAPPED_FORBIDDEN',
+        'in seller custody the data key never leaves the seller',
+      );
     }
     return;
   }
   if (key.wrapped === undefined) {
-    throw new DatasetError('DATASET_KEY_WRAPPED_REQUIRED', 'broker custody needs key.wrapped (the DEK sealed to GET /v1/broker)');
+    throw new DatasetError(
+      'DATASET_KEY_WRAPPED_REQUIRED',
+      'broker custody needs key.wrapped (the DEK sealed to GET /v1/broker)',
+    );
   }
   const sealed = base64ToBytes(key.wrapped);
   if (sealed?.length !== WRAPPED_KEY_LENGTH) {
-    throw new DatasetError('DATASET_KEY_WRAPPED_MALFORMED', `key.wrapped must be ${WRAPPED_KEY_LENGTH} bytes of base64`);
+    throw new DatasetError(
+      'DATASET_KEY_WRAPPED_MALFORMED',
+      `key.wrapped must be ${WRAPPED_KEY_LENGTH} bytes of base64`,
+    );
   }
   let dek: Uint8Array;
   try {

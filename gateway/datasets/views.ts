@@ -63,7 +63,10 @@ export function sellerView(record: DatasetRecord): SellerDatasetView {
  * keys and Bayesian average as ratings/summary.ts readSummary, so a page of 50
  * listings costs one read, not 50.
  */
-export async function sellerRatings(store: Store, sellers: Iterable<string>): Promise<Map<string, RatingSummary>> {
+export async function sellerRatings(
+  store: Store,
+  sellers: Iterable<string>,
+): Promise<Map<string, RatingSummary>> {
   const ids = [...new Set(sellers)];
   const totals = (await store
     .sublevel(RATING_SUMMARIES_SUBLEVEL)

@@ -46,7 +46,11 @@ export class ModelCatalog {
   }
 
   /** Publish a checked model; MODEL_EXISTS when its publisher already has name@version. */
-  async publish(publisher: string, descriptor: ModelDescriptor, image: ModelRecord['image']): Promise<ModelRecord> {
+  async publish(
+    publisher: string,
+    descriptor: ModelDescriptor,
+    image: ModelRecord['image'],
+  ): Promise<ModelRecord> {
     const nameKey = `${publisher}/${descriptor.name}@${descriptor.version}`;
     return this.store.exclusive(async () => {
       const taken = (await this.names.get(nameKey)) as string | undefined;
@@ -75,7 +79,8 @@ export class ModelCatalog {
   async deprecate(publisher: string, id: string): Promise<ModelRecord> {
     return this.store.exclusive(async () => {
       const found = await this.get(id);
-      if (found.publisher !== publisher) throw new ModelError('MODEL_NOT_PUBLISHER', `model ${id} is not yours`);
+      if (found.publisher !== publisher)
+        throw new ModelError('MODEL_NOT_PUBLISHER', `model ${id} is not yours`);
       if (found.status === 'deprecated') return found;
       const record: ModelRecord = { ...found, status: 'deprecated', updatedAt: this.now().toISOString() };
       await this.store.write([put(this.sub, record.id, record)]);
@@ -84,7 +89,11 @@ export class ModelCatalog {
   }
 
   /** Up to `limit` models matching `filter`, newest first, older than `cursor`; `next` as in datasets. */
-  async page(filter: ModelFilter, limit: number, cursor?: string): Promise<{ items: ModelRecord[]; next: string | null }> {
+  async page(
+    filter: ModelFilter,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: ModelRecord[]; next: string | null }> {
     const items: ModelRecord[] = [];
     const range = cursor === undefined ? { reverse: true } : { reverse: true, lt: cursor };
     for await (const value of this.sub.values(range)) {

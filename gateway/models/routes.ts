@@ -12,7 +12,14 @@ import { PolicyError, parseModelDescriptor } from '../../policies/index.js';
 import { caller } from '../auth/signed.js';
 import { belowPriceFloor } from '../datasets/price.js';
 import { ModelError } from './errors.js';
-import { ErrorReply, ListModelsQuery, ModelIdParams, ModelPage, ModelSchema, PublishModelBody } from './schemas.js';
+import {
+  ErrorReply,
+  ListModelsQuery,
+  ModelIdParams,
+  ModelPage,
+  ModelSchema,
+  PublishModelBody,
+} from './schemas.js';
 
 /** Parse model.json; a bad field is named by its pointer in the request body (`/descriptor/...`). */
 function parseDescriptorField(input: unknown): ModelDescriptor {
@@ -55,7 +62,10 @@ export const modelRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =
         const { digest } = request.body.archive;
         const found = await blobs.stat(digest);
         if (!found) {
-          throw new ModelError('MODEL_ARCHIVE_MISSING', `blob ${digest} is not stored: upload the archive first`);
+          throw new ModelError(
+            'MODEL_ARCHIVE_MISSING',
+            `blob ${digest} is not stored: upload the archive first`,
+          );
         }
         archive = { digest, size: found.size };
       }

@@ -18,7 +18,9 @@ export const PublishModelBody = Type.Object(
   {
     descriptor: Type.Unknown({ description: 'model.json (docs/policies.md); defaults fill missing fields' }),
     image: Type.Object(
-      { digest: Type.String({ ...Digest, description: 'the image id (docker image inspect .Id) nodes run' }) },
+      {
+        digest: Type.String({ ...Digest, description: 'the image id (docker image inspect .Id) nodes run' }),
+      },
       { additionalProperties: false },
     ),
     archive: Type.Optional(
@@ -34,7 +36,9 @@ export const PublishModelBody = Type.Object(
 export const ListModelsQuery = Type.Object(
   {
     ...PageQuery,
-    cursor: Type.Optional(Type.String({ pattern: idPattern('mdl'), description: 'the last id of the previous page' })),
+    cursor: Type.Optional(
+      Type.String({ pattern: idPattern('mdl'), description: 'the last id of the previous page' }),
+    ),
     publisher: Type.Optional(AccountId),
     name: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$' })),
     deprecated: Type.Optional(Type.Boolean({ default: false, description: 'include deprecated models' })),
@@ -57,5 +61,7 @@ export const ModelSchema = Type.Object({
 
 export const ModelPage = Type.Object({
   items: Type.Array(ModelSchema),
-  next: Type.Union([ModelId, Type.Null()], { description: 'the cursor of the next page, or null at the end' }),
+  next: Type.Union([ModelId, Type.Null()], {
+    description: 'the cursor of the next page, or null at the end',
+  }),
 });

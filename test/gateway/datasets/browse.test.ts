@@ -44,12 +44,21 @@ t.test('pages run newest first; the cursor is the last id; next is null at the e
   const newest = [...ids].reverse();
 
   const first = await page(gw, '?limit=2');
-  t.same(first.items.map((d) => d.id), newest.slice(0, 2));
+  t.same(
+    first.items.map((d) => d.id),
+    newest.slice(0, 2),
+  );
   t.equal(first.next, newest[1]);
   const second = await page(gw, `?limit=2&cursor=${first.next}`);
-  t.same(second.items.map((d) => d.id), newest.slice(2, 4));
+  t.same(
+    second.items.map((d) => d.id),
+    newest.slice(2, 4),
+  );
   const third = await page(gw, `?limit=2&cursor=${second.next}`);
-  t.same(third.items.map((d) => d.id), newest.slice(4));
+  t.same(
+    third.items.map((d) => d.id),
+    newest.slice(4),
+  );
   t.equal(third.next, null);
   const exact = await page(gw, '?limit=5');
   t.equal(exact.next, null, 'a full last page says there is no more');
@@ -69,7 +78,10 @@ t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows any
     price: '5000',
     policy: { release: { custody: 'broker', allowedModels: [digest] } },
   });
-  const c = await list(gw, bob, { price: '300', policy: { release: { custody: 'broker', allowedModels: [other] } } });
+  const c = await list(gw, bob, {
+    price: '300',
+    policy: { release: { custody: 'broker', allowedModels: [other] } },
+  });
   const ids = async (query: string) => (await page(gw, query)).items.map((d) => d.id);
 
   t.same(await ids(`?seller=${ada.id}`), [b, a]);
@@ -111,7 +123,7 @@ t.test('the public view: seller rating, size and custody; no digests, key id or 
   await gw.app.gateway.store.write([put(ratings, summaryKey(seller.id, 'seller'), { count: 5, sum: 25 })]);
 
   const [item] = (await page(gw, '')).items;
-  const detail = bodyOf((await gw.app.inject({ method: 'GET', url: `/v1/datasets/${id}` })));
+  const detail = bodyOf(await gw.app.inject({ method: 'GET', url: `/v1/datasets/${id}` }));
   for (const view of [item, detail]) {
     t.match(view, {
       id,
@@ -132,7 +144,14 @@ t.test('the public view: seller rating, size and custody; no digests, key id or 
   const missing = await gw.app.inject({ method: 'GET', url: `/v1/datasets/ds_${'a'.repeat(26)}` });
   t.equal(missing.statusCode, 404);
   t.equal(codeOf(missing), 'DATASET_NOT_FOUND');
-  for (const query of ['?limit=0', '?limit=501', '?cursor=nope', '?maxPrice=1.5', '?model=gpt', '?colour=red']) {
+  for (const query of [
+    '?limit=0',
+    '?limit=501',
+    '?cursor=nope',
+    '?maxPrice=1.5',
+    '?model=gpt',
+    '?colour=red',
+  ]) {
     const res = await gw.app.inject({ method: 'GET', url: `/v1/datasets${query}` });
     t.equal(codeOf(res), 'HTTP_INVALID', query);
   }
@@ -146,11 +165,18 @@ t.test('the listing index is rebuilt from LevelDB on restart', async (t) => {
     const gw = await gatewayForTest(t, { dataDir, now: monotonicClock() });
     const seller = await gw.account('seller');
     for (let i = 0; i < 3; i++) ids.push(await list(gw, seller));
-    const gone = await signedInject(gw.app, { method: 'DELETE', url: `/v1/datasets/${ids[1]}`, key: seller.key });
+    const gone = await signedInject(gw.app, {
+      method: 'DELETE',
+      url: `/v1/datasets/${ids[1]}`,
+      key: seller.key,
+    });
     t.equal(gone.statusCode, 200);
     await gw.app.close();
   }
   const gw = await gatewayForTest(t, { dataDir, now: monotonicClock() });
-  t.same((await page(gw, '')).items.map((d) => d.id), [ids[2], ids[0]]);
+  t.same(
+    (await page(gw, '')).items.map((d) => d.id),
+    [ids[2], ids[0]],
+  );
   t.equal(gw.app.gateway.datasets.index.size, 2);
 });

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { idPattern, newId } from '../../../gateway/ids.js';
 
-t.test('ids sort by creation time, millisecond by millisecond', async (t) => {
+t.test('ids sort by creation time, millisecond by millisecond', (t) => {
   const pattern = new RegExp(idPattern('ds'));
   const start = Date.parse('2024-06-01T00:00:00Z');
   let previous = newId('ds', new Date(start - 1));
@@ -22,4 +22,5 @@ t.test('ids sort by creation time, millisecond by millisecond', async (t) => {
   const times = [0, 31, 32, 1023, 1024, 2 ** 40, Date.parse('2099-12-31T23:59:59.999Z')];
   const ids = times.map((ms) => newId('ds', new Date(ms)).slice(0, 13));
   t.same([...ids].sort(), ids);
+  t.end();
 });

@@ -30,7 +30,7 @@ function record(c: string, over: Partial<DatasetRecord> = {}): DatasetRecord {
   };
 }
 
-t.test('out-of-order inserts, replacement and removal keep newest-first order', async (t) => {
+t.test('out-of-order inserts, replacement and removal keep newest-first order', (t) => {
   const index = new ListingIndex();
   for (const c of ['c', 'a', 'e', 'b', 'd']) index.set(record(c));
   const ids = () => index.page({}, 50).items.map((r) => r.id);
@@ -47,4 +47,5 @@ t.test('out-of-order inserts, replacement and removal keep newest-first order', 
     'a cursor naming no listing pages from its position',
   );
   t.same(index.page({}, 2, id('a')), { items: [], next: null });
+  t.end();
 });

@@ -67,16 +67,68 @@ t.test('refusals: duplicates, price floor, missing archive, bad descriptor, bad 
   const image = { digest: imageDigest() };
   t.equal((await publish(gw, pub, { descriptor: descriptor({ unitCost: '5' }), image })).statusCode, 201);
   const cases: [string, TestAccount, unknown, number, string][] = [
-    ['the same name@version again', pub, { descriptor: descriptor({ unitCost: '5' }), image }, 409, 'MODEL_EXISTS'],
-    ['unitCost below the floor', pub, { descriptor: descriptor({ version: '2', unitCost: '4' }), image }, 400, 'MODEL_PRICE_BELOW_FLOOR'],
-    ['baseFee below the floor', pub, { descriptor: descriptor({ version: '2', unitCost: '9', baseFee: '0' }), image }, 400, 'MODEL_PRICE_BELOW_FLOOR'],
-    ['an archive that is not stored', pub, { descriptor: descriptor({ version: '2', unitCost: '9' }), image, archive: { digest: `sha256:${'c'.repeat(64)}` } }, 400, 'MODEL_ARCHIVE_MISSING'],
-    ['a bad descriptor field', pub, { descriptor: descriptor({ version: '2', metrics: [] }), image }, 400, 'POLICY_INVALID'],
-    ['an image that is not a digest', pub, { descriptor: descriptor({ version: '2' }), image: { digest: 'ubuntu:latest' } }, 400, 'HTTP_INVALID'],
-    ['an unknown field', pub, { descriptor: descriptor({ version: '2' }), image, tag: 'x' }, 400, 'HTTP_INVALID'],
+    [
+      'the same name@version again',
+      pub,
+      { descriptor: descriptor({ unitCost: '5' }), image },
+      409,
+      'MODEL_EXISTS',
+    ],
+    [
+      'unitCost below the floor',
+      pub,
+      { descriptor: descriptor({ version: '2', unitCost: '4' }), image },
+      400,
+      'MODEL_PRICE_BELOW_FLOOR',
+    ],
+    [
+      'baseFee below the floor',
+      pub,
+      { descriptor: descriptor({ version: '2', unitCost: '9', baseFee: '0' }), image },
+      400,
+      'MODEL_PRICE_BELOW_FLOOR',
+    ],
+    [
+      'an archive that is not stored',
+      pub,
+      {
+        descriptor: descriptor({ version: '2', unitCost: '9' }),
+        image,
+        archive: { digest: `sha256:${'c'.repeat(64)}` },
+      },
+      400,
+      'MODEL_ARCHIVE_MISSING',
+    ],
+    [
+      'a bad descriptor field',
+      pub,
+      { descriptor: descriptor({ version: '2', metrics: [] }), image },
+      400,
+      'POLICY_INVALID',
+    ],
+    [
+      'an image that is not a digest',
+      pub,
+      { descriptor: descriptor({ version: '2' }), image: { digest: 'ubuntu:latest' } },
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'an unknown field',
+      pub,
+      { descriptor: descriptor({ version: '2' }), image, tag: 'x' },
+      400,
+      'HTTP_INVALID',
+    ],
     ['no image', pub, { descriptor: descriptor({ version: '2' }) }, 400, 'HTTP_INVALID'],
     ['malformed JSON', pub, '{"descriptor":', 400, 'HTTP_BAD_JSON'],
-    ['a seller', seller, { descriptor: descriptor({ version: '2', unitCost: '9' }), image }, 403, 'AUTH_FORBIDDEN'],
+    [
+      'a seller',
+      seller,
+      { descriptor: descriptor({ version: '2', unitCost: '9' }), image },
+      403,
+      'AUTH_FORBIDDEN',
+    ],
   ];
   for (const [name, who, body, status, code] of cases) {
     const res = await publish(gw, who, body);
@@ -85,7 +137,11 @@ t.test('refusals: duplicates, price floor, missing archive, bad descriptor, bad 
   }
   const bad = await publish(gw, pub, { descriptor: descriptor({ version: '2', metrics: [] }), image });
   t.match(bodyOf<{ error: { message: string } }>(bad).error.message, /^\/descriptor\/metrics: /);
-  const unsigned = await gw.app.inject({ method: 'POST', url: '/v1/models', payload: { descriptor: descriptor(), image } });
+  const unsigned = await gw.app.inject({
+    method: 'POST',
+    url: '/v1/models',
+    payload: { descriptor: descriptor(), image },
+  });
   t.equal(codeOf(unsigned), 'AUTH_UNSIGNED');
   t.equal((await ids(gw)).length, 1, 'nothing else was published');
   const same = await publish(gw, other, { descriptor: descriptor({ unitCost: '5' }), image });
@@ -98,8 +154,15 @@ t.test('listing: newest first, paged, filtered; deprecation by the publisher onl
   const rival = await gw.account('publisher');
   const buyer = await gw.account('buyer');
   const made: string[] = [];
-  for (const [who, name] of [[pub, 'alpha'], [pub, 'beta'], [rival, 'alpha']] as const) {
-    const res = await publish(gw, who, { descriptor: descriptor({ name }), image: { digest: imageDigest() } });
+  for (const [who, name] of [
+    [pub, 'alpha'],
+    [pub, 'beta'],
+    [rival, 'alpha'],
+  ] as const) {
+    const res = await publish(gw, who, {
+      descriptor: descriptor({ name }),
+      image: { digest: imageDigest() },
+    });
     made.push(bodyOf(res).id as string);
   }
   const [a, b, c] = made as [string, string, string];
@@ -146,4 +209,19 @@ t.test('through a real loopback listener with the client SDK', async (t) => {
   t.match(dup, { code: 'MODEL_EXISTS', status: 409 });
   const gone = await client.request<{ status: string }>('POST', `/v1/models/${model.id}/deprecate`);
   t.equal(gone.status, 'deprecated');
+});
+
+t.test('the catalog routes are in /openapi.json', async (t) => {
+  const gw = await gatewayForTest(t);
+  const res = await gw.app.inject({ method: 'GET', url: '/openapi.json' });
+  t.equal(res.statusCode, 200);
+  const paths = Object.keys(bodyOf<{ paths: Record<string, unknown> }>(res).paths);
+  for (const p of [
+    '/v1/datasets',
+    '/v1/datasets/{id}',
+    '/v1/models',
+    '/v1/models/{id}',
+    '/v1/models/{id}/deprecate',
+  ])
+    t.ok(paths.includes(p), p);
 });
