@@ -20,3 +20,13 @@ export type {
   PutResult,
 } from './blobs/index.js';
 export { BlobError, BlobStore, blobDigestOf, parseBlobDigest } from './blobs/index.js';
+// catalog: datasets and models (docs/catalog.md)
+export { DatasetError, type DatasetErrorCode } from './datasets/errors.js';
+export { DatasetCatalog, type NewDataset, type DatasetChange } from './datasets/catalog.js';
+export { ListingIndex, type ListingFilter } from './datasets/listing-index.js';
+export { publicView, sellerView, type PublicDatasetView } from './datasets/views.js';
+export { WRAPPED_KEY_LENGTH } from './datasets/validate.js';
+export { DATASETS_SUBLEVEL, type DatasetRecord } from './datasets/record.js';
+export { ModelError, type ModelErrorCode } from './models/errors.js';
+export { ModelCatalog, MODEL_NAMES_SUBLEVEL, type ModelFilter } from './models/catalog.js';
+export { MODELS_SUBLEVEL, type ModelRecord } from './models/record.js';
