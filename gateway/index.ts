@@ -6,3 +6,7 @@ export type { GatewayContext } from './context.js';
 export { GatewayError, type GatewayErrorCode, registerStatuses, statusOf } from './errors.js';
 export { AccountError, ROLES, type Account, type AccountErrorCode, type Role } from './accounts/registry.js';
 export { Store, Mutex, put, del, type BatchOp, type Sublevel } from './store/index.js';
+// --- the gateway as a service: `sealgate gateway start` (wt-sdkcli) ---
+export { startGateway, ServerError, DEFAULT_GATEWAY_PORT } from './server.js';
+export type { StartGatewayOptions, RunningGateway, ServerErrorCode } from './server.js';
+// --- end service ---
