@@ -15,3 +15,24 @@ export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';
 // The gateway's HTTP API, signed (client/sdk/gateway-client.ts).
 export { GatewayClient, GatewayRequestError } from './sdk/gateway-client.js';
 export type { GatewayClientOptions, RequestInit as GatewayRequestInit } from './sdk/gateway-client.js';
+// --- accounts and settings (wt-sdkcli) ---
+export {
+  ACCOUNT_ROLES,
+  SELF_ASSIGNABLE_ROLES,
+  accountProfile,
+  isAccountRole,
+  myAccount,
+  parseAccount,
+  registerAccount,
+} from './sdk/account.js';
+export type { AccountInfo, AccountRole } from './sdk/account.js';
+export {
+  ConfigError,
+  DEFAULT_GATEWAY,
+  configPath,
+  loadConfig,
+  parseConfig,
+  resolveSettings,
+} from './config.js';
+export type { ConfigErrorCode, ConfigFile, SettingFlags, Settings } from './config.js';
+// --- end accounts and settings ---

@@ -30,3 +30,7 @@ export { DATASETS_SUBLEVEL, type DatasetRecord } from './datasets/record.js';
 export { ModelError, type ModelErrorCode } from './models/errors.js';
 export { ModelCatalog, MODEL_NAMES_SUBLEVEL, type ModelFilter } from './models/catalog.js';
 export { MODELS_SUBLEVEL, type ModelRecord } from './models/record.js';
+// --- the gateway as a service: `sealgate gateway start` (wt-sdkcli) ---
+export { startGateway, ServerError, DEFAULT_GATEWAY_PORT } from './server.js';
+export type { StartGatewayOptions, RunningGateway, ServerErrorCode } from './server.js';
+// --- end service ---
