@@ -6,6 +6,10 @@ export { KeystoreError, defaultKeyPath, loadKeyFile, saveKeyFile } from './keyst
 // --- end identity ---
 // Files in and out of the dataset envelope (client/sdk/envelope-file.ts).
 export { encryptFile, decryptFile, writeAtomically } from './sdk/envelope-file.js';
+// Reused buffers and positional writes for the envelope's file path (wt-perf2).
+export { writeFileAtomically } from './sdk/atomic-file.js';
+export { pooledNodeChunkCipher } from './sdk/node-chunk-cipher.js';
+export { BufferPool } from './sdk/buffer-pool.js';
 export type { FileCryptOptions, FileCryptResult } from './sdk/envelope-file.js';
 // A minimal tar writer for locally built images (client/sdk/tar.ts).
 export { tarball } from './sdk/tar.js';
