@@ -29,7 +29,8 @@ export interface SignRequestInput {
   readonly method: string;
   /** Origin-form request target: path and optional query, e.g. `/v1/runs?dry=1`. */
   readonly path: string;
-  readonly body?: RequestBody;
+  /** The body, or for a streamed body its SHA-256. */
+  readonly body?: RequestBody | BodySha256;
   readonly key: SigningKeyPair;
   /** The signer's id (`acct_…` or `node_…`). */
   readonly keyId: string;

@@ -18,7 +18,7 @@ export type { TarFile } from './sdk/tar.js';
 export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';
 // The gateway's HTTP API, signed (client/sdk/gateway-client.ts).
 export { GatewayClient, GatewayRequestError } from './sdk/gateway-client.js';
-export type { GatewayClientOptions, RequestInit as GatewayRequestInit } from './sdk/gateway-client.js';
+export type { GatewayClientOptions, GatewayRequestInit } from './sdk/gateway-client.js';
 // --- accounts and settings (wt-sdkcli) ---
 export {
   ACCOUNT_ROLES,
@@ -40,3 +40,5 @@ export {
 } from './config.js';
 export type { ConfigErrorCode, ConfigFile, SettingFlags, Settings } from './config.js';
 // --- end accounts and settings ---
+// Blob uploads from files (client/sdk/blobs.ts).
+export { fileSha256, uploadBlob, type UploadProgress, type UploadedBlob } from './sdk/blobs.js';

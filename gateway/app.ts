@@ -17,7 +17,8 @@ import { datasetRoutes } from './datasets/routes.js';
 import { ModelCatalog } from './models/catalog.js';
 import { MODEL_STATUSES } from './models/errors.js';
 import { modelRoutes } from './models/routes.js';
-import { fileBlobLookup } from './blobs/file-lookup.js';
+import { BlobStore } from './blobs/index.js';
+import { BLOB_STATUSES, blobRoutes } from './blobs/routes.js';
 import { LevelNonceStore } from './auth/nonce-store.js';
 import { installSigned } from './auth/signed.js';
 import type { GatewayContext } from './context.js';
@@ -35,11 +36,17 @@ import { Store } from './store/index.js';
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
 registerStatuses(MODEL_STATUSES);
+registerStatuses(BLOB_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
   const opts = normalizeOptions(options);
   const store = await Store.open(opts.dataDir);
+  // What to close, last opened first, whether the build succeeds (onClose) or fails (catch).
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
   try {
     const identity = await loadIdentity(opts.dataDir);
     const accounts = new AccountRegistry(store);
@@ -51,6 +58,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       createdAt: opts.now().toISOString(),
     });
     const nonces = new LevelNonceStore(store, opts.now);
+    const blobs = await BlobStore.open(join(opts.dataDir, 'blobs'), { maxBytes: opts.blobMaxBytes });
+    closers.push(() => blobs.close());
     const signatures = { accounts, nonces, now: opts.now, skewSeconds: opts.skewSeconds };
     // catalog: the listing index is rebuilt from LevelDB here
     const datasets = await DatasetCatalog.open(store, opts.now);
@@ -63,7 +72,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       accounts,
       signatures,
       economics: opts.economics,
-      blobs: fileBlobLookup(join(opts.dataDir, 'blobs')),
+      blobs,
       datasets,
       models,
     };
@@ -79,9 +88,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     installJsonParser(app);
     app.decorate('gateway', context);
     installSigned(app, signatures);
-    app.addHook('onClose', async () => {
-      await store.close();
-    });
+    app.addHook('onClose', closeAll);
 
     const prune = setInterval(() => void nonces.prune().catch(() => undefined), 60_000);
     prune.unref();
@@ -93,10 +100,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(brokerRoutes);
     await app.register(datasetRoutes);
     await app.register(modelRoutes);
+    await app.register(blobRoutes);
     await app.ready();
     return app;
   } catch (err) {
-    await store.close();
+    await closeAll();
     throw err;
   }
 }

@@ -6,7 +6,7 @@
 import type { EconomicsParameters } from '../policies/index.js';
 import type { AccountRegistry } from './accounts/registry.js';
 import type { SignatureCheckOptions } from './auth/signed.js';
-import type { BlobLookup } from './blobs/lookup.js';
+import type { BlobStore } from './blobs/index.js';
 import type { DatasetCatalog } from './datasets/catalog.js';
 import type { ModelCatalog } from './models/catalog.js';
 import type { GatewayIdentity } from './identity.js';
@@ -21,7 +21,7 @@ export interface GatewayContext {
   readonly accounts: AccountRegistry;
   readonly signatures: SignatureCheckOptions;
   readonly economics: EconomicsParameters;
-  readonly blobs: BlobLookup;
+  readonly blobs: BlobStore;
   // catalog: datasets (with the in-memory listing index) and models
   readonly datasets: DatasetCatalog;
   readonly models: ModelCatalog;

@@ -34,3 +34,6 @@ export { MODELS_SUBLEVEL, type ModelRecord } from './models/record.js';
 export { startGateway, ServerError, DEFAULT_GATEWAY_PORT } from './server.js';
 export type { StartGatewayOptions, RunningGateway, ServerErrorCode } from './server.js';
 // --- end service ---
+// --- nodes: the node CA and the nodes' mTLS listener ---
+export { loadNodePki, type NodePki, type NodePkiOptions } from './nodes/pki.js';
+export { buildNodeApp } from './nodes/app.js';

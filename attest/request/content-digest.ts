@@ -30,8 +30,9 @@ export function bodyBytes(body: RequestBody): Uint8Array {
 }
 
 /** The Content-Digest field value of `body` (RFC 9530 §2). */
-export function contentDigest(body: RequestBody): string {
-  return `sha-256=${serializeBareItem({ type: 'bytes', value: sha256(bodyBytes(body)) })}`;
+export function contentDigest(body: RequestBody | BodySha256): string {
+  const digest = body instanceof BodySha256 ? body.digest : sha256(bodyBytes(body));
+  return `sha-256=${serializeBareItem({ type: 'bytes', value: digest })}`;
 }
 
 /**

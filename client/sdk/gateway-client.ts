@@ -5,7 +5,7 @@
  * gateway's code and message, so the CLI can print them as one line.
  */
 import type { SigningKeyPair } from '../../attest/index.js';
-import { SealgateError, accountId, signRequest } from '../../attest/index.js';
+import { BodySha256, SealgateError, accountId, signRequest } from '../../attest/index.js';
 
 /** How a client reaches the gateway and who it is. */
 export interface GatewayClientOptions {
@@ -32,7 +32,7 @@ export class GatewayRequestError extends SealgateError<string> {
 }
 
 /** One request: a JSON body (or raw bytes), signed or not. */
-export interface RequestInit {
+export interface GatewayRequestInit {
   readonly body?: unknown;
   /** Sign it (default: when the client has a key). */
   readonly signed?: boolean;
@@ -59,14 +59,54 @@ export class GatewayClient {
   }
 
   /** Send a request and parse the JSON reply; throws GatewayRequestError on 4xx/5xx. */
-  async request<T>(method: string, path: string, init: RequestInit = {}): Promise<T> {
+  async request<T>(method: string, path: string, init: GatewayRequestInit = {}): Promise<T> {
     const response = await this.send(method, path, init);
     const text = await response.text();
     return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 
+  /**
+   * Stream a body too large to hold (a blob): signed through its SHA-256,
+   * which the caller computed beforehand (the gateway checks the bytes against it).
+   */
+  async sendStream(
+    method: string,
+    path: string,
+    body: AsyncIterable<Uint8Array>,
+    options: { readonly sha256: Uint8Array; readonly length: number; readonly contentType?: string },
+  ): Promise<Response> {
+    if (!this.options.key) throw new TypeError(`${method} ${path} must be signed: give the client a key`);
+    const headers: Record<string, string> = {
+      'content-type': options.contentType ?? 'application/octet-stream',
+      'content-length': String(options.length),
+      ...signRequest({
+        method,
+        path,
+        body: new BodySha256(options.sha256),
+        key: this.options.key,
+        keyId: this.accountId,
+        now: this.now(),
+      }),
+    };
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.base}${path}`, {
+        method,
+        headers,
+        body: body as unknown as BodyInit, // undici streams an async iterable
+        duplex: 'half',
+      } as globalThis.RequestInit & { duplex: 'half' });
+    } catch (err) {
+      throw new GatewayRequestError('CLIENT_UNREACHABLE', `cannot reach the gateway at ${this.base}`, 0, {
+        cause: err,
+      });
+    }
+    if (response.ok) return response;
+    throw await refusal(response);
+  }
+
   /** Send a request and return the raw response (for streams); throws on 4xx/5xx. */
-  async send(method: string, path: string, init: RequestInit = {}): Promise<Response> {
+  async send(method: string, path: string, init: GatewayRequestInit = {}): Promise<Response> {
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     const headers: Record<string, string> = { ...init.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';

@@ -84,7 +84,8 @@ export async function loadNodePki(dataDir: string, options: NodePkiOptions): Pro
   });
   const revocationsPath = join(dir, 'revocations.json');
   const stored = await readIfPresent(revocationsPath);
-  const revocations = stored === undefined ? new RevocationList() : RevocationList.fromJSON(JSON.parse(stored));
+  const revocations =
+    stored === undefined ? new RevocationList() : RevocationList.fromJSON(JSON.parse(stored));
   return {
     ca,
     server,

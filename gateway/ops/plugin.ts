@@ -14,6 +14,8 @@ import { ErrorReply } from '../http/schemas.js';
 
 const Status = Type.Object({ status: Type.String() });
 
+const isHealthRoute = (url: string): boolean => url === '/healthz' || url === '/readyz';
+
 async function ops(app: FastifyInstance): Promise<void> {
   const { options } = app.gateway;
   let closing = false;
@@ -24,7 +26,9 @@ async function ops(app: FastifyInstance): Promise<void> {
   if (options.maxEventLoopDelayMs !== false) {
     await app.register(underPressure, {
       maxEventLoopDelay: options.maxEventLoopDelayMs,
-      pressureHandler: (_request, reply) => {
+      pressureHandler: (request, reply) => {
+        // Health checks are answered under pressure too: a busy gateway is alive and ready.
+        if (isHealthRoute(request.url)) return;
         void reply
           .code(503)
           .header('retry-after', '5')
@@ -38,7 +42,7 @@ async function ops(app: FastifyInstance): Promise<void> {
     await app.register(rateLimit, {
       max: options.rateLimitPerMinute,
       timeWindow: 60_000,
-      allowList: (request) => request.url === '/healthz' || request.url === '/readyz',
+      allowList: (request) => isHealthRoute(request.url),
       errorResponseBuilder: () => ({
         statusCode: 429,
         error: { code: 'HTTP_RATE_LIMITED', message: 'too many requests; slow down' },

@@ -238,3 +238,11 @@ t.test('a streamed body is checked through its SHA-256 (BodySha256)', async (t) 
   });
   t.throws(() => new BodySha256(new Uint8Array(31)), TypeError);
 });
+
+t.test('a streamed body can be signed through its SHA-256 and verified against the bytes', async (t) => {
+  const digest = sha256(new TextEncoder().encode(body));
+  const request = signed({ body: new BodySha256(digest) });
+  const ok = await verifyRequest({ ...request, body }, options());
+  t.equal(ok.keyId, keyId);
+  t.equal(request.headers['content-digest'], contentDigest(body));
+});

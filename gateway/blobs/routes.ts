@@ -1,0 +1,80 @@
+/**
+ * `PUT /v1/blobs/:digest`: stream ciphertext (a dataset envelope, a
+ * fingerprint index) or a model image archive into the blob store. The
+ * request is signed like any other, but its Content-Digest must be the blob's
+ * own SHA-256, so the signature is checked against the address before a byte
+ * is read, and the store checks the streamed bytes against the same digest
+ * (docs/blobs.md). Nothing is buffered: memory stays flat for any size.
+ * Downloads are for enrolled nodes only, on the nodes' mTLS listener.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { BodySha256 } from '../../attest/index.js';
+import { hasRole } from '../accounts/registry.js';
+import { verifySigned } from '../auth/signed.js';
+import { GatewayError } from '../errors.js';
+import { ErrorReply } from '../http/schemas.js';
+import { BlobError } from './errors.js';
+
+const DigestParams = Type.Object(
+  { digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$', description: "the blob's SHA-256" }) },
+  { additionalProperties: false },
+);
+const Stored = Type.Object({ digest: Type.String(), size: Type.Integer(), created: Type.Boolean() });
+
+export const BLOB_STATUSES = {
+  BLOB_BAD_DIGEST: 400,
+  BLOB_DIGEST_MISMATCH: 400,
+  BLOB_TOO_LARGE: 413,
+  BLOB_LENGTH_MISMATCH: 400,
+  BLOB_ABORTED: 400,
+  BLOB_NOT_FOUND: 404,
+} as const;
+
+export const blobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
+  const { blobs, signatures, accounts } = app.gateway;
+  // Leave the body unread: the handler streams request.raw into the store.
+  app.addContentTypeParser('application/octet-stream', (_request, _payload, next) => next(null, undefined));
+
+  app.put(
+    '/v1/blobs/:digest',
+    {
+      schema: {
+        summary: 'Upload a blob (application/octet-stream), addressed by its SHA-256',
+        description: 'Content-Digest must be the sha-256 of the body, which is the digest in the path.',
+        tags: ['blobs'],
+        security: [{ httpSignature: [] }],
+        params: DigestParams,
+        response: { 200: Stored, 201: Stored, '4xx': ErrorReply },
+      },
+      preValidation: async (request) => {
+        const hex = /^sha256:([0-9a-f]{64})$/.exec((request.params as { digest?: string }).digest ?? '')?.[1];
+        if (!hex)
+          throw new BlobError('BLOB_BAD_DIGEST', 'the path must name a blob as sha256:<64 hex digits>');
+        const verified = await verifySigned(request, signatures, {
+          body: new BodySha256(Buffer.from(hex, 'hex')),
+        });
+        const account = await accounts.get(verified.keyId);
+        if (!hasRole(account, ['seller', 'publisher'])) {
+          throw new GatewayError('AUTH_FORBIDDEN', 'this needs the seller or publisher role');
+        }
+        request.account = account;
+      },
+    },
+    async (request, reply) => {
+      const declared = request.headers['content-length'];
+      const length = declared === undefined ? undefined : Number(declared);
+      try {
+        const stored = await blobs.put(request.params.digest, request.raw, {
+          ...(length !== undefined && Number.isSafeInteger(length) ? { length } : {}),
+        });
+        return await reply.code(stored.created ? 201 : 200).send(stored);
+      } catch (err) {
+        // Once reading has started, the store destroys a refused request; say so to the client.
+        if (err instanceof BlobError) void reply.header('connection', 'close');
+        throw err;
+      }
+    },
+  );
+  done();
+};
