@@ -6,3 +6,6 @@ export type { GatewayContext } from './context.js';
 export { GatewayError, type GatewayErrorCode, registerStatuses, statusOf } from './errors.js';
 export { AccountError, ROLES, type Account, type AccountErrorCode, type Role } from './accounts/registry.js';
 export { Store, Mutex, put, del, type BatchOp, type Sublevel } from './store/index.js';
+
+// The double-entry ledger (wt-ledger, DESIGN.md section 9, docs/ledger.md).
+export * from './ledger/index.js';
