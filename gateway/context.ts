@@ -10,6 +10,10 @@ import type { BlobLookup } from './blobs/lookup.js';
 import type { GatewayIdentity } from './identity.js';
 import type { NormalizedOptions } from './options.js';
 import type { Store } from './store/index.js';
+// runs, quotes and the ledger (wt-runs)
+import type { Ledger } from './ledger/index.js';
+import type { TokenRate } from './runs/rate.js';
+import type { RunService } from './runs/service.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -20,6 +24,13 @@ export interface GatewayContext {
   readonly signatures: SignatureCheckOptions;
   readonly economics: EconomicsParameters;
   readonly blobs: BlobLookup;
+  // runs, quotes and the ledger (wt-runs)
+  /** The double-entry ledger (gateway/ledger/). */
+  readonly ledger: Ledger;
+  /** The fiat-to-token rate quotes are priced at. */
+  readonly tokenRate: TokenRate;
+  /** Quotes, runs and their state machine; the node API and the guard call `runs.transition`. */
+  readonly runs: RunService;
 }
 
 declare module 'fastify' {
