@@ -6,27 +6,9 @@
  * the code under test.
  */
 import t from 'tap';
-import type { RunEvent, RunState } from '../../../gateway/index.js';
+import type { RunEvent } from '../../../gateway/index.js';
 import { FINAL_STATES, RUN_EVENTS, RUN_STATES, RunError, decide, isFinal, targetOf } from '../../../gateway/index.js';
-
-type Expect = RunState | 'repeat' | 'RUN_INVALID_TRANSITION' | 'RUN_ALREADY_FINAL';
-const X = 'RUN_INVALID_TRANSITION';
-const F = 'RUN_ALREADY_FINAL';
-const R = 'repeat';
-
-// issue 3: queued -> placed -> sealing -> running -> sealing-output -> settled; failed from any
-// non-final state; cancelled from queued/placed; flagged from running/sealing-output.
-const TABLE: Record<RunState, Record<RunEvent, Expect>> = {
-  queued: { place: 'placed', seal: X, start: X, 'seal-output': X, settle: X, fail: 'failed', cancel: 'cancelled', flag: X },
-  placed: { place: R, seal: 'sealing', start: X, 'seal-output': X, settle: X, fail: 'failed', cancel: 'cancelled', flag: X },
-  sealing: { place: X, seal: R, start: 'running', 'seal-output': X, settle: X, fail: 'failed', cancel: X, flag: X },
-  running: { place: X, seal: X, start: R, 'seal-output': 'sealing-output', settle: X, fail: 'failed', cancel: X, flag: 'flagged' },
-  'sealing-output': { place: X, seal: X, start: X, 'seal-output': R, settle: 'settled', fail: 'failed', cancel: X, flag: 'flagged' },
-  settled: { place: F, seal: F, start: F, 'seal-output': F, settle: R, fail: F, cancel: F, flag: F },
-  failed: { place: F, seal: F, start: F, 'seal-output': F, settle: F, fail: R, cancel: F, flag: F },
-  cancelled: { place: F, seal: F, start: F, 'seal-output': F, settle: F, fail: F, cancel: R, flag: F },
-  flagged: { place: F, seal: F, start: F, 'seal-output': F, settle: F, fail: F, cancel: F, flag: R },
-};
+import { TABLE, isRefusal } from './table.js';
 
 t.test('every (state, event) pair', async (t) => {
   t.equal(RUN_STATES.length * RUN_EVENTS.length, 72, 'nine states by eight events');
@@ -34,14 +16,14 @@ t.test('every (state, event) pair', async (t) => {
     for (const event of RUN_EVENTS) {
       const want = TABLE[state][event];
       const label = `${state} + ${event}`;
-      if (want === X || want === F) {
+      if (isRefusal(want)) {
         t.throws(() => decide(state, event), { name: 'RunError', code: want }, label);
         try {
           decide(state, event);
         } catch (err) {
           t.ok(err instanceof RunError, `${label}: a RunError`);
         }
-      } else if (want === R) {
+      } else if (want === 'repeat') {
         t.same(decide(state, event), { kind: 'repeat' }, label);
         t.equal(targetOf(event), state, `${label}: the run is already at the target`);
       } else {
