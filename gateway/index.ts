@@ -20,11 +20,29 @@ export { RUN_EVENTS_SUBLEVEL, RunEventLog } from './runs/events.js';
 export type { RunEventRecord, RunStateEvent, RunMetricEvent, RunEventListener } from './runs/events.js';
 export { RUN_PARTIES_SUBLEVEL, type QuoteRequest } from './runs/orders.js';
 export { priceRun, usedTokens, type PriceInput } from './runs/price.js';
-export { escrowTransaction, settleTransaction, refundTransaction, userAccount, escrowAccount } from './runs/effects.js';
+export {
+  escrowTransaction,
+  settleTransaction,
+  refundTransaction,
+  userAccount,
+  escrowAccount,
+} from './runs/effects.js';
 export { TokenRate, type StoredRate } from './runs/rate.js';
 export { NODES_SUBLEVEL, storeNodeDirectory, type NodeDirectory, type NodeOffer } from './runs/nodes.js';
 export { QUOTES_SUBLEVEL, RUNS_SUBLEVEL } from './runs/record.js';
 export type { QuoteRecord, RunRecord, RunState, Price } from './runs/record.js';
 export { RatingError, RATING_STATUSES, type RatingErrorCode } from './ratings/errors.js';
-export { RATINGS_SUBLEVEL, rateRun, ratingsOfRun, type RatingRecord, type RatingInput } from './ratings/service.js';
-export { RATING_SUMMARIES_SUBLEVEL, readSummary, summarize, type RatingSummary, type RatingSide } from './ratings/summary.js';
+export {
+  RATINGS_SUBLEVEL,
+  rateRun,
+  ratingsOfRun,
+  type RatingRecord,
+  type RatingInput,
+} from './ratings/service.js';
+export {
+  RATING_SUMMARIES_SUBLEVEL,
+  readSummary,
+  summarize,
+  type RatingSummary,
+  type RatingSide,
+} from './ratings/summary.js';

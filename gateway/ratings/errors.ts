@@ -2,10 +2,7 @@
 import { SealgateError } from '../../attest/index.js';
 
 export type RatingErrorCode =
-  | 'RATING_RUN_NOT_FOUND'
-  | 'RATING_SELF_TRADE'
-  | 'RATING_NOT_SETTLED'
-  | 'RATING_ALREADY_RATED';
+  'RATING_RUN_NOT_FOUND' | 'RATING_SELF_TRADE' | 'RATING_NOT_SETTLED' | 'RATING_ALREADY_RATED';
 
 /** A refused rating. */
 export class RatingError extends SealgateError<RatingErrorCode> {}

@@ -26,7 +26,8 @@ export const ratingRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
     {
       preValidation: app.signed(),
       schema: {
-        summary: "Rate the other side of a settled run (its buyer rates the seller, its seller the buyer), once",
+        summary:
+          'Rate the other side of a settled run (its buyer rates the seller, its seller the buyer), once',
         tags: ['ratings'],
         security: [{ httpSignature: [] }],
         params: RateRunParams,

@@ -33,7 +33,12 @@ function bad(message: string): RunError {
 }
 
 function nonNegative(value: unknown, integer: boolean): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && (!integer || Number.isSafeInteger(value));
+  return (
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= 0 &&
+    (!integer || Number.isSafeInteger(value))
+  );
 }
 
 /** The default reason of an end that came without one. */
@@ -62,11 +67,18 @@ export function checkDetails(event: RunEvent, details: TransitionDetails): Parti
     ) {
       throw bad('settle needs a usage receipt: steps (integer), cpuSeconds, gpuSeconds, seconds, all >= 0');
     }
-    return { usage: { steps: u.steps, cpuSeconds: u.cpuSeconds, gpuSeconds: u.gpuSeconds, seconds: u.seconds } };
+    return {
+      usage: { steps: u.steps, cpuSeconds: u.cpuSeconds, gpuSeconds: u.gpuSeconds, seconds: u.seconds },
+    };
   }
   if (event === 'fail' || event === 'cancel' || event === 'flag') {
     const r = details.reason ?? defaultReason(event);
-    if (typeof r.code !== 'string' || !REASON_CODE.test(r.code) || typeof r.message !== 'string' || r.message.length > 1000) {
+    if (
+      typeof r.code !== 'string' ||
+      !REASON_CODE.test(r.code) ||
+      typeof r.message !== 'string' ||
+      r.message.length > 1000
+    ) {
       throw bad('a reason is an UPPER_SNAKE code and a message of at most 1000 characters');
     }
     return { reason: { code: r.code, message: r.message } };
@@ -76,8 +88,10 @@ export function checkDetails(event: RunEvent, details: TransitionDetails): Parti
 
 /** Check a metric record; returns it with only its three fields. */
 export function checkMetric(input: MetricInput): MetricInput {
-  if (typeof input.metric !== 'string' || !METRIC_NAME.test(input.metric)) throw bad('a metric name is [a-z][a-z0-9_]{0,31}');
+  if (typeof input.metric !== 'string' || !METRIC_NAME.test(input.metric))
+    throw bad('a metric name is [a-z][a-z0-9_]{0,31}');
   if (!nonNegative(input.step, true)) throw bad('a metric step is an integer >= 0');
-  if (typeof input.value !== 'number' || !Number.isFinite(input.value)) throw bad('a metric value is a finite number');
+  if (typeof input.value !== 'number' || !Number.isFinite(input.value))
+    throw bad('a metric value is a finite number');
   return { metric: input.metric, step: input.step, value: input.value };
 }

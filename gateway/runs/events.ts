@@ -52,7 +52,12 @@ export class RunEventLog {
 
   /** The seq of the run's last event (0 when none); read it with the store's lock held. */
   async lastSeq(runId: string): Promise<number> {
-    for await (const value of this.#sub.values({ gt: `${runId}/`, lt: `${runId}/~`, reverse: true, limit: 1 }))
+    for await (const value of this.#sub.values({
+      gt: `${runId}/`,
+      lt: `${runId}/~`,
+      reverse: true,
+      limit: 1,
+    }))
       return (value as RunEventRecord).seq;
     return 0;
   }
@@ -66,7 +71,8 @@ export class RunEventLog {
   async read(runId: string, after = 0): Promise<RunEventRecord[]> {
     const events: RunEventRecord[] = [];
     const gt = eventKey(runId, Math.max(0, Math.floor(after)));
-    for await (const value of this.#sub.values({ gt, lt: `${runId}/~` })) events.push(value as RunEventRecord);
+    for await (const value of this.#sub.values({ gt, lt: `${runId}/~` }))
+      events.push(value as RunEventRecord);
     return events;
   }
 

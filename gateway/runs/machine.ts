@@ -43,16 +43,17 @@ export const FINAL_STATES: readonly RunState[] = ['settled', 'failed', 'cancelle
 const NOT_FINAL: readonly RunState[] = ['queued', 'placed', 'sealing', 'running', 'sealing-output'];
 
 /** Each event: the state it leads to and the states it may start from. */
-const TRANSITIONS: Readonly<Record<RunEvent, { readonly to: RunState; readonly from: readonly RunState[] }>> = {
-  place: { to: 'placed', from: ['queued'] },
-  seal: { to: 'sealing', from: ['placed'] },
-  start: { to: 'running', from: ['sealing'] },
-  'seal-output': { to: 'sealing-output', from: ['running'] },
-  settle: { to: 'settled', from: ['sealing-output'] },
-  fail: { to: 'failed', from: NOT_FINAL },
-  cancel: { to: 'cancelled', from: ['queued', 'placed'] },
-  flag: { to: 'flagged', from: ['running', 'sealing-output'] },
-};
+const TRANSITIONS: Readonly<Record<RunEvent, { readonly to: RunState; readonly from: readonly RunState[] }>> =
+  {
+    place: { to: 'placed', from: ['queued'] },
+    seal: { to: 'sealing', from: ['placed'] },
+    start: { to: 'running', from: ['sealing'] },
+    'seal-output': { to: 'sealing-output', from: ['running'] },
+    settle: { to: 'settled', from: ['sealing-output'] },
+    fail: { to: 'failed', from: NOT_FINAL },
+    cancel: { to: 'cancelled', from: ['queued', 'placed'] },
+    flag: { to: 'flagged', from: ['running', 'sealing-output'] },
+  };
 
 /** What applying an event to a state does. */
 export type Decision =
@@ -89,6 +90,7 @@ export function decide(state: RunState, event: RunEvent): Decision {
   if (!rule) throw new TypeError(`unknown run event ${JSON.stringify(event)}`);
   if (state === rule.to) return { kind: 'repeat' };
   if (rule.from.includes(state)) return { kind: 'move', to: rule.to };
-  if (isFinal(state)) throw new RunError('RUN_ALREADY_FINAL', `the run has ended (${state}); it cannot ${event}`);
+  if (isFinal(state))
+    throw new RunError('RUN_ALREADY_FINAL', `the run has ended (${state}); it cannot ${event}`);
   throw new RunError('RUN_INVALID_TRANSITION', `a ${state} run cannot ${event}`);
 }

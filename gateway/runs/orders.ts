@@ -53,7 +53,11 @@ export function partyKey(side: 'buyer' | 'seller', account: string, runId: strin
 }
 
 /** Price a run for `buyer` and store the quote; the policy is checked as a start would. */
-export async function createQuote(deps: OrderDeps, buyer: string, request: QuoteRequest): Promise<QuoteRecord> {
+export async function createQuote(
+  deps: OrderDeps,
+  buyer: string,
+  request: QuoteRequest,
+): Promise<QuoteRecord> {
   const { store } = deps;
   const now = deps.now();
   const dataset = await loadDataset(store, request.dataset);
@@ -93,7 +97,8 @@ export async function startRun(deps: OrderDeps, buyer: string, quoteId: string):
     const quote = await store.get<QuoteRecord>(quotes, quoteId);
     // another buyer's quote is reported as missing, so quote ids do not leak
     if (quote?.buyer !== buyer) throw new RunError('RUN_QUOTE_NOT_FOUND', `no quote ${quoteId}`);
-    if (quote.run !== undefined) throw new RunError('RUN_QUOTE_USED', `${quoteId} already started ${quote.run}`);
+    if (quote.run !== undefined)
+      throw new RunError('RUN_QUOTE_USED', `${quoteId} already started ${quote.run}`);
     if (now.getTime() >= Date.parse(quote.expiresAt)) {
       throw new RunError('RUN_QUOTE_EXPIRED', `${quoteId} expired at ${quote.expiresAt}`);
     }

@@ -8,7 +8,6 @@ import { ErrorReply, RateSchema, SetRateBody } from './schemas.js';
 export const rateRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { tokenRate, now } = app.gateway;
 
-
   app.get(
     '/v1/rate',
     {

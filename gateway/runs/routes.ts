@@ -36,7 +36,8 @@ export function wireQuote(quote: QuoteRecord): Static<typeof QuoteSchema> {
 /** The run `id` if `account` is its buyer or seller, else RUN_NOT_FOUND. */
 export async function runForParty(runs: RunService, id: string, account: Account): Promise<RunRecord> {
   const run = await runs.get(id);
-  if (run.buyer !== account.id && run.seller !== account.id) throw new RunError('RUN_NOT_FOUND', `no run ${id}`);
+  if (run.buyer !== account.id && run.seller !== account.id)
+    throw new RunError('RUN_NOT_FOUND', `no run ${id}`);
   return run;
 }
 
@@ -63,7 +64,8 @@ export const runRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => 
         response: { 201: QuoteSchema, '4xx': ErrorReply },
       },
     },
-    async (request, reply) => reply.code(201).send(wireQuote(await runs.quote(caller(request).id, request.body))),
+    async (request, reply) =>
+      reply.code(201).send(wireQuote(await runs.quote(caller(request).id, request.body))),
   );
 
   app.post(
@@ -78,7 +80,8 @@ export const runRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => 
         response: { 201: RunSchema, '4xx': ErrorReply },
       },
     },
-    async (request, reply) => reply.code(201).send(wireRun(await runs.start(caller(request).id, request.body.quote))),
+    async (request, reply) =>
+      reply.code(201).send(wireRun(await runs.start(caller(request).id, request.body.quote))),
   );
 
   app.get(

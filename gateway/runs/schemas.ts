@@ -20,7 +20,11 @@ export const QuoteBody = Type.Object(
   {
     dataset: Type.String({ pattern: idPattern('ds'), description: 'the dataset id' }),
     model: Type.String({ pattern: idPattern('mdl'), description: 'the model id' }),
-    steps: Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: "capped at the model's maxSteps" }),
+    steps: Type.Integer({
+      minimum: 1,
+      maximum: 1_000_000_000,
+      description: "capped at the model's maxSteps",
+    }),
   },
   { additionalProperties: false },
 );

@@ -99,7 +99,10 @@ export class RunService {
         at,
         ...(next.reason && decision.to !== 'settled' ? { reason: next.reason } : {}),
       };
-      const ops = [put(this.#store.sublevel(RUNS_SUBLEVEL), runId, next), this.events.appendOp(runId, stateEvent)];
+      const ops = [
+        put(this.#store.sublevel(RUNS_SUBLEVEL), runId, next),
+        this.events.appendOp(runId, stateEvent),
+      ];
       const committed = tx ? await this.#ledger.commitLocked([tx], ops) : undefined;
       // the effect was already on the ledger (it cannot be, as both are one batch): record the state anyway
       if (!tx || committed?.applied === false) await this.#store.write(ops);

@@ -76,7 +76,9 @@ export const runEventRoutes: FastifyPluginCallbackTypebox = (app, _options, done
         sent = event.seq;
         if (event.type === 'state' && isFinal(event.state)) finish();
       };
-      const unsubscribe = runs.events.subscribe(id, (event: RunEventRecord) => (live ? send(event) : pending.push(event)));
+      const unsubscribe = runs.events.subscribe(id, (event: RunEventRecord) =>
+        live ? send(event) : pending.push(event),
+      );
       const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS);
       keepalive.unref();
       const finish = (): void => {

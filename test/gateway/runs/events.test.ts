@@ -32,7 +32,9 @@ class SseReader {
         const block = this.buffer.slice(0, end);
         this.buffer = this.buffer.slice(end + 2);
         if (block.startsWith(':')) continue; // a comment (keepalive)
-        const fields = Object.fromEntries(block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
+        const fields = Object.fromEntries(
+          block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+        );
         return { id: fields.id, event: fields.event, data: JSON.parse(fields.data) as Frame['data'] };
       }
       const { done, value } = await this.reader.read();
@@ -64,32 +66,45 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 5));
 }
 
-t.test('a follower sees the current state, then every event live, and the stream ends when the run does', async (t) => {
-  const m = await marketForTest(t);
-  const base = await listenForTest(m.gw.app);
-  const { runs } = m.gw.app.gateway;
-  const run = await startedRun(m);
-  await runs.transition(run.id, 'place', { node: m.miner.id });
+t.test(
+  'a follower sees the current state, then every event live, and the stream ends when the run does',
+  async (t) => {
+    const m = await marketForTest(t);
+    const base = await listenForTest(m.gw.app);
+    const { runs } = m.gw.app.gateway;
+    const run = await startedRun(m);
+    await runs.transition(run.id, 'place', { node: m.miner.id });
 
-  const { res, events } = await follow(m, base, m.buyer, run.id);
-  t.match(res.headers.get('content-type'), /^text\/event-stream/);
-  t.same(await events.next(), { id: '2', event: 'state', data: { seq: 2, type: 'state', state: 'placed', at: m.gw.app.gateway.now().toISOString() } });
-  await until(() => runs.events.subscribers(run.id) === 1);
+    const { res, events } = await follow(m, base, m.buyer, run.id);
+    t.match(res.headers.get('content-type'), /^text\/event-stream/);
+    t.same(await events.next(), {
+      id: '2',
+      event: 'state',
+      data: { seq: 2, type: 'state', state: 'placed', at: m.gw.app.gateway.now().toISOString() },
+    });
+    await until(() => runs.events.subscribers(run.id) === 1);
 
-  await runs.transition(run.id, 'seal');
-  t.match(await events.next(), { id: '3', event: 'state', data: { state: 'sealing' } });
-  await runs.transition(run.id, 'start');
-  await runs.appendMetric(run.id, { metric: 'loss', step: 1, value: 0.75 });
-  t.match(await events.next(), { id: '4', data: { state: 'running' } });
-  t.match(await events.next(), { id: '5', event: 'metric', data: { metric: 'loss', step: 1, value: 0.75 } });
-  await runs.transition(run.id, 'seal-output');
-  await runs.transition(run.id, 'settle', { usage: { steps: 10, cpuSeconds: 1, gpuSeconds: 0, seconds: 1 } });
-  t.match(await events.next(), { id: '6', data: { state: 'sealing-output' } });
-  t.match(await events.next(), { id: '7', data: { state: 'settled' } });
-  t.equal(await events.next(), undefined, 'the stream ends after a final state');
-  await until(() => runs.events.subscribers(run.id) === 0);
-  t.pass('the follower unsubscribed');
-});
+    await runs.transition(run.id, 'seal');
+    t.match(await events.next(), { id: '3', event: 'state', data: { state: 'sealing' } });
+    await runs.transition(run.id, 'start');
+    await runs.appendMetric(run.id, { metric: 'loss', step: 1, value: 0.75 });
+    t.match(await events.next(), { id: '4', data: { state: 'running' } });
+    t.match(await events.next(), {
+      id: '5',
+      event: 'metric',
+      data: { metric: 'loss', step: 1, value: 0.75 },
+    });
+    await runs.transition(run.id, 'seal-output');
+    await runs.transition(run.id, 'settle', {
+      usage: { steps: 10, cpuSeconds: 1, gpuSeconds: 0, seconds: 1 },
+    });
+    t.match(await events.next(), { id: '6', data: { state: 'sealing-output' } });
+    t.match(await events.next(), { id: '7', data: { state: 'settled' } });
+    t.equal(await events.next(), undefined, 'the stream ends after a final state');
+    await until(() => runs.events.subscribers(run.id) === 0);
+    t.pass('the follower unsubscribed');
+  },
+);
 
 t.test('a reconnect with Last-Event-ID resumes after it; a finished run replays and ends', async (t) => {
   const m = await marketForTest(t);
@@ -97,7 +112,8 @@ t.test('a reconnect with Last-Event-ID resumes after it; a finished run replays 
   const { runs } = m.gw.app.gateway;
   const run = await startedRun(m);
   for (const e of ['place', 'seal', 'start'] as const) await runs.transition(run.id, e, { node: m.miner.id });
-  for (let step = 1; step <= 3; step++) await runs.appendMetric(run.id, { metric: 'loss', step, value: 1 / step });
+  for (let step = 1; step <= 3; step++)
+    await runs.appendMetric(run.id, { metric: 'loss', step, value: 1 / step });
 
   const first = await follow(m, base, m.buyer, run.id, '3');
   const seen = [];
@@ -116,11 +132,18 @@ t.test('a reconnect with Last-Event-ID resumes after it; a finished run replays 
   t.equal(await second.events.next(), undefined);
 
   const fresh = await follow(m, base, m.buyer, run.id);
-  t.match(await fresh.events.next(), { id: '10', data: { state: 'failed', reason: { code: 'NODE_LOST', message: 'gone' } } });
+  t.match(await fresh.events.next(), {
+    id: '10',
+    data: { state: 'failed', reason: { code: 'NODE_LOST', message: 'gone' } },
+  });
   t.equal(await fresh.events.next(), undefined, 'a final run: its state, then the end');
 
   const garbage = await follow(m, base, m.buyer, run.id, 'not-a-number');
-  t.match(await garbage.events.next(), { id: '10' }, 'an unreadable Last-Event-ID counts as a fresh follower');
+  t.match(
+    await garbage.events.next(),
+    { id: '10' },
+    'an unreadable Last-Event-ID counts as a fresh follower',
+  );
 });
 
 t.test('only the buyer follows a run', async (t) => {
@@ -128,7 +151,11 @@ t.test('only the buyer follows a run', async (t) => {
   const base = await listenForTest(m.gw.app);
   const run = await startedRun(m);
   const other = await m.gw.account('buyer');
-  await t.rejects(follow(m, base, other, run.id), { name: 'GatewayRequestError', code: 'RUN_NOT_FOUND', status: 404 });
+  await t.rejects(follow(m, base, other, run.id), {
+    name: 'GatewayRequestError',
+    code: 'RUN_NOT_FOUND',
+    status: 404,
+  });
   await t.rejects(follow(m, base, m.seller, run.id), { code: 'RUN_BUYER_ONLY', status: 403 });
   const anonymous = await fetch(`${base}/v1/runs/${run.id}/events`);
   t.equal(anonymous.status, 401);

@@ -7,10 +7,18 @@
  */
 import t from 'tap';
 import type { RunEvent } from '../../../gateway/index.js';
-import { FINAL_STATES, RUN_EVENTS, RUN_STATES, RunError, decide, isFinal, targetOf } from '../../../gateway/index.js';
+import {
+  FINAL_STATES,
+  RUN_EVENTS,
+  RUN_STATES,
+  RunError,
+  decide,
+  isFinal,
+  targetOf,
+} from '../../../gateway/index.js';
 import { TABLE, isRefusal } from './table.js';
 
-t.test('every (state, event) pair', async (t) => {
+t.test('every (state, event) pair', (t) => {
   t.equal(RUN_STATES.length * RUN_EVENTS.length, 72, 'nine states by eight events');
   for (const state of RUN_STATES) {
     for (const event of RUN_EVENTS) {
@@ -31,13 +39,16 @@ t.test('every (state, event) pair', async (t) => {
       }
     }
   }
+  t.end();
 });
 
-t.test('final states never move', async (t) => {
+t.test('final states never move', (t) => {
   t.same([...FINAL_STATES].sort(), ['cancelled', 'failed', 'flagged', 'settled']);
   for (const s of RUN_STATES) t.equal(isFinal(s), FINAL_STATES.includes(s), s);
+  t.end();
 });
 
-t.test('an unknown event is a programming mistake', async (t) => {
+t.test('an unknown event is a programming mistake', (t) => {
   t.throws(() => decide('queued', 'teleport' as RunEvent), TypeError);
+  t.end();
 });

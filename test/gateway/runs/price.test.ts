@@ -32,37 +32,69 @@ function run(price: Price, steps: number, over: Partial<RunRecord> = {}) {
   };
 }
 
-t.test('the price of a run', async (t) => {
-  const p = priceRun({ model: { unitCost: '2', baseFee: '10' }, dataPrice: '100', steps: 5, rate, economics });
+t.test('the price of a run', (t) => {
+  const p = priceRun({
+    model: { unitCost: '2', baseFee: '10' },
+    dataPrice: '100',
+    steps: 5,
+    rate,
+    economics,
+  });
   t.same(p.fiat, { compute: '10', baseFee: '10', data: '100', total: '120' });
   t.equal(p.tokens, '120000000');
   t.same(p.rate, { fiat: '1', tokens: '1000000' });
   t.same(p.split, { sellerBps: 4000, publisherBps: 1500, minerBps: 4000, platformBps: 500 });
   // 3 fiat units are worth 10 tokens: 120 fiat -> 400 tokens; 121 -> 403.33 rounds up to 404
-  const odd = priceRun({ model: { unitCost: '1', baseFee: '0' }, dataPrice: '0', steps: 121, rate: { fiat: 3n, tokens: 10n }, economics });
+  const odd = priceRun({
+    model: { unitCost: '1', baseFee: '0' },
+    dataPrice: '0',
+    steps: 121,
+    rate: { fiat: 3n, tokens: 10n },
+    economics,
+  });
   t.equal(odd.tokens, '404');
+  t.end();
 });
 
-t.test('a price below the floor is refused', async (t) => {
+t.test('a price below the floor is refused', (t) => {
   const floor = parseEconomicsParameters({ fiat: { priceFloor: '50' } });
   t.throws(
-    () => priceRun({ model: { unitCost: '1', baseFee: '0' }, dataPrice: '0', steps: 49, rate, economics: floor }),
+    () =>
+      priceRun({ model: { unitCost: '1', baseFee: '0' }, dataPrice: '0', steps: 49, rate, economics: floor }),
     { name: 'RunError', code: 'RUN_PRICE_BELOW_FLOOR' },
   );
-  t.equal(priceRun({ model: { unitCost: '1', baseFee: '0' }, dataPrice: '0', steps: 50, rate, economics: floor }).fiat.total, '50');
+  t.equal(
+    priceRun({ model: { unitCost: '1', baseFee: '0' }, dataPrice: '0', steps: 50, rate, economics: floor })
+      .fiat.total,
+    '50',
+  );
+  t.end();
 });
 
-t.test('used tokens: the steps run, never more than quoted, never more than escrow', async (t) => {
-  const p = priceRun({ model: { unitCost: '2', baseFee: '10' }, dataPrice: '100', steps: 5, rate, economics });
+t.test('used tokens: the steps run, never more than quoted, never more than escrow', (t) => {
+  const p = priceRun({
+    model: { unitCost: '2', baseFee: '10' },
+    dataPrice: '100',
+    steps: 5,
+    rate,
+    economics,
+  });
   t.equal(usedTokens(p, 5, 0), 110_000_000n, 'base fee and data only');
   t.equal(usedTokens(p, 5, 3), 116_000_000n);
   t.equal(usedTokens(p, 5, 5), 120_000_000n);
   t.equal(usedTokens(p, 5, 500), 120_000_000n, 'capped at the quote');
   t.equal(usedTokens(p, 5, -1), 110_000_000n, 'negative counts as none');
+  t.end();
 });
 
-t.test('escrow, settle and refund transactions', async (t) => {
-  const p = priceRun({ model: { unitCost: '2', baseFee: '10' }, dataPrice: '100', steps: 5, rate, economics });
+t.test('escrow, settle and refund transactions', (t) => {
+  const p = priceRun({
+    model: { unitCost: '2', baseFee: '10' },
+    dataPrice: '100',
+    steps: 5,
+    rate,
+    economics,
+  });
   const r = run(p, 5);
   const escrow = escrowTransaction(r);
   t.equal(escrow.key, 'escrow:run_x');
@@ -74,11 +106,24 @@ t.test('escrow, settle and refund transactions', async (t) => {
 
   const { tx, settlement } = settleTransaction(r, 'acct_m', 3);
   t.equal(tx.key, 'settle:run_x');
-  t.same(settlement, { seller: '46400000', publisher: '17400000', miner: '46400000', platform: '5800000', refund: '4000000' });
-  t.equal(tx.postings.reduce((s, q) => s + q.amount, 0n), 0n, 'sums to zero');
+  t.same(settlement, {
+    seller: '46400000',
+    publisher: '17400000',
+    miner: '46400000',
+    platform: '5800000',
+    refund: '4000000',
+  });
+  t.equal(
+    tx.postings.reduce((s, q) => s + q.amount, 0n),
+    0n,
+    'sums to zero',
+  );
 
   const full = settleTransaction(r, 'acct_m', 5);
-  t.notOk(full.tx.postings.some((q) => q.account === 'user:acct_b'), 'no zero refund posting');
+  t.notOk(
+    full.tx.postings.some((q) => q.account === 'user:acct_b'),
+    'no zero refund posting',
+  );
 
   const same = settleTransaction(run(p, 5, { seller: 'acct_s', publisher: 'acct_s' }), 'acct_s', 5);
   t.same(
@@ -93,9 +138,10 @@ t.test('escrow, settle and refund transactions', async (t) => {
     { account: 'escrow:run_x', amount: -120_000_000n },
     { account: 'user:acct_b', amount: 120_000_000n },
   ]);
+  t.end();
 });
 
-t.test('property: a settlement always empties the escrow and never pays more than it held', async (t) => {
+t.test('property: a settlement always empties the escrow and never pays more than it held', (t) => {
   fc.assert(
     fc.property(
       fc.bigInt({ min: 0n, max: 10n ** 12n }),
@@ -107,7 +153,13 @@ t.test('property: a settlement always empties the escrow and never pays more tha
       (unitCost, baseFee, data, steps, used, r) => {
         let p: Price;
         try {
-          p = priceRun({ model: { unitCost: String(unitCost), baseFee: String(baseFee) }, dataPrice: String(data), steps, rate: r, economics });
+          p = priceRun({
+            model: { unitCost: String(unitCost), baseFee: String(baseFee) },
+            dataPrice: String(data),
+            steps,
+            rate: r,
+            economics,
+          });
         } catch {
           return; // below the floor
         }
@@ -116,10 +168,16 @@ t.test('property: a settlement always empties the escrow and never pays more tha
         if (escrow?.amount !== -BigInt(p.tokens)) throw new Error('escrow not emptied');
         if (tx.postings.reduce((s, q) => s + q.amount, 0n) !== 0n) throw new Error('unbalanced');
         if (tx.postings.some((q) => q.amount === 0n)) throw new Error('a zero posting');
-        const paid = BigInt(settlement.seller) + BigInt(settlement.publisher) + BigInt(settlement.miner) + BigInt(settlement.platform);
-        if (paid + BigInt(settlement.refund) !== BigInt(p.tokens) || BigInt(settlement.refund) < 0n) throw new Error('bad split');
+        const paid =
+          BigInt(settlement.seller) +
+          BigInt(settlement.publisher) +
+          BigInt(settlement.miner) +
+          BigInt(settlement.platform);
+        if (paid + BigInt(settlement.refund) !== BigInt(p.tokens) || BigInt(settlement.refund) < 0n)
+          throw new Error('bad split');
       },
     ),
   );
   t.pass('every generated settlement balanced');
+  t.end();
 });

@@ -8,6 +8,7 @@
  * escrow of every final run is 0. At the end: no run was settled or refunded
  * twice, and the ledger verifies offline.
  */
+import { inspect } from 'node:util';
 import t from 'tap';
 import type { Test } from 'tap';
 import fc from 'fast-check';
@@ -27,11 +28,47 @@ type Op =
   | { kind: 'repeat' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { arbitrary: fc.record({ kind: fc.constant('credit' as const), buyer: fc.nat(1), amount: fc.bigInt({ min: 1n, max: 3n * 10n ** 9n }) }), weight: 1 },
-  { arbitrary: fc.record({ kind: fc.constant('quote' as const), buyer: fc.nat(1), steps: fc.integer({ min: 1, max: 1500 }) }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant('start' as const), thief: fc.nat(4).map((n) => n === 0), quote: fc.nat(3) }), weight: 4 },
-  { arbitrary: fc.record({ kind: fc.constant('event' as const), run: fc.nat(5), event: fc.constantFrom(...RUN_EVENTS), steps: fc.integer({ min: 0, max: 1500 }) }), weight: 4 },
-  { arbitrary: fc.record({ kind: fc.constant('advance' as const), run: fc.nat(5), steps: fc.integer({ min: 0, max: 1500 }) }), weight: 8 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('credit' as const),
+      buyer: fc.nat(1),
+      amount: fc.bigInt({ min: 1n, max: 3n * 10n ** 9n }),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('quote' as const),
+      buyer: fc.nat(1),
+      steps: fc.integer({ min: 1, max: 1500 }),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('start' as const),
+      thief: fc.nat(4).map((n) => n === 0),
+      quote: fc.nat(3),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('event' as const),
+      run: fc.nat(5),
+      event: fc.constantFrom(...RUN_EVENTS),
+      steps: fc.integer({ min: 0, max: 1500 }),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      run: fc.nat(5),
+      steps: fc.integer({ min: 0, max: 1500 }),
+    }),
+    weight: 8,
+  },
   { arbitrary: fc.constant({ kind: 'repeat' as const }), weight: 2 },
 );
 
@@ -62,15 +99,29 @@ function recent<T>(items: readonly T[], back: number): T {
   return items[Math.max(0, items.length - 1 - (back % items.length))];
 }
 
-interface ModelQuote { id: string; buyer: number; steps: number; used: boolean }
-interface ModelRun { id: string; buyer: number; steps: number; tokens: bigint; state: RunState }
+interface ModelQuote {
+  id: string;
+  buyer: number;
+  steps: number;
+  used: boolean;
+}
+interface ModelRun {
+  id: string;
+  buyer: number;
+  steps: number;
+  tokens: bigint;
+  state: RunState;
+}
 
 /** The independent model of balances and run states. */
 class World {
   readonly balances = new Map<string, bigint>();
   readonly quotes: ModelQuote[] = [];
   readonly runs: ModelRun[] = [];
-  constructor(readonly m: Market, readonly buyers: string[]) {}
+  constructor(
+    readonly m: Market,
+    readonly buyers: string[],
+  ) {}
 
   add(account: string, amount: bigint): void {
     this.balances.set(account, (this.balances.get(account) ?? 0n) + amount);
@@ -111,7 +162,11 @@ async function apply(w: World, o: Op): Promise<void> {
     w.add(`user:${w.buyers[o.buyer]}`, o.amount);
     w.add('mint', -o.amount);
   } else if (o.kind === 'quote') {
-    const q = await runs.quote(w.buyers[o.buyer], { dataset: w.m.dataset.id, model: w.m.model.id, steps: o.steps });
+    const q = await runs.quote(w.buyers[o.buyer], {
+      dataset: w.m.dataset.id,
+      model: w.m.model.id,
+      steps: o.steps,
+    });
     if (q.steps !== Math.min(o.steps, 1000)) throw new Error('steps not capped');
     w.quotes.push({ id: q.id, buyer: o.buyer, steps: q.steps, used: false });
   } else if (o.kind === 'start') {
@@ -122,7 +177,8 @@ async function apply(w: World, o: Op): Promise<void> {
     const tokens = (UNIT * BigInt(q.steps) + BASE + DATA) * RATE;
     if (q.buyer !== who) return expectCode(runs.start(buyer, q.id), 'RUN_QUOTE_NOT_FOUND');
     if (q.used) return expectCode(runs.start(buyer, q.id), 'RUN_QUOTE_USED');
-    if ((w.balances.get(`user:${buyer}`) ?? 0n) < tokens) return expectCode(runs.start(buyer, q.id), 'RUN_INSUFFICIENT_FUNDS');
+    if ((w.balances.get(`user:${buyer}`) ?? 0n) < tokens)
+      return expectCode(runs.start(buyer, q.id), 'RUN_INSUFFICIENT_FUNDS');
     const run = await runs.start(buyer, q.id);
     q.used = true;
     w.runs.push({ id: run.id, buyer: who, steps: q.steps, tokens, state: 'queued' });
@@ -133,7 +189,10 @@ async function apply(w: World, o: Op): Promise<void> {
     const run = recent(w.runs, o.run);
     const event = o.kind === 'event' ? o.event : FORWARD[run.state];
     const want = TABLE[run.state][event];
-    const details = { node: w.m.miner.id, usage: { steps: o.steps, cpuSeconds: 1, gpuSeconds: 0, seconds: 1 } };
+    const details = {
+      node: w.m.miner.id,
+      usage: { steps: o.steps, cpuSeconds: 1, gpuSeconds: 0, seconds: 1 },
+    };
     if (isRefusal(want)) return expectCode(runs.transition(run.id, event, details), want);
     const got: RunRecord = await runs.transition(run.id, event, details);
     if (want === 'repeat') return;
@@ -151,12 +210,16 @@ async function check(w: World): Promise<void> {
     if (balance !== want) throw new Error(`${account}: ledger ${balance}, model ${want}`);
   }
   for (const [account, want] of w.balances) {
-    if (ledger.balance(account) !== want) throw new Error(`${account}: ledger ${ledger.balance(account)}, model ${want}`);
+    if (ledger.balance(account) !== want)
+      throw new Error(`${account}: ledger ${ledger.balance(account)}, model ${want}`);
   }
   for (const run of w.runs) {
     const stored = await runs.get(run.id);
     if (stored.state !== run.state) throw new Error(`${run.id}: ${stored.state}, model ${run.state}`);
-    if (['settled', 'failed', 'cancelled', 'flagged'].includes(run.state) && ledger.balance(`escrow:${run.id}`) !== 0n) {
+    if (
+      ['settled', 'failed', 'cancelled', 'flagged'].includes(run.state) &&
+      ledger.balance(`escrow:${run.id}`) !== 0n
+    ) {
       throw new Error(`${run.id} ended ${run.state} with escrow left`);
     }
   }
@@ -166,19 +229,23 @@ t.test('random sequences keep ledger, model and machine in agreement', async (t)
   let sequences = 0;
   const reached = new Map<string, number>();
   await fc.assert(
-    fc.asyncProperty(fc.array(funds, { minLength: 2, maxLength: 2 }), fc.array(op, { minLength: 10, maxLength: 50, size: 'max' }), async (start, ops) => {
-      let failure: unknown;
-      // a subtest per sequence only to close its gateway; a failure goes back to fast-check to shrink
-      await t.test(`sequence ${++sequences}`, async (t) => {
-        try {
-          await runSequence(t, start, ops, reached);
-        } catch (err) {
-          failure = err;
-        }
-        t.pass(`${ops.length} steps`);
-      });
-      if (failure) throw failure;
-    }),
+    fc.asyncProperty(
+      fc.array(funds, { minLength: 2, maxLength: 2 }),
+      fc.array(op, { minLength: 10, maxLength: 50, size: 'max' }),
+      async (start, ops) => {
+        let failure: unknown;
+        // a subtest per sequence only to close its gateway; a failure goes back to fast-check to shrink
+        await t.test(`sequence ${++sequences}`, async (t) => {
+          try {
+            await runSequence(t, start, ops, reached);
+          } catch (err) {
+            failure = err;
+          }
+          t.pass(`${ops.length} steps`);
+        });
+        if (failure) throw failure instanceof Error ? failure : new Error(inspect(failure));
+      },
+    ),
     { numRuns: 25 },
   );
   t.ok((reached.get('settled') ?? 0) > 0, `runs reached: ${JSON.stringify(Object.fromEntries(reached))}`);
@@ -189,7 +256,8 @@ async function runSequence(t: Test, start: bigint[], ops: Op[], reached: Map<str
   const m = await marketForTest(t, 0n);
   const other = await m.gw.account('buyer');
   const w = new World(m, [m.buyer.id, other.id]);
-  for (const [buyer, amount] of start.entries()) if (amount > 0n) await apply(w, { kind: 'credit', buyer, amount });
+  for (const [buyer, amount] of start.entries())
+    if (amount > 0n) await apply(w, { kind: 'credit', buyer, amount });
   let last: Op | undefined;
   for (const o of ops) {
     const step = o.kind === 'repeat' ? last : o;

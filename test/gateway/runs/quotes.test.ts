@@ -61,7 +61,8 @@ t.test('quote refusals, each with its code', async (t) => {
   const freeModel = modelRecord(m.publisher.id, now, {
     descriptor: { ...m.model.descriptor, unitCost: '0', baseFee: '0' },
   });
-  for (const r of [delisted, emptyPolicy, expired, exhausted, picky, free]) await putCatalog(m.gw, { dataset: r });
+  for (const r of [delisted, emptyPolicy, expired, exhausted, picky, free])
+    await putCatalog(m.gw, { dataset: r });
   for (const r of [deprecated, otherImage, freeModel]) await putCatalog(m.gw, { model: r });
 
   const cases: [string, Record<string, unknown>, number, string][] = [
@@ -74,7 +75,12 @@ t.test('quote refusals, each with its code', async (t) => {
     ['an expired policy', { dataset: expired.id }, 410, 'RUN_DATASET_EXPIRED'],
     ['a dataset that served its runs', { dataset: exhausted.id }, 409, 'RUN_DATASET_RUNS_EXHAUSTED'],
     ['a new buyer (score 3) below 3.5', { dataset: picky.id }, 403, 'RUN_BUYER_RATING_TOO_LOW'],
-    ['a price of zero is below the floor of 1', { dataset: free.id, model: freeModel.id }, 422, 'RUN_PRICE_BELOW_FLOOR'],
+    [
+      'a price of zero is below the floor of 1',
+      { dataset: free.id, model: freeModel.id },
+      422,
+      'RUN_PRICE_BELOW_FLOOR',
+    ],
   ];
   for (const [what, over, status, code] of cases) {
     const res = await as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, over));
@@ -90,7 +96,14 @@ t.test('a run starts from a quote in one batch: run, quote used, run count, escr
   const res = await as(m, m.buyer, 'POST', '/v1/runs', { quote: q.id });
   t.equal(res.statusCode, 201);
   const run = bodyOf<RunRecord>(res);
-  t.match(run, { state: 'queued', quote: q.id, buyer: m.buyer.id, seller: m.seller.id, publisher: m.publisher.id, steps: 100 });
+  t.match(run, {
+    state: 'queued',
+    quote: q.id,
+    buyer: m.buyer.id,
+    seller: m.seller.id,
+    publisher: m.publisher.id,
+    steps: 100,
+  });
   t.same(run.price, q.price, 'the quoted price, frozen');
   t.equal(ledger.balance(`escrow:${run.id}`), 310_000_000n);
   t.equal((await datasetNow(m)).runs, 1);
@@ -133,7 +146,11 @@ t.test('start refusals: whose quote, expiry, and the policy checked again', asyn
   // the seller tightens the policy between quote and start
   const q2 = await quote(m);
   await putCatalog(m.gw, {
-    dataset: { ...m.dataset, policy: parseDatasetPolicy({ release: { allowedModels: [IMAGE], maxRuns: 1 } }), runs: 1 },
+    dataset: {
+      ...m.dataset,
+      policy: parseDatasetPolicy({ release: { allowedModels: [IMAGE], maxRuns: 1 } }),
+      runs: 1,
+    },
   });
   const full = await as(m, m.buyer, 'POST', '/v1/runs', { quote: q2.id });
   t.equal(full.statusCode, 409);
@@ -145,7 +162,11 @@ t.test('start refusals: whose quote, expiry, and the policy checked again', asyn
   await putCatalog(m.gw, { dataset: m.dataset, model: { ...m.model, status: 'deprecated' } });
   t.equal(codeOf(await as(m, m.buyer, 'POST', '/v1/runs', { quote: q2.id })), 'RUN_MODEL_DEPRECATED');
   await putCatalog(m.gw, { model: m.model });
-  t.equal((await as(m, m.buyer, 'POST', '/v1/runs', { quote: q2.id })).statusCode, 201, 'the same quote starts once the policy allows it');
+  t.equal(
+    (await as(m, m.buyer, 'POST', '/v1/runs', { quote: q2.id })).statusCode,
+    201,
+    'the same quote starts once the policy allows it',
+  );
 });
 
 t.test('insufficient funds: 402 and nothing written', async (t) => {
@@ -162,7 +183,11 @@ t.test('insufficient funds: 402 and nothing written', async (t) => {
   t.equal(bodyOf<{ items: unknown[] }>(await as(m, m.buyer, 'GET', '/v1/runs')).items.length, 0, 'no run');
   t.equal(bodyOf<{ items: unknown[] }>(await as(m, m.seller, 'GET', '/v1/runs?as=seller')).items.length, 0);
   const { store } = m.gw.app.gateway;
-  t.equal((await store.get<QuoteRecord>(store.sublevel('quotes'), q.id))?.run, undefined, 'the quote is unused');
+  t.equal(
+    (await store.get<QuoteRecord>(store.sublevel('quotes'), q.id))?.run,
+    undefined,
+    'the quote is unused',
+  );
 });
 
 t.test('bad input on quotes and starts: 4xx with a code and no state change', async (t) => {
@@ -171,27 +196,87 @@ t.test('bad input on quotes and starts: 4xx with a code and no state change', as
   const seq = ledger.lastSeq;
   const cases: [string, () => ReturnType<typeof as>, number, string][] = [
     ['malformed JSON', () => as(m, m.buyer, 'POST', '/v1/quotes', '{"dataset":'), 400, 'HTTP_BAD_JSON'],
-    ['steps as a string', () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { steps: '100' })), 400, 'HTTP_INVALID'],
-    ['steps fractional', () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { steps: 1.5 })), 400, 'HTTP_INVALID'],
-    ['steps zero', () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { steps: 0 })), 400, 'HTTP_INVALID'],
-    ['a bad dataset id', () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { dataset: '../x' })), 400, 'HTTP_INVALID'],
-    ['an unknown field', () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { price: '0' })), 400, 'HTTP_INVALID'],
-    ['a missing field', () => as(m, m.buyer, 'POST', '/v1/quotes', { dataset: m.dataset.id }), 400, 'HTTP_INVALID'],
-    ['unsigned', () => app.inject({ method: 'POST', url: '/v1/quotes', payload: quoteBody(m) }), 401, 'AUTH_UNSIGNED'],
-    ['a seller asking a quote', () => as(m, m.seller, 'POST', '/v1/quotes', quoteBody(m)), 403, 'AUTH_FORBIDDEN'],
+    [
+      'steps as a string',
+      () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { steps: '100' })),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'steps fractional',
+      () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { steps: 1.5 })),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'steps zero',
+      () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { steps: 0 })),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'a bad dataset id',
+      () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { dataset: '../x' })),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'an unknown field',
+      () => as(m, m.buyer, 'POST', '/v1/quotes', quoteBody(m, { price: '0' })),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'a missing field',
+      () => as(m, m.buyer, 'POST', '/v1/quotes', { dataset: m.dataset.id }),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'unsigned',
+      () => app.inject({ method: 'POST', url: '/v1/quotes', payload: quoteBody(m) }),
+      401,
+      'AUTH_UNSIGNED',
+    ],
+    [
+      'a seller asking a quote',
+      () => as(m, m.seller, 'POST', '/v1/quotes', quoteBody(m)),
+      403,
+      'AUTH_FORBIDDEN',
+    ],
     ['start: malformed JSON', () => as(m, m.buyer, 'POST', '/v1/runs', '{'), 400, 'HTTP_BAD_JSON'],
-    ['start: a number for the quote', () => as(m, m.buyer, 'POST', '/v1/runs', { quote: 7 }), 400, 'HTTP_INVALID'],
-    ['start: an unknown field', () => as(m, m.buyer, 'POST', '/v1/runs', { quote: 'qt_aaaaaaaaaaaaaaaaaaaaaaaaaa', x: 1 }), 400, 'HTTP_INVALID'],
-    ['start: unsigned', () => app.inject({ method: 'POST', url: '/v1/runs', payload: { quote: 'qt_aaaaaaaaaaaaaaaaaaaaaaaaaa' } }), 401, 'AUTH_UNSIGNED'],
-    ['start: a miner', () => as(m, m.miner, 'POST', '/v1/runs', { quote: 'qt_aaaaaaaaaaaaaaaaaaaaaaaaaa' }), 403, 'AUTH_FORBIDDEN'],
+    [
+      'start: a number for the quote',
+      () => as(m, m.buyer, 'POST', '/v1/runs', { quote: 7 }),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'start: an unknown field',
+      () => as(m, m.buyer, 'POST', '/v1/runs', { quote: 'qt_aaaaaaaaaaaaaaaaaaaaaaaaaa', x: 1 }),
+      400,
+      'HTTP_INVALID',
+    ],
+    [
+      'start: unsigned',
+      () =>
+        app.inject({ method: 'POST', url: '/v1/runs', payload: { quote: 'qt_aaaaaaaaaaaaaaaaaaaaaaaaaa' } }),
+      401,
+      'AUTH_UNSIGNED',
+    ],
+    [
+      'start: a miner',
+      () => as(m, m.miner, 'POST', '/v1/runs', { quote: 'qt_aaaaaaaaaaaaaaaaaaaaaaaaaa' }),
+      403,
+      'AUTH_FORBIDDEN',
+    ],
   ];
   for (const [what, send, status, code] of cases) {
     const res = await send();
     t.equal(res.statusCode, status, what);
     t.equal(codeOf(res), code, what);
   }
-  let quotes = 0;
-  for await (const _ of store.sublevel('quotes').keys()) quotes++;
-  t.equal(quotes, 0, 'no quote stored');
+  const quotes = await store.sublevel('quotes').keys().all();
+  t.equal(quotes.length, 0, 'no quote stored');
   t.equal(ledger.lastSeq, seq, 'no ledger entry');
 });

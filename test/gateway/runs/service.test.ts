@@ -27,7 +27,11 @@ t.test('a run from queued to settled moves escrow once and empties it', async (t
   t.equal(ledger.balance(`user:${m.buyer.id}`), 10n ** 12n - 310_000_000n);
 
   await runs.transition(run.id, 'place', { node: m.miner.id });
-  t.equal((await runs.transition(run.id, 'place', { node: 'acct_other' })).node, m.miner.id, 'a repeated place keeps the first node');
+  t.equal(
+    (await runs.transition(run.id, 'place', { node: 'acct_other' })).node,
+    m.miner.id,
+    'a repeated place keeps the first node',
+  );
   await runs.transition(run.id, 'seal');
   await runs.transition(run.id, 'start');
   await runs.appendMetric(run.id, { metric: 'loss', step: 1, value: 0.5 });
@@ -66,11 +70,21 @@ t.test('a run from queued to settled moves escrow once and empties it', async (t
     events.map((e) => (e.type === 'state' ? e.state : `${e.metric}@${e.step}`)),
     ['queued', 'placed', 'sealing', 'running', 'loss@1', 'sealing-output', 'loss@2', 'settled'],
   );
-  t.same(events.map((e) => e.seq), [1, 2, 3, 4, 5, 6, 7, 8]);
-  t.same((await runs.history(run.id, 6)).map((e) => e.seq), [7, 8], 'read after a seq');
+  t.same(
+    events.map((e) => e.seq),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
+  t.same(
+    (await runs.history(run.id, 6)).map((e) => e.seq),
+    [7, 8],
+    'read after a seq',
+  );
 
   await ledger.sealBlock();
-  const report = await verifyLedger(ledgerSourceFromStore(m.gw.app.gateway.store), m.gw.app.gateway.identity.gateway.keyPair.publicKey);
+  const report = await verifyLedger(
+    ledgerSourceFromStore(m.gw.app.gateway.store),
+    m.gw.app.gateway.identity.gateway.keyPair.publicKey,
+  );
   t.same(report.problems, []);
   t.ok(report.ok);
 });
@@ -81,19 +95,27 @@ t.test('failed, cancelled and flagged runs refund the buyer in full', async (t) 
   const start = ledger.balance(`user:${m.buyer.id}`);
 
   const a = await startedRun(m);
-  const failed = await runs.transition(a.id, 'fail', { reason: { code: 'NODE_LOST', message: 'the node went away' } });
+  const failed = await runs.transition(a.id, 'fail', {
+    reason: { code: 'NODE_LOST', message: 'the node went away' },
+  });
   t.same(failed.reason, { code: 'NODE_LOST', message: 'the node went away' });
   const b = await startedRun(m);
   await runs.transition(b.id, 'place', { node: m.miner.id });
-  t.same((await runs.transition(b.id, 'cancel')).reason, { code: 'RUN_CANCELLED', message: 'cancelled by the buyer' });
+  t.same((await runs.transition(b.id, 'cancel')).reason, {
+    code: 'RUN_CANCELLED',
+    message: 'cancelled by the buyer',
+  });
   const c = await startedRun(m);
   for (const e of ['place', 'seal', 'start'] as const) await runs.transition(c.id, e, { node: m.miner.id });
-  const flagged = await runs.transition(c.id, 'flag', { reason: { code: 'EGRESS_CANARY', message: 'a canary left' } });
+  const flagged = await runs.transition(c.id, 'flag', {
+    reason: { code: 'EGRESS_CANARY', message: 'a canary left' },
+  });
   t.equal(flagged.state, 'flagged');
   const d = await startedRun(m);
   t.same((await runs.transition(d.id, 'fail')).reason, { code: 'RUN_FAILED', message: 'the run failed' });
 
-  for (const run of [a, b, c, d]) t.equal(ledger.balance(`escrow:${run.id}`), 0n, `${run.id} escrow is empty`);
+  for (const run of [a, b, c, d])
+    t.equal(ledger.balance(`escrow:${run.id}`), 0n, `${run.id} escrow is empty`);
   t.equal(ledger.balance(`user:${m.buyer.id}`), start, 'every token came back');
   t.equal(ledger.balance(`user:${m.seller.id}`), 0n, 'the seller of a flagged run gets nothing');
   const refund = await ledger.entryByKey(`refund:${c.id}`);
@@ -116,18 +138,33 @@ t.test('refusals: unknown runs, invalid transitions, bad details, metrics out of
   await t.rejects(runs.transition(run.id, 'settle', { usage: usage(1) }), { code: 'RUN_INVALID_TRANSITION' });
   await t.rejects(runs.transition(run.id, 'place'), { code: 'RUN_BAD_DETAILS' }, 'place needs a node');
   await t.rejects(runs.transition(run.id, 'place', { node: 'not an account!' }), { code: 'RUN_BAD_DETAILS' });
-  await t.rejects(runs.transition(run.id, 'fail', { reason: { code: 'lower', message: 'x' } }), { code: 'RUN_BAD_DETAILS' });
-  await t.rejects(runs.appendMetric(run.id, { metric: 'loss', step: 1, value: 1 }), { code: 'RUN_NOT_RUNNING' });
+  await t.rejects(runs.transition(run.id, 'fail', { reason: { code: 'lower', message: 'x' } }), {
+    code: 'RUN_BAD_DETAILS',
+  });
+  await t.rejects(runs.appendMetric(run.id, { metric: 'loss', step: 1, value: 1 }), {
+    code: 'RUN_NOT_RUNNING',
+  });
   t.equal((await runs.get(run.id)).state, 'queued', 'nothing moved');
   t.equal(ledger.lastSeq, seq);
 
-  for (const e of ['place', 'seal', 'start', 'seal-output'] as const) await runs.transition(run.id, e, { node: m.miner.id });
+  for (const e of ['place', 'seal', 'start', 'seal-output'] as const)
+    await runs.transition(run.id, e, { node: m.miner.id });
   await t.rejects(runs.transition(run.id, 'settle'), { code: 'RUN_BAD_DETAILS' }, 'settle needs usage');
-  await t.rejects(runs.transition(run.id, 'settle', { usage: { ...usage(1), steps: 1.5 } }), { code: 'RUN_BAD_DETAILS' });
-  await t.rejects(runs.transition(run.id, 'settle', { usage: { ...usage(1), seconds: -1 } }), { code: 'RUN_BAD_DETAILS' });
-  await t.rejects(runs.appendMetric(run.id, { metric: 'Loss', step: 1, value: 1 }), { code: 'RUN_BAD_DETAILS' });
-  await t.rejects(runs.appendMetric(run.id, { metric: 'loss', step: -1, value: 1 }), { code: 'RUN_BAD_DETAILS' });
-  await t.rejects(runs.appendMetric(run.id, { metric: 'loss', step: 1, value: Number.NaN }), { code: 'RUN_BAD_DETAILS' });
+  await t.rejects(runs.transition(run.id, 'settle', { usage: { ...usage(1), steps: 1.5 } }), {
+    code: 'RUN_BAD_DETAILS',
+  });
+  await t.rejects(runs.transition(run.id, 'settle', { usage: { ...usage(1), seconds: -1 } }), {
+    code: 'RUN_BAD_DETAILS',
+  });
+  await t.rejects(runs.appendMetric(run.id, { metric: 'Loss', step: 1, value: 1 }), {
+    code: 'RUN_BAD_DETAILS',
+  });
+  await t.rejects(runs.appendMetric(run.id, { metric: 'loss', step: -1, value: 1 }), {
+    code: 'RUN_BAD_DETAILS',
+  });
+  await t.rejects(runs.appendMetric(run.id, { metric: 'loss', step: 1, value: Number.NaN }), {
+    code: 'RUN_BAD_DETAILS',
+  });
   t.equal((await runs.history(run.id)).length, 5, 'no metric was stored');
   t.equal(ledger.lastSeq, seq);
 });
