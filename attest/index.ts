@@ -37,7 +37,7 @@ export { KeywrapError, SEALED_BOX_OVERHEAD, generateBoxKeyPair, unwrapKey, wrapK
 export type { RequestErrorCode } from './request/errors.js';
 export { RequestError } from './request/errors.js';
 export type { RequestBody } from './request/content-digest.js';
-export { contentDigest } from './request/content-digest.js';
+export { BodySha256, contentDigest } from './request/content-digest.js';
 export type { MemoryNonceStoreOptions, NonceStore } from './request/nonce-store.js';
 export { MemoryNonceStore } from './request/nonce-store.js';
 export type { RequestHeaders } from './request/parse-signature.js';

@@ -10,7 +10,7 @@ import { randomNonce } from './random.js';
 import { utf8 } from './base-encoding.js';
 import { serializeBareItem } from './request/structured-fields.js';
 import { RequestError } from './request/errors.js';
-import type { RequestBody } from './request/content-digest.js';
+import type { BodySha256, RequestBody } from './request/content-digest.js';
 import { checkContentDigest, contentDigest } from './request/content-digest.js';
 import type { NonceStore } from './request/nonce-store.js';
 import type { RequestHeaders } from './request/parse-signature.js';
@@ -87,7 +87,8 @@ export interface ReceivedRequest {
   /** The raw request target (Node's `req.url`). */
   readonly path: string;
   readonly headers: RequestHeaders;
-  readonly body?: RequestBody;
+  /** The body, or for a streamed body its SHA-256 (the caller then checks the stream against it). */
+  readonly body?: RequestBody | BodySha256;
 }
 
 /** How to verify: key lookup, replay store, clock and allowed skew. */

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 /** The built `sealgate` CLI. */
-export const CLI = fileURLToPath(new URL('../client/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../bin/sealgate.js', import.meta.url));
 
 export interface ChildRun {
   readonly ms: number;

@@ -7,10 +7,19 @@ import os from 'node:os';
 import type { Benchmark, BenchRow } from './benchmark.js';
 import { table } from './benchmark.js';
 import { envelope } from './envelope.js';
+import { ledger } from './ledger.js';
+import { blobs } from './blobs.js';
+import { catalog } from './catalog.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
   envelope,
+  // the double-entry ledger (wt-ledger)
+  ledger,
+  // the gateway's blob store: ingest over HTTP
+  blobs,
+  // GET /v1/datasets against a bare fastify route (docs/catalog.md)
+  catalog,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

@@ -6,6 +6,10 @@ export { KeystoreError, defaultKeyPath, loadKeyFile, saveKeyFile } from './keyst
 // --- end identity ---
 // Files in and out of the dataset envelope (client/sdk/envelope-file.ts).
 export { encryptFile, decryptFile, writeAtomically } from './sdk/envelope-file.js';
+// Reused buffers and positional writes for the envelope's file path (wt-perf2).
+export { writeFileAtomically } from './sdk/atomic-file.js';
+export { pooledNodeChunkCipher } from './sdk/node-chunk-cipher.js';
+export { BufferPool } from './sdk/buffer-pool.js';
 export type { FileCryptOptions, FileCryptResult } from './sdk/envelope-file.js';
 // A minimal tar writer for locally built images (client/sdk/tar.ts).
 export { tarball } from './sdk/tar.js';
@@ -15,3 +19,24 @@ export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';
 // The gateway's HTTP API, signed (client/sdk/gateway-client.ts).
 export { GatewayClient, GatewayRequestError } from './sdk/gateway-client.js';
 export type { GatewayClientOptions, RequestInit as GatewayRequestInit } from './sdk/gateway-client.js';
+// --- accounts and settings (wt-sdkcli) ---
+export {
+  ACCOUNT_ROLES,
+  SELF_ASSIGNABLE_ROLES,
+  accountProfile,
+  isAccountRole,
+  myAccount,
+  parseAccount,
+  registerAccount,
+} from './sdk/account.js';
+export type { AccountInfo, AccountRole } from './sdk/account.js';
+export {
+  ConfigError,
+  DEFAULT_GATEWAY,
+  configPath,
+  loadConfig,
+  parseConfig,
+  resolveSettings,
+} from './config.js';
+export type { ConfigErrorCode, ConfigFile, SettingFlags, Settings } from './config.js';
+// --- end accounts and settings ---

@@ -11,6 +11,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccountRegistry, ACCOUNT_STATUSES } from './accounts/registry.js';
 import { accountRoutes } from './accounts/routes.js';
 import { brokerRoutes } from './broker/routes.js';
+import { DatasetCatalog } from './datasets/catalog.js';
+import { DATASET_STATUSES } from './datasets/errors.js';
+import { datasetRoutes } from './datasets/routes.js';
+import { ModelCatalog } from './models/catalog.js';
+import { MODEL_STATUSES } from './models/errors.js';
+import { modelRoutes } from './models/routes.js';
 import { fileBlobLookup } from './blobs/file-lookup.js';
 import { LevelNonceStore } from './auth/nonce-store.js';
 import { installSigned } from './auth/signed.js';
@@ -38,6 +44,8 @@ import { RunService } from './runs/service.js';
 import { runEventRoutes } from './runs/sse.js';
 
 registerStatuses(ACCOUNT_STATUSES);
+registerStatuses(DATASET_STATUSES);
+registerStatuses(MODEL_STATUSES);
 registerStatuses(RUN_STATUSES);
 registerStatuses(RATING_STATUSES);
 
@@ -57,6 +65,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     });
     const nonces = new LevelNonceStore(store, opts.now);
     const signatures = { accounts, nonces, now: opts.now, skewSeconds: opts.skewSeconds };
+    // catalog: the listing index is rebuilt from LevelDB here
+    const datasets = await DatasetCatalog.open(store, opts.now);
+    const models = new ModelCatalog(store, opts.now);
     // runs, quotes and the ledger (wt-runs)
     const ledger = await Ledger.open(store, {
       now: opts.now,
@@ -82,6 +93,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       signatures,
       economics: opts.economics,
       blobs: fileBlobLookup(join(opts.dataDir, 'blobs')),
+      datasets,
+      models,
       // runs, quotes and the ledger (wt-runs)
       ledger,
       tokenRate,
@@ -116,6 +129,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(opsPlugin);
     await app.register(accountRoutes);
     await app.register(brokerRoutes);
+    await app.register(datasetRoutes);
+    await app.register(modelRoutes);
     // runs, quotes, ratings (wt-runs)
     await app.register(runRoutes);
     await app.register(runEventRoutes);

@@ -7,6 +7,8 @@ import type { EconomicsParameters } from '../policies/index.js';
 import type { AccountRegistry } from './accounts/registry.js';
 import type { SignatureCheckOptions } from './auth/signed.js';
 import type { BlobLookup } from './blobs/lookup.js';
+import type { DatasetCatalog } from './datasets/catalog.js';
+import type { ModelCatalog } from './models/catalog.js';
 import type { GatewayIdentity } from './identity.js';
 import type { NormalizedOptions } from './options.js';
 import type { Store } from './store/index.js';
@@ -24,6 +26,9 @@ export interface GatewayContext {
   readonly signatures: SignatureCheckOptions;
   readonly economics: EconomicsParameters;
   readonly blobs: BlobLookup;
+  // catalog: datasets (with the in-memory listing index) and models
+  readonly datasets: DatasetCatalog;
+  readonly models: ModelCatalog;
   // runs, quotes and the ledger (wt-runs)
   /** The double-entry ledger (gateway/ledger/). */
   readonly ledger: Ledger;

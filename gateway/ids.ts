@@ -1,6 +1,6 @@
 /**
- * Ids of gateway objects: a prefix, then 10 base32 characters of the creation
- * time in milliseconds and 16 of randomness (like a ULID). Ids sort by
+ * Ids of gateway objects: a prefix, then 10 characters of the creation time in
+ * milliseconds and 16 of randomness (like a ULID), all in `[a-z2-7]`. Ids sort by
  * creation time, so LevelDB's key order is listing order and a page cursor is
  * just the last id seen.
  */
@@ -9,16 +9,28 @@ import { bytesToBase32 } from '../attest/index.js';
 
 export type IdPrefix = 'ds' | 'mdl' | 'qt' | 'run' | 'rt';
 
+/**
+ * RFC 4648 base32 (a-z = 0-25, then 2-7 = 26-31) does not sort in byte order:
+ * '2' < 'a' in ASCII but 26 > 0, so two ids of nearby milliseconds could sort
+ * backwards. The time part therefore uses the same 32 characters in ASCII
+ * order, and an id's string order (LevelDB's key order) is its time order.
+ */
+const SORTABLE = '234567abcdefghijklmnopqrstuvwxyz';
+
+/** 10 characters of `ms` in {@link SORTABLE}, most significant first (50 bits). */
+function timePart(ms: number): string {
+  let out = '';
+  for (let i = 0; i < 10; i++) {
+    out = SORTABLE[ms % 32] + out;
+    ms = Math.floor(ms / 32);
+  }
+  return out;
+}
+
 /** A new id `prefix_…` made at `now`. */
 export function newId(prefix: IdPrefix, now: Date): string {
-  const time = new Uint8Array(6);
-  let ms = now.getTime();
-  for (let i = 5; i >= 0; i--) {
-    time[i] = ms % 256;
-    ms = Math.floor(ms / 256);
-  }
-  // 6 bytes of time give 10 base32 characters (the last holds 2 spare zero bits); 10 random bytes give 16
-  return `${prefix}_${bytesToBase32(time).slice(0, 10)}${bytesToBase32(randomBytes(10))}`;
+  // 10 characters of time in byte order, then 16 of randomness (10 bytes, RFC 4648 base32)
+  return `${prefix}_${timePart(now.getTime())}${bytesToBase32(randomBytes(10))}`;
 }
 
 /** The pattern of ids with `prefix`, for route schemas. */

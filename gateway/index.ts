@@ -10,6 +10,30 @@ export { Store, Mutex, put, del, type BatchOp, type Sublevel } from './store/ind
 // The double-entry ledger (wt-ledger, DESIGN.md section 9, docs/ledger.md).
 export * from './ledger/index.js';
 
+// --- blobs: the content-addressed blob store (wt-blobs) ---
+export type {
+  BlobDigest,
+  BlobErrorCode,
+  BlobSource,
+  BlobStoreOptions,
+  PutOptions,
+  PutResult,
+} from './blobs/index.js';
+export { BlobError, BlobStore, blobDigestOf, parseBlobDigest } from './blobs/index.js';
+// catalog: datasets and models (docs/catalog.md)
+export { DatasetError, type DatasetErrorCode } from './datasets/errors.js';
+export { DatasetCatalog, type NewDataset, type DatasetChange } from './datasets/catalog.js';
+export { ListingIndex, type ListingFilter } from './datasets/listing-index.js';
+export { publicView, sellerView, type PublicDatasetView } from './datasets/views.js';
+export { WRAPPED_KEY_LENGTH } from './datasets/validate.js';
+export { DATASETS_SUBLEVEL, type DatasetRecord } from './datasets/record.js';
+export { ModelError, type ModelErrorCode } from './models/errors.js';
+export { ModelCatalog, MODEL_NAMES_SUBLEVEL, type ModelFilter } from './models/catalog.js';
+export { MODELS_SUBLEVEL, type ModelRecord } from './models/record.js';
+// --- the gateway as a service: `sealgate gateway start` (wt-sdkcli) ---
+export { startGateway, ServerError, DEFAULT_GATEWAY_PORT } from './server.js';
+export type { StartGatewayOptions, RunningGateway, ServerErrorCode } from './server.js';
+// --- end service ---
 // Quotes, runs, their state machine and events, ratings (wt-runs, docs/runs.md, docs/ratings.md).
 export { RunError, RUN_STATUSES, type RunErrorCode } from './runs/errors.js';
 export { RUN_EVENTS, RUN_STATES, FINAL_STATES, decide, isFinal, targetOf } from './runs/machine.js';

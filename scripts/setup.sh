@@ -35,5 +35,5 @@ fi
 # 3. The build, and `sealgate` on the project's npx path.
 log "building"
 npx tsc -b
-chmod +x dist/client/cli/main.js
-ln -sf ../../dist/client/cli/main.js node_modules/.bin/sealgate
+chmod +x dist/bin/sealgate.js
+ln -sf ../../dist/bin/sealgate.js node_modules/.bin/sealgate

@@ -9,7 +9,9 @@
 /**
  * Reads exact byte counts from an async iterable of pieces of any size. A read
  * that falls inside one piece is a zero-copy view of it, so a source must not
- * reuse a buffer it has yielded (Node and web streams never do).
+ * reuse a buffer it has yielded (Node and web streams never do) until every
+ * chunk read from it has come out of the envelope (the file reader in client/
+ * gives a piece back to its pool only then).
  */
 export class ByteReader {
   readonly #it: AsyncIterator<Uint8Array>;

@@ -14,8 +14,10 @@ export interface GlobalOptions {
   readonly json: boolean;
   /** Where keys and local state live (`--home`, `SEALGATE_HOME`). */
   readonly home: string;
-  /** The gateway's public URL (`--gateway`, `SEALGATE_GATEWAY`). */
+  /** The gateway's public URL (`--gateway`, `SEALGATE_GATEWAY`, `config.json`). */
   readonly gateway: string;
+  /** Print the stack of a failure (`--debug`, `SEALGATE_DEBUG`). */
+  readonly debug: boolean;
 }
 
 /** What a command gets to work with: the global options and its output streams. */
@@ -41,6 +43,10 @@ export interface Command {
   readonly usage: string;
   readonly summary: string;
   readonly options: CommandOptions;
+  /** One line per option for `--help`, e.g. `{ out: 'where the envelope goes' }`. */
+  readonly optionHelp?: Readonly<Record<string, string>>;
+  /** A complete example invocation for `--help`, e.g. `sealgate version --json`. */
+  readonly example: string;
   /** How many positional arguments it takes, inclusive. */
   readonly positionals: readonly [min: number, max: number];
   run(ctx: CommandContext, args: ParsedArgs): Promise<void>;

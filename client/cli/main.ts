@@ -1,76 +1,70 @@
-#!/usr/bin/env node
 /**
- * The `sealgate` command line. Global options (`--json`, `--home`, `--gateway`)
- * are parsed here once for every command; each command lives in `commands/`.
- * On failure it prints one line and exits non-zero, never a stack.
+ * The `sealgate` command-line runner. Global options (`--json`, `--home`,
+ * `--gateway`, `--debug`) are parsed and resolved here once for every command
+ * (flag > environment > config file > default, client/config.ts); each
+ * command lives in a command table. On failure it prints one line and exits
+ * non-zero, never a stack unless asked. The binary itself is bin/sealgate.ts,
+ * which hands this runner client's commands plus the service commands.
  */
 import { parseArgs } from 'node:util';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { isSealgateError } from '../../attest/envelope/index.js';
+import { resolveSettings } from '../config.js';
 import { CliError } from './command.js';
 import type { Command, CommandContext, GlobalOptions } from './command.js';
-import { commands } from './commands/index.js';
+import { reportFailure } from './failure.js';
+import { commandHelp, helpText } from './help.js';
 
 const globalOptions = {
   json: { type: 'boolean', default: false },
   home: { type: 'string' },
   gateway: { type: 'string' },
+  debug: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Find the command named by the longest prefix of `words`. */
-function findCommand(words: string[]): { command: Command; rest: string[] } | undefined {
+function findCommand(commands: readonly Command[], words: string[]): Command | undefined {
   let best: Command | undefined;
   for (const c of commands) {
     if (c.name.every((w, i) => words[i] === w) && c.name.length > (best?.name.length ?? 0)) best = c;
   }
-  return best && { command: best, rest: words.slice(best.name.length) };
+  return best;
 }
 
-function helpText(): string {
-  const lines = commands.map((c) => `  sealgate ${[...c.name, c.usage].join(' ').padEnd(52)} ${c.summary}`);
-  return [
-    'usage: sealgate COMMAND [options]',
-    '',
-    'commands:',
-    ...lines,
-    '',
-    'every command takes --json, --home DIR (SEALGATE_HOME), --gateway URL (SEALGATE_GATEWAY)',
-  ].join('\n');
+/** Global options that take a value: the word after them is not a command word. */
+const VALUE_OPTIONS = new Set(['--home', '--gateway']);
+
+/** Indexes of the words that are neither options nor a global option's value: the command's name comes first. */
+function wordIndexes(argv: readonly string[]): number[] {
+  return [...argv.keys()].filter((i) => !argv[i].startsWith('-') && !VALUE_OPTIONS.has(argv[i - 1] ?? ''));
 }
 
-function normalise(values: { json?: boolean; home?: string; gateway?: string }): GlobalOptions {
+/**
+ * Run the CLI with `argv` (without `node` and the script) over `commands`;
+ * resolves to the exit code: 0 on success, 1 on failure, 2 for a bare
+ * `sealgate`.
+ */
+export async function main(argv: readonly string[], commands: readonly Command[]): Promise<number> {
   const env = process.env;
-  return {
-    json: values.json === true,
-    home: values.home ?? env.SEALGATE_HOME ?? join(homedir(), '.sealgate'),
-    gateway: values.gateway ?? env.SEALGATE_GATEWAY ?? 'http://127.0.0.1:8080',
+  let flags = {
+    json: argv.includes('--json'),
+    debug: argv.includes('--debug') || Boolean(env.SEALGATE_DEBUG),
   };
-}
-
-/** Run the CLI with `argv` (without `node` and the script); resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const found = findCommand(words.slice(0, 3));
-  let opts: GlobalOptions = normalise({ json: argv.includes('--json') });
   try {
-    if (!found) {
+    const indexes = wordIndexes(argv);
+    const words = indexes.map((i) => argv[i]);
+    const command = findCommand(commands, words);
+    if (!command) {
       if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-        process.stdout.write(helpText() + '\n');
+        process.stdout.write(helpText(commands) + '\n');
         return argv.length === 0 ? 2 : 0;
       }
-      throw new CliError('CLI_UNKNOWN_COMMAND', `unknown command '${words.join(' ')}' (try sealgate --help)`);
+      const named = words.length > 0 ? words.join(' ') : argv.join(' ');
+      throw new CliError('CLI_UNKNOWN_COMMAND', `unknown command '${named}' (try sealgate --help)`);
     }
-    const { command } = found;
-    const args = argv.slice();
-    for (const w of command.name) args.splice(args.indexOf(w), 1);
     let parsed;
     try {
       parsed = parseArgs({
-        args,
+        args: argv.filter((_, i) => !indexes.slice(0, command.name.length).includes(i)),
         options: { ...globalOptions, ...command.options },
         allowPositionals: true,
         strict: true,
@@ -78,21 +72,24 @@ export async function main(argv: string[]): Promise<number> {
     } catch (err) {
       throw new CliError('CLI_USAGE', (err as Error).message.split('\n')[0] ?? 'bad arguments');
     }
-    opts = normalise(parsed.values);
-    if (parsed.values.help === true) {
-      process.stdout.write(
-        `usage: sealgate ${command.name.join(' ')} ${command.usage}\n${command.summary}\n`,
-      );
+    const values = parsed.values;
+    flags = { json: values.json === true, debug: values.debug === true || flags.debug };
+    if (values.help === true) {
+      process.stdout.write(commandHelp(command) + '\n');
       return 0;
     }
     const [min, max] = command.positionals;
     if (parsed.positionals.length < min || parsed.positionals.length > max) {
-      throw new CliError('CLI_USAGE', `usage: sealgate ${command.name.join(' ')} ${command.usage}`);
+      throw new CliError(
+        'CLI_USAGE',
+        `usage: sealgate ${[...command.name, command.usage].join(' ').trimEnd()} (see --help)`,
+      );
     }
-    await command.run(context(opts), parsed);
+    const settings = resolveSettings({ home: values.home, gateway: values.gateway }, env);
+    await command.run(context({ ...flags, home: settings.home, gateway: settings.gateway }), parsed);
     return 0;
   } catch (err) {
-    reportFailure(opts, err);
+    reportFailure(err, flags, process.stdout, process.stderr);
     return 1;
   }
 }
@@ -106,17 +103,4 @@ function context(opts: GlobalOptions): CommandContext {
       process.stdout.write(opts.json ? JSON.stringify(data) + '\n' : human + '\n');
     },
   };
-}
-
-function reportFailure(opts: GlobalOptions, err: unknown): void {
-  const code = isSealgateError(err) ? err.code : 'INTERNAL';
-  const message = isSealgateError(err) ? err.message : 'unexpected failure';
-  if (!isSealgateError(err) && process.env.SEALGATE_DEBUG) console.error(err);
-  if (opts.json) process.stdout.write(JSON.stringify({ error: { code, message } }) + '\n');
-  process.stderr.write(`sealgate: ${message} (${code})\n`);
-}
-
-const entry = process.argv[1];
-if (entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,35 +1,40 @@
 /**
- * Files in and out of the envelope: stream a file through `encryptStream` or
- * `decryptStream` with flat memory, writing to a temporary file beside the
- * output that is renamed into place only on success and deleted on any
- * failure, so a tampered envelope never leaves partial plaintext behind.
+ * Files in and out of the envelope: a file through `encryptStream` or
+ * `decryptStream` with flat memory, into a temporary file beside the output
+ * that is renamed into place only on success and deleted on any failure, so a
+ * tampered envelope never leaves partial plaintext behind.
+ *
+ * No stream pipelines and no fresh buffer per chunk (docs/envelope.md, "the
+ * file path"): pieces are read ahead into pooled buffers, chunks are sealed or
+ * opened into pooled buffers, and each buffer goes back to its pool once the
+ * chunk it holds has come out (input) or has been written (output).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { pipeline } from 'node:stream/promises';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import {
   ENVELOPE_DEFAULT_CHUNK_SIZE,
+  ENVELOPE_DEFAULT_IN_FLIGHT,
   ENVELOPE_HEADER_LENGTH,
+  ENVELOPE_MAX_CHUNK_SIZE,
+  ENVELOPE_MIN_CHUNK_SIZE,
   ENVELOPE_TAG_LENGTH,
   decryptStream,
   encryptStream,
   readHeader,
-  webCryptoChunkCipher,
 } from '../../attest/envelope/index.js';
 import type { ChunkCipherFactory, EnvelopeHeader } from '../../attest/envelope/index.js';
-import { nodeChunkCipher } from './node-chunk-cipher.js';
+import { writeFileAtomically } from './atomic-file.js';
+import { BufferPool } from './buffer-pool.js';
+import { FileChunkReader, FileChunkWriter } from './file-chunks.js';
+import { pooledNodeChunkCipher } from './node-chunk-cipher.js';
+
+export { writeAtomically } from './atomic-file.js';
 
 /** About how many bytes each file read asks for. */
 const READ_SIZE = 1024 * 1024;
-
-/** A read size that is a whole number of `unit`s near READ_SIZE, so each chunk is a view of one read. */
-function alignedReadSize(unit: number): number {
-  return unit * Math.max(1, Math.floor(READ_SIZE / unit));
-}
+/** File reads and writes in flight: enough to keep the thread pool busy while AES runs. */
+const READ_AHEAD = 2;
+const WRITE_AHEAD = 2;
 
 export interface FileCryptOptions {
   /** Called as input is consumed, with bytes read so far and the input's size. */
@@ -40,7 +45,7 @@ export interface FileCryptOptions {
   readonly chunkSize?: number;
   /** Chunks encrypted or decrypted concurrently (default: the envelope's). */
   readonly inFlight?: number;
-  /** What seals and opens chunks (default: WebCrypto to encrypt, node:crypto to decrypt, by measurement). */
+  /** What seals and opens chunks (default: node:crypto into reused buffers, by measurement). */
   readonly cipher?: ChunkCipherFactory;
 }
 
@@ -50,6 +55,29 @@ export interface FileCryptResult {
   readonly header: EnvelopeHeader;
 }
 
+/** `chunk` if it is a valid chunk size, else the default: only a hint for buffer sizes. */
+function sizeHint(chunk: number | undefined): number {
+  const ok = Number.isInteger(chunk) && (chunk as number) >= ENVELOPE_MIN_CHUNK_SIZE;
+  return ok && (chunk as number) <= ENVELOPE_MAX_CHUNK_SIZE ? (chunk as number) : ENVELOPE_DEFAULT_CHUNK_SIZE;
+}
+
+/** A read size that is a whole number of `unit`s near READ_SIZE, so each chunk is a view of one read. */
+function alignedReadSize(unit: number): number {
+  return unit * Math.max(1, Math.floor(READ_SIZE / unit));
+}
+
+/** The pools of one operation: read pieces of whole sealed or plain chunks, and outputs. */
+function pools(readUnit: number, outputSize: number, inFlight: number | undefined) {
+  const n =
+    Number.isInteger(inFlight) && (inFlight as number) > 0
+      ? (inFlight as number)
+      : ENVELOPE_DEFAULT_IN_FLIGHT;
+  return {
+    input: new BufferPool(alignedReadSize(readUnit), Math.min(n, 64) + READ_AHEAD + 1),
+    output: new BufferPool(outputSize, Math.min(n, 64) + WRITE_AHEAD + 1),
+  };
+}
+
 /** Encrypt the file at `input` into an envelope at `output` under the data key `key`. */
 export async function encryptFile(
   input: string,
@@ -57,29 +85,29 @@ export async function encryptFile(
   key: Uint8Array,
   opts: FileCryptOptions = {},
 ): Promise<FileCryptResult> {
-  const { size } = await stat(input);
   const chunkSize = opts.chunkSize ?? ENVELOPE_DEFAULT_CHUNK_SIZE;
-  let header: Uint8Array | undefined;
-  await writeAtomically(output, 0o666, async (out) => {
-    const file = createReadStream(input, { highWaterMark: alignedReadSize(chunkSize) });
-    const sealed = encryptStream(counted(file, size, opts.onProgress), {
+  const hint = sizeHint(chunkSize);
+  const pool = pools(hint, hint + ENVELOPE_TAG_LENGTH, opts.inFlight);
+  return withFile(input, async (file, size) => {
+    const reader = new FileChunkReader(file, pool.input, 0, READ_AHEAD);
+    const sealed = encryptStream(counted(reader, size, opts.onProgress), {
       key,
       size,
       chunkSize,
       inFlight: opts.inFlight,
-      // WebCrypto by measurement (docs/envelope.md): its chunks in flight use both cores.
-      cipher: opts.cipher ?? webCryptoChunkCipher,
+      cipher: opts.cipher ?? pooledNodeChunkCipher(pool.output),
     });
-    async function* keepHeader(parts: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-      for await (const part of parts) {
-        header ??= part;
-        yield part;
-      }
-    }
-    await pipeline(keepHeader(sealed), out, { signal: opts.signal });
+    let header: Uint8Array | undefined;
+    let consumed = 0;
+    await writeFileAtomically(output, 0o666, (out) =>
+      drain(sealed, new FileChunkWriter(out, pool.output, WRITE_AHEAD), opts.signal, (part) => {
+        if (header === undefined) header = part;
+        else reader.release((consumed += part.length - ENVELOPE_TAG_LENGTH));
+      }),
+    );
+    const parsed = readHeader(header as Uint8Array);
+    return { plaintextBytes: size, envelopeBytes: parsed.envelopeLength, header: parsed };
   });
-  const parsed = readHeader(header as Uint8Array);
-  return { plaintextBytes: size, envelopeBytes: parsed.envelopeLength, header: parsed };
 }
 
 /** Decrypt the envelope at `input` into `output` (mode 0600) with the data key `key`. */
@@ -89,41 +117,76 @@ export async function decryptFile(
   key: Uint8Array,
   opts: FileCryptOptions = {},
 ): Promise<FileCryptResult> {
-  const { size } = await stat(input);
-  const prefix = await readPrefix(input, ENVELOPE_HEADER_LENGTH);
-  await writeAtomically(output, 0o600, async (out) => {
-    // Reads aligned on sealed chunks make each chunk a view of one read. The
-    // chunk size is only a hint here: decryptStream authenticates it.
-    let sealedChunk = READ_SIZE;
+  return withFile(input, async (file, size) => {
+    const { buffer, bytesRead } = await file.read(
+      new Uint8Array(ENVELOPE_HEADER_LENGTH),
+      0,
+      ENVELOPE_HEADER_LENGTH,
+      0,
+    );
+    const prefix = buffer.subarray(0, bytesRead);
+    // The chunk size read here only sizes buffers: decryptStream authenticates it.
+    let chunkSize = ENVELOPE_DEFAULT_CHUNK_SIZE;
     try {
-      sealedChunk = readHeader(prefix).chunkSize + ENVELOPE_TAG_LENGTH;
+      chunkSize = readHeader(prefix).chunkSize;
     } catch {
       // decryptStream reports what is wrong with the header
     }
-    async function* file(): AsyncGenerator<Uint8Array> {
+    const pool = pools(chunkSize + ENVELOPE_TAG_LENGTH, chunkSize, opts.inFlight);
+    const reader = new FileChunkReader(file, pool.input, prefix.length, READ_AHEAD);
+    async function* envelope(): AsyncGenerator<Uint8Array> {
       yield prefix;
-      yield* createReadStream(input, { start: prefix.length, highWaterMark: alignedReadSize(sealedChunk) });
+      yield* reader;
     }
-    const plain = decryptStream(counted(file(), size, opts.onProgress), {
+    const plain = decryptStream(counted(envelope(), size, opts.onProgress), {
       key,
       inFlight: opts.inFlight,
-      cipher: opts.cipher ?? nodeChunkCipher,
+      cipher: opts.cipher ?? pooledNodeChunkCipher(pool.output),
     });
-    await pipeline(plain, out, { signal: opts.signal });
+    let consumed = prefix.length;
+    await writeFileAtomically(output, 0o600, (out) =>
+      drain(plain, new FileChunkWriter(out, pool.output, WRITE_AHEAD), opts.signal, (part) =>
+        reader.release((consumed += part.length + ENVELOPE_TAG_LENGTH)),
+      ),
+    );
+    const header = readHeader(prefix);
+    return { plaintextBytes: header.plaintextLength, envelopeBytes: size, header };
   });
-  const header = readHeader(prefix);
-  return { plaintextBytes: header.plaintextLength, envelopeBytes: size, header };
 }
 
-/** The first `n` bytes of the file at `path` (fewer if it is shorter). */
-async function readPrefix(path: string, n: number): Promise<Uint8Array> {
+/** Open `path` for reading, run `use` with it and its size, close it. */
+async function withFile<T>(path: string, use: (file: FileHandle, size: number) => Promise<T>): Promise<T> {
   const file = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await file.read(new Uint8Array(n), 0, n, 0);
-    return buffer.subarray(0, bytesRead);
+    return await use(file, (await file.stat()).size);
   } finally {
     await file.close();
   }
+}
+
+/**
+ * Write every part of `parts` in order, calling `seen` with each as it comes
+ * out (before it is written); stop at `signal`. Waits for every write to end,
+ * on failure too, so the file can be closed.
+ */
+async function drain(
+  parts: AsyncIterable<Uint8Array>,
+  writer: FileChunkWriter,
+  signal: AbortSignal | undefined,
+  seen: (part: Uint8Array) => void,
+): Promise<void> {
+  try {
+    signal?.throwIfAborted();
+    for await (const part of parts) {
+      seen(part);
+      await writer.write(part);
+      signal?.throwIfAborted();
+    }
+  } catch (err) {
+    await writer.flush().catch(() => undefined);
+    throw err;
+  }
+  await writer.flush();
 }
 
 /** Count the bytes flowing out of `source` for a progress callback. */
@@ -137,29 +200,5 @@ async function* counted(
     done += piece.length;
     onProgress?.(done, total);
     yield piece;
-  }
-}
-
-/**
- * Run `write` against a fresh temporary file beside `output` (same directory,
- * so the rename is atomic; created exclusively with `mode`), then rename it
- * over `output`; delete it on any failure.
- */
-export async function writeAtomically(
-  output: string,
-  mode: number,
-  write: (out: Writable) => Promise<void>,
-): Promise<void> {
-  const tmp = join(dirname(output), `.${basename(output)}.${randomBytes(6).toString('hex')}.sealgate-tmp`);
-  const out = createWriteStream(tmp, { flags: 'wx', mode, highWaterMark: READ_SIZE });
-  try {
-    await write(out);
-    await rename(tmp, output);
-  } catch (err) {
-    // The file may still be opening: wait until it is closed, then remove it.
-    out.destroy();
-    if (!out.closed) await once(out, 'close').catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
-    throw err;
   }
 }

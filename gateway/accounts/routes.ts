@@ -5,15 +5,22 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { VerifiedRequest } from '../../attest/index.js';
 import { accountId, base64ToBytes } from '../../attest/index.js';
 import { verifySigned, caller } from '../auth/signed.js';
-import { GatewayError } from '../errors.js';
 import type { Account, Role } from './registry.js';
 import { AccountError, SELF_ROLES } from './registry.js';
 import { AccountSchema, ErrorReply, RegisterAccountBody, AccountIdParams } from './schemas.js';
 // ratings on the public profile (wt-runs)
 import { profileRatings } from '../ratings/routes.js';
 import { ProfileRatingsSchema } from '../ratings/schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signer of a registration (its key is the one being registered). */
+    registrant?: VerifiedRequest;
+  }
+}
 
 export const accountRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { accounts, signatures, now } = app.gateway;
@@ -24,17 +31,23 @@ export const accountRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
       schema: {
         summary: 'Register an account: an Ed25519 public key and its roles (signed by that key)',
         tags: ['accounts'],
+        security: [{ httpSignature: [] }],
         body: RegisterAccountBody,
         response: { 201: AccountSchema, '4xx': ErrorReply },
       },
+      // The signature is checked first, as on every signed route, against the key in the body.
+      preValidation: async (request) => {
+        const claimed = (request.body as { publicKey?: unknown } | undefined)?.publicKey;
+        const publicKey = typeof claimed === 'string' ? base64ToBytes(claimed) : undefined;
+        const id = publicKey?.length === 32 ? accountId(publicKey) : undefined;
+        request.registrant = await verifySigned(request, signatures, {
+          resolveKey: (keyId) => Promise.resolve(keyId === id ? publicKey : undefined),
+        });
+      },
     },
     async (request, reply) => {
-      const publicKey = base64ToBytes(request.body.publicKey);
-      if (publicKey?.length !== 32) throw new GatewayError('HTTP_INVALID', 'body/publicKey must be 32 bytes');
-      const id = accountId(publicKey);
-      const verified = await verifySigned(request, signatures, (keyId) =>
-        Promise.resolve(keyId === id ? publicKey : undefined),
-      );
+      const verified = request.registrant;
+      if (!verified) throw new TypeError('registration lost its signature check');
       const roles = [...new Set(request.body.roles)] as Role[];
       const refused = roles.find((r) => !SELF_ROLES.includes(r));
       if (refused)

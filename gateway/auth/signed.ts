@@ -6,7 +6,7 @@
  * code; an account without one of the roles gets 403 AUTH_FORBIDDEN.
  */
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import type { NonceStore, VerifiedRequest } from '../../attest/index.js';
+import type { BodySha256, NonceStore, VerifiedRequest } from '../../attest/index.js';
 import { verifyRequest } from '../../attest/index.js';
 import type { Account, AccountRegistry, Role } from '../accounts/registry.js';
 import { hasRole } from '../accounts/registry.js';
@@ -31,29 +31,57 @@ export interface SignatureCheckOptions {
   readonly skewSeconds: number;
 }
 
-/**
- * Verify `request`'s signature; `resolveKey` defaults to the registered
- * accounts (registration passes the key being registered).
- */
+/** Overrides of {@link verifySigned}. */
+export interface VerifySignedOverrides {
+  /** Whose key a key id is (default: the registered accounts; registration passes the new key). */
+  readonly resolveKey?: (keyId: string) => Promise<Uint8Array | undefined>;
+  /** For a streamed body: its SHA-256, which the caller then checks the stream against. */
+  readonly body?: BodySha256;
+}
+
+/** Verify `request`'s signature (DESIGN.md 6.1); throws AUTH_UNSIGNED or a REQUEST_* error. */
 export async function verifySigned(
   request: FastifyRequest,
   options: SignatureCheckOptions,
-  resolveKey: (keyId: string) => Promise<Uint8Array | undefined> = (id) => options.accounts.publicKey(id),
+  overrides: VerifySignedOverrides = {},
 ): Promise<VerifiedRequest> {
+  const resolveKey = overrides.resolveKey ?? ((id: string) => options.accounts.publicKey(id));
   if (request.headers.signature === undefined && request.headers['signature-input'] === undefined) {
     throw new GatewayError('AUTH_UNSIGNED', 'this request must be signed (see docs/protocols.md)');
   }
   return verifyRequest(
-    { method: request.method, path: request.url, headers: request.headers, body: request.rawBody },
+    {
+      method: request.method,
+      path: request.url,
+      headers: request.headers,
+      body: overrides.body ?? request.rawBody,
+    },
     { resolveKey, nonces: options.nonces, now: options.now(), skewSeconds: options.skewSeconds },
   );
 }
 
-/** Decorate `app.signed(roles)`. */
+// Marks the hooks made by `app.signed`, so routes using one are documented as signed.
+const SIGNED = Symbol('sealgate.signed');
+
+/** True when a route's preValidation hooks include `app.signed(...)`. */
+function isSignedRoute(hooks: unknown): boolean {
+  const list: unknown[] = Array.isArray(hooks) ? hooks : [hooks];
+  return list.some((h) => typeof h === 'function' && SIGNED in h);
+}
+
+/**
+ * Decorate `app.signed(roles)`, and mark every route that uses it with the
+ * `httpSignature` security requirement in its schema, so /openapi.json says
+ * which routes need a signature (and tests can enumerate them).
+ */
 export function installSigned(app: FastifyInstance, options: SignatureCheckOptions): void {
   app.decorateRequest('account', undefined);
+  app.addHook('onRoute', (route) => {
+    if (!isSignedRoute(route.preValidation)) return;
+    route.schema = { ...route.schema, security: [{ httpSignature: [] }] };
+  });
   app.decorate('signed', (roles: readonly Role[] = []): preValidationAsyncHookHandler => {
-    return async (request: FastifyRequest) => {
+    const hook = async (request: FastifyRequest) => {
       const verified = await verifySigned(request, options);
       const account = await options.accounts.get(verified.keyId);
       if (roles.length > 0 && !hasRole(account, roles)) {
@@ -61,6 +89,7 @@ export function installSigned(app: FastifyInstance, options: SignatureCheckOptio
       }
       request.account = account;
     };
+    return Object.assign(hook, { [SIGNED]: true });
   });
 }
 

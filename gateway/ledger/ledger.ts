@@ -88,6 +88,11 @@ export class Ledger {
     return this.#sealer.height;
   }
 
+  /** The last seq sealed into a block (0 when none); entries after it await the next block. */
+  get sealedSeq(): number {
+    return this.#sealer.sealedSeq;
+  }
+
   /** The balance of `account` from the in-memory cache (0 when it never moved). */
   balance(account: string): bigint {
     return this.#balances.get(account) ?? 0n;
@@ -110,7 +115,7 @@ export class Ledger {
   async commitLocked(inputs: readonly TransactionInput[], extraOps: BatchOp[] = []): Promise<CommitResult> {
     if (!this.store.locked) throw new TypeError('commitLocked needs store.exclusive to be held');
     checkGroup(inputs);
-    const seqs = await Promise.all(inputs.map((i) => this.store.get<number>(this.#subs.keys, i.key)));
+    const seqs = (await this.#subs.keys.getMany(inputs.map((i) => i.key))) as (number | undefined)[];
     const done = seqs.filter((s) => s !== undefined).length;
     if (done > 0) return this.#replayed(inputs, seqs, done);
     const changed = applyGroup(this.#balances, inputs);

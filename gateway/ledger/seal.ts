@@ -51,6 +51,11 @@ export class BlockSealer {
     return this.#height;
   }
 
+  /** The last seq sealed into a block (0 when none). */
+  get sealedSeq(): number {
+    return this.#sealedSeq;
+  }
+
   /** Note the hash of a newly committed entry. */
   pending(hash: Uint8Array): void {
     this.#pending.push(hash);

@@ -27,12 +27,15 @@ export async function loadModel(store: Store, id: string): Promise<ModelRecord> 
 }
 
 /**
- * True when the dataset's policy lets the model's image run on it. An empty
- * allowlist admits no model (docs/policies.md: "empty: none yet"), so a
- * seller's default policy fails closed, as the key broker will (docs/runs.md).
+ * True when the dataset's policy lets the model's image run on it: the
+ * allowlist names the image digest, or is empty. Empty admits any model, as
+ * issue 3 and the catalog's `?model=` filter read it; docs/policies.md reads
+ * empty as "none yet". The lead settles it (docs/runs.md); this is the one
+ * place to change, and the key broker must agree.
  */
 export function modelAllowed(dataset: DatasetRecord, model: ModelRecord): boolean {
-  return dataset.policy.release.allowedModels.includes(model.image.digest);
+  const allowed = dataset.policy.release.allowedModels;
+  return allowed.length === 0 || allowed.includes(model.image.digest);
 }
 
 /** What a policy check needs besides the records. */

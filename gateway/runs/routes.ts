@@ -89,7 +89,7 @@ export const runRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => 
     {
       preValidation: app.signed(),
       schema: {
-        summary: "The caller's runs, as buyer or (?as=seller) as the dataset's seller, oldest first",
+        summary: "The caller's runs, as buyer or (?as=seller) as the dataset's seller, newest first",
         tags: ['runs'],
         security,
         querystring: RunListQuery,

@@ -103,7 +103,7 @@ export const RunListQuery = Type.Object(
 
 export const RunPageSchema = Type.Object({
   items: Type.Array(RunSchema),
-  next: Type.Optional(Type.String({ description: 'the cursor of the next page' })),
+  next: Type.Union([RunId, Type.Null()], { description: 'the cursor of the next page, or null at the end' }),
 });
 
 export const CancelBody = Type.Object(

@@ -29,8 +29,8 @@ export type RunServiceDeps = Omit<OrderDeps, 'events'>;
 /** A page of runs. */
 export interface RunPage {
   readonly items: RunRecord[];
-  /** The cursor of the next page, when there may be one. */
-  readonly next?: string;
+  /** The cursor of the next page, or null at the end. */
+  readonly next: string | null;
 }
 
 export class RunService {
@@ -142,14 +142,18 @@ export class RunService {
     return this.events.read(runId, after);
   }
 
-  /** `account`'s runs as buyer or seller, oldest first, `limit` a page after `cursor`. */
+  /**
+   * `account`'s runs as buyer or seller, newest first, up to `limit` strictly
+   * older than `cursor` (a run id); `next` is the cursor of the following
+   * page, or null when no further run exists (as the catalog's pages).
+   */
   async list(account: string, side: 'buyer' | 'seller', limit: number, cursor?: string): Promise<RunPage> {
     const parties = this.#store.sublevel(RUN_PARTIES_SUBLEVEL);
-    const ids: string[] = [];
     const prefix = partyKey(side, account, '');
-    const gt = cursor === undefined ? prefix : partyKey(side, account, cursor);
-    for await (const id of parties.values({ gt, lt: `${prefix}~`, limit })) ids.push(id as string);
-    const items = await Promise.all(ids.map((id) => this.get(id)));
-    return { items, ...(ids.length === limit ? { next: ids[ids.length - 1] } : {}) };
+    const lt = cursor === undefined ? `${prefix}~` : partyKey(side, account, cursor);
+    const ids = (await parties.values({ gt: prefix, lt, reverse: true, limit: limit + 1 }).all()) as string[];
+    const more = ids.length > limit;
+    const items = await Promise.all(ids.slice(0, limit).map((id) => this.get(id)));
+    return { items, next: more ? items[items.length - 1].id : null };
   }
 }

@@ -1,5 +1,7 @@
 import t from 'tap';
+import { sha256 } from '@noble/hashes/sha2.js';
 import {
+  BodySha256,
   MemoryNonceStore,
   RequestError,
   accountId,
@@ -223,4 +225,16 @@ t.test('strict parsing of the signature headers', async (t) => {
     );
   }
   await t.rejects(verifyRequest(req, options({ skewSeconds: -1 })), TypeError);
+});
+
+t.test('a streamed body is checked through its SHA-256 (BodySha256)', async (t) => {
+  const request = signed();
+  const digest = sha256(new TextEncoder().encode(body));
+  const ok = await verifyRequest({ ...request, body: new BodySha256(digest) }, options());
+  t.equal(ok.keyId, keyId);
+  const other = sha256(new TextEncoder().encode('something else'));
+  await t.rejects(verifyRequest({ ...request, body: new BodySha256(other) }, options()), {
+    code: 'REQUEST_DIGEST_MISMATCH',
+  });
+  t.throws(() => new BodySha256(new Uint8Array(31)), TypeError);
 });

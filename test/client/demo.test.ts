@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dockerForTest } from '../helpers/docker.js';
 
-const cli = fileURLToPath(new URL('../../client/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
 
 const docker = await dockerForTest(t);
 if (docker !== undefined) {

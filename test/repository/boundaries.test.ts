@@ -45,6 +45,13 @@ t.test('lint names the rule when a folder imports against the flow', async (t) =
     ['policies/probe.ts', '../attest/index.js', true],
     ['gateway/probe.ts', '../policies/index.js', true],
     ['client/cli/probe.ts', '../../attest/index.js', true],
+    // bin/, the composition root, may import every folder; nothing may import it
+    ['client/probe.ts', '../bin/sealgate.js', false],
+    ['gateway/probe.ts', '../bin/commands.js', false],
+    ['test/bin/probe.ts', '../../bin/commands.js', false],
+    ['bin/probe.ts', '../gateway/index.js', true],
+    ['bin/probe.ts', '../enclave-runtime/index.js', true],
+    ['bin/commands/probe.ts', '../../client/cli/index.js', true],
   ];
   for (const [file, target, allowed] of cases) {
     const [result] = await eslint.lintText(`import { x } from '${target}';\nexport const y = x;\n`, {

@@ -13,6 +13,7 @@ export const version: Command = {
   summary: 'print the version of sealgate',
   options: {},
   positionals: [0, 0],
+  example: 'sealgate version --json',
   run(ctx) {
     ctx.print(`sealgate ${packageVersion}`, { version: packageVersion });
     return Promise.resolve();

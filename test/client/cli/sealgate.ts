@@ -9,8 +9,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI, from dist/test/client/cli/ up to dist/client/cli/main.js. */
-export const CLI = fileURLToPath(new URL('../../../client/cli/main.js', import.meta.url));
+/** The built `sealgate` binary, from dist/test/client/cli/ up to dist/bin/sealgate.js. */
+export const CLI = fileURLToPath(new URL('../../../bin/sealgate.js', import.meta.url));
 
 /** A subtest, as tap hands it to a callback. */
 export type Test = Parameters<Parameters<typeof tap.test>[0]>[0];

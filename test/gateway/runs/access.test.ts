@@ -52,33 +52,42 @@ t.test('lists: mine as buyer, mine as seller, paged', async (t) => {
     m.advance(1);
   }
   const theirs = await startRun(m, other);
+  const newest = [...mine].reverse();
 
-  const p1 = bodyOf<{ items: RunRecord[]; next?: string }>(await as(m, m.buyer, 'GET', '/v1/runs?limit=2'));
+  const p1 = bodyOf<{ items: RunRecord[]; next: string | null }>(
+    await as(m, m.buyer, 'GET', '/v1/runs?limit=2'),
+  );
   t.same(
     p1.items.map((r) => r.id),
-    mine.slice(0, 2).map((r) => r.id),
+    newest.slice(0, 2).map((r) => r.id),
+    'newest first',
   );
   t.ok(p1.next);
-  const p2 = bodyOf<{ items: RunRecord[]; next?: string }>(
+  const p2 = bodyOf<{ items: RunRecord[]; next: string | null }>(
     await as(m, m.buyer, 'GET', `/v1/runs?limit=2&cursor=${p1.next}`),
   );
   t.same(
     p2.items.map((r) => r.id),
-    mine.slice(2, 4).map((r) => r.id),
+    newest.slice(2, 4).map((r) => r.id),
   );
-  const p3 = bodyOf<{ items: RunRecord[]; next?: string }>(
+  const p3 = bodyOf<{ items: RunRecord[]; next: string | null }>(
     await as(m, m.buyer, 'GET', `/v1/runs?limit=2&cursor=${p2.next}`),
   );
   t.same(
     p3.items.map((r) => r.id),
-    [mine[4].id],
+    [newest[4].id],
   );
-  t.equal(p3.next, undefined, 'the last page has no cursor');
+  t.equal(p3.next, null, 'the last page has no cursor');
+  const exact = bodyOf<{ items: RunRecord[]; next: string | null }>(
+    await as(m, m.buyer, 'GET', '/v1/runs?limit=5'),
+  );
+  t.equal(exact.items.length, 5);
+  t.equal(exact.next, null, 'a full last page says it is the last');
 
   const sold = bodyOf<{ items: RunRecord[] }>(await as(m, m.seller, 'GET', '/v1/runs?as=seller'));
   t.same(
     sold.items.map((r) => r.id),
-    [...mine, theirs].map((r) => r.id),
+    [theirs, ...newest].map((r) => r.id),
     'the seller sees every run on their data',
   );
   t.same(

@@ -1,10 +1,10 @@
-// The `sealgate` binary as a user runs it: global options handled once for
+// The `sealgate` binary (bin/sealgate.ts) as a user runs it: global options handled once for
 // every command, one-line failures, non-zero exits.
 import t from 'tap';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('../../client/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
 
 function sealgate(args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -58,4 +58,34 @@ t.test('--help lists the commands and the global options', async (t) => {
   t.equal(bare.code, 2, 'no command at all is a usage exit');
   const cmd = await sealgate(['version', '--help']);
   t.match(cmd.stdout, /^usage: sealgate version/);
+});
+
+t.test('every command has --help with its usage, options and an example', async (t) => {
+  const list = await sealgate(['--help']);
+  const names = list.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('  sealgate '))
+    .map((line) => {
+      const words = (line.trim().split(/\s{2,}/)[0] ?? '').split(' ').slice(1);
+      const end = words.findIndex((w) => !/^[a-z][a-z-]*$/.test(w));
+      return end === -1 ? words : words.slice(0, end);
+    });
+  t.ok(names.length >= 7, `found ${names.length} commands`);
+  t.ok(
+    names.some((n) => n.join(' ') === 'gateway start'),
+    'the service commands are in the same binary',
+  );
+  for (const name of names) {
+    const r = await sealgate([...name, '--help']);
+    t.equal(r.code, 0, `${name.join(' ')} --help exits 0`);
+    t.match(r.stdout, new RegExp(`^usage: sealgate ${name.join(' ')}`), 'usage first');
+    t.match(r.stdout, /\nglobal options:\n {2}--json/, 'the global options');
+    t.match(r.stdout, new RegExp(`\\nexample:\\n {2}sealgate ${name.join(' ')}`), 'an example');
+  }
+});
+
+t.test('global options may come before the command', async (t) => {
+  const r = await sealgate(['--json', '--home', '/nonexistent', 'version']);
+  t.equal(r.code, 0, r.stderr);
+  t.match(JSON.parse(r.stdout), { version: String });
 });

@@ -1,0 +1,21 @@
+/**
+ * The CLI's public surface, for the composition root (bin/sealgate.ts): the
+ * runner, client's command table, and what a command is made of. A separate
+ * entry point from client/index.ts on purpose: the SDK's index loads all of
+ * attest/ (node-forge, TypeBox), and `sealgate --help` must not
+ * (docs/architecture.md).
+ */
+export { main } from './main.js';
+export { commands } from './commands/index.js';
+export { CliError, lazyCommand, requireString } from './command.js';
+export type {
+  CliErrorCode,
+  Command,
+  CommandContext,
+  CommandInfo,
+  CommandOptions,
+  GlobalOptions,
+  ParsedArgs,
+} from './command.js';
+export { commandHelp, helpText } from './help.js';
+export { describeFailure, hintFor, reportFailure, type FailureReport } from './failure.js';

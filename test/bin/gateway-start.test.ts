@@ -1,0 +1,49 @@
+/**
+ * `sealgate gateway start` as an operator runs it: the built binary in a child
+ * process over a temp data directory, on a port the OS picks. It prints its
+ * URL, serves, refuses a second gateway on the same data or port with one
+ * line, and on SIGTERM or SIGINT closes and exits 0 with nothing left
+ * listening and the data directory free again.
+ */
+import t from 'tap';
+import { join } from 'node:path';
+import { assertOneLine, refused, sealgate, startGatewayProcess } from './sealgate.js';
+
+t.test('prints its URL as a line, serves, and on SIGTERM exits 0 with nothing listening', async (t) => {
+  const data = join(t.testdir(), 'gw');
+  const gw = await startGatewayProcess(t, data);
+  t.match(gw.line, /^http:\/\/127\.0\.0\.1:\d+$/, 'the first stdout line is the URL');
+  const health = await fetch(`${gw.url}/healthz`);
+  t.same(await health.json(), { status: 'ok' });
+  t.equal(await gw.stop('SIGTERM'), 0, 'exit 0 after SIGTERM');
+  t.ok(await refused(gw.url), 'nothing listens on its port any more');
+  t.match(gw.stderr(), /"signal":"SIGTERM".*\n.*"msg":"closed"/, 'it logged the close as pino JSON lines');
+
+  const again = await startGatewayProcess(t, data, '--json');
+  t.match(again.line, /^\{"url":"http:\/\/127\.0\.0\.1:\d+"\}$/, '--json prints {url}');
+  t.equal(await again.stop('SIGINT'), 0, 'the store was closed: it reopens, and SIGINT also exits 0');
+  t.ok(await refused(again.url));
+});
+
+t.test('a second gateway on the same data directory or the same port is one line, exit 1', async (t) => {
+  const dir = t.testdir();
+  const gw = await startGatewayProcess(t, join(dir, 'a'));
+  const port = new URL(gw.url).port;
+  const sameData = await sealgate(['gateway', 'start', '--port', '0', '--data', join(dir, 'a')]);
+  assertOneLine(t, sameData, 'SERVER_DATA_LOCKED');
+  const samePort = await sealgate(['gateway', 'start', '--port', port, '--data', join(dir, 'b')]);
+  assertOneLine(t, samePort, 'SERVER_LISTEN');
+  t.match(samePort.stderr, /--port/, 'it says what to do next');
+  t.equal(await gw.stop(), 0, 'the first one was not disturbed');
+});
+
+t.test('bad ports are usage errors; --node-port is accepted and reserved', async (t) => {
+  const dir = t.testdir();
+  for (const port of ['-1', '65536', 'http', '']) {
+    const r = await sealgate(['gateway', 'start', `--port=${port}`, '--data', dir]);
+    assertOneLine(t, r, 'CLI_USAGE');
+  }
+  const gw = await startGatewayProcess(t, join(dir, 'gw'), '--node-port', '0');
+  t.equal(await gw.stop(), 0);
+  t.match(gw.stderr(), /--node-port is reserved/, 'the log says the node API is not served yet');
+});
