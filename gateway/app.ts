@@ -32,11 +32,24 @@ import { opsPlugin } from './ops/plugin.js';
 import type { GatewayOptions } from './options.js';
 import { normalizeOptions } from './options.js';
 import { Store } from './store/index.js';
+// runs, quotes, ratings and the ledger (wt-runs)
+import { Ledger } from './ledger/index.js';
+import { RATING_STATUSES } from './ratings/errors.js';
+import { ratingRoutes } from './ratings/routes.js';
+import { RUN_STATUSES } from './runs/errors.js';
+import { storeNodeDirectory } from './runs/nodes.js';
+import { TokenRate } from './runs/rate.js';
+import { rateRoutes } from './runs/rate-routes.js';
+import { runRoutes } from './runs/routes.js';
+import { RunService } from './runs/service.js';
+import { runEventRoutes } from './runs/sse.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
 registerStatuses(MODEL_STATUSES);
 registerStatuses(BLOB_STATUSES);
+registerStatuses(RUN_STATUSES);
+registerStatuses(RATING_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -64,6 +77,22 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // catalog: the listing index is rebuilt from LevelDB here
     const datasets = await DatasetCatalog.open(store, opts.now);
     const models = new ModelCatalog(store, opts.now);
+    // runs, quotes and the ledger (wt-runs)
+    const ledger = await Ledger.open(store, {
+      now: opts.now,
+      signer: identity.gateway.keyPair,
+      signerKeyId: identity.gateway.keyId,
+    });
+    const tokenRate = await TokenRate.open(store, opts.tokenRate);
+    const runs = new RunService({
+      store,
+      ledger,
+      now: opts.now,
+      rate: tokenRate,
+      economics: opts.economics,
+      nodes: storeNodeDirectory(store),
+      quoteTtlSeconds: opts.quoteTtlSeconds,
+    });
     const context: GatewayContext = {
       options: opts,
       now: opts.now,
@@ -75,6 +104,10 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       blobs,
       datasets,
       models,
+      // runs, quotes and the ledger (wt-runs)
+      ledger,
+      tokenRate,
+      runs,
     };
 
     const app = Fastify({
@@ -88,11 +121,17 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     installJsonParser(app);
     app.decorate('gateway', context);
     installSigned(app, signatures);
-    app.addHook('onClose', closeAll);
 
     const prune = setInterval(() => void nonces.prune().catch(() => undefined), 60_000);
     prune.unref();
     app.addHook('onClose', () => clearInterval(prune));
+    // runs, quotes and the ledger (wt-runs): seal ledger blocks on the interval (DESIGN.md 9)
+    const sealEvery = Math.min(opts.blockIntervalMs, 2 ** 31 - 1); // setInterval caps at 2^31-1 ms
+    const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
+    seal.unref();
+    app.addHook('onClose', () => clearInterval(seal));
+    // Last: the timers above are stopped before the blob store and database close.
+    app.addHook('onClose', closeAll);
 
     await app.register(openapiPlugin);
     await app.register(opsPlugin);
@@ -101,6 +140,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(datasetRoutes);
     await app.register(modelRoutes);
     await app.register(blobRoutes);
+    // runs, quotes, ratings (wt-runs)
+    await app.register(runRoutes);
+    await app.register(runEventRoutes);
+    await app.register(rateRoutes);
+    await app.register(ratingRoutes);
     await app.ready();
     return app;
   } catch (err) {

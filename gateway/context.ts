@@ -12,6 +12,10 @@ import type { ModelCatalog } from './models/catalog.js';
 import type { GatewayIdentity } from './identity.js';
 import type { NormalizedOptions } from './options.js';
 import type { Store } from './store/index.js';
+// runs, quotes and the ledger (wt-runs)
+import type { Ledger } from './ledger/index.js';
+import type { TokenRate } from './runs/rate.js';
+import type { RunService } from './runs/service.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -25,6 +29,13 @@ export interface GatewayContext {
   // catalog: datasets (with the in-memory listing index) and models
   readonly datasets: DatasetCatalog;
   readonly models: ModelCatalog;
+  // runs, quotes and the ledger (wt-runs)
+  /** The double-entry ledger (gateway/ledger/). */
+  readonly ledger: Ledger;
+  /** The fiat-to-token rate quotes are priced at. */
+  readonly tokenRate: TokenRate;
+  /** Quotes, runs and their state machine; the node API and the guard call `runs.transition`. */
+  readonly runs: RunService;
 }
 
 declare module 'fastify' {

@@ -30,6 +30,11 @@ export interface GatewayOptions {
   readonly maxEventLoopDelayMs?: number | false;
   /** How often ledger blocks close, ms (default: the economics block interval). */
   readonly blockIntervalMs?: number;
+  // runs and quotes (wt-runs)
+  /** The initial fiat-to-token rate: `fiat` fiat base units are worth `tokens` token base units (default 1 : 10^6). */
+  readonly tokenRate?: { readonly fiat: bigint | string; readonly tokens: bigint | string };
+  /** How long a quote holds, seconds (default 900). */
+  readonly quoteTtlSeconds?: number;
 }
 
 export interface NormalizedOptions {
@@ -44,11 +49,21 @@ export interface NormalizedOptions {
   readonly rateLimitPerMinute: number | false;
   readonly maxEventLoopDelayMs: number | false;
   readonly blockIntervalMs: number;
+  // runs and quotes (wt-runs)
+  readonly tokenRate: { readonly fiat: bigint; readonly tokens: bigint };
+  readonly quoteTtlSeconds: number;
 }
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer`);
   return value;
+}
+
+// A rate part: a positive integer given as a bigint or a decimal string.
+function ratePart(name: string, value: bigint | string): bigint {
+  const n = typeof value === 'bigint' ? value : /^[1-9][0-9]{0,37}$/.test(value) ? BigInt(value) : 0n;
+  if (n <= 0n) throw new TypeError(`${name} must be a positive integer`);
+  return n;
 }
 
 /** Apply defaults and check every option; a bad option is a TypeError naming it. */
@@ -73,5 +88,11 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
       'blockIntervalMs',
       options.blockIntervalMs ?? economics.blocks.intervalSeconds * 1000,
     ),
+    // runs and quotes (wt-runs)
+    tokenRate: {
+      fiat: ratePart('tokenRate.fiat', options.tokenRate?.fiat ?? 1n),
+      tokens: ratePart('tokenRate.tokens', options.tokenRate?.tokens ?? 1_000_000n),
+    },
+    quoteTtlSeconds: positiveInteger('quoteTtlSeconds', options.quoteTtlSeconds ?? 900),
   };
 }

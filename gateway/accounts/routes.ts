@@ -11,6 +11,9 @@ import { verifySigned, caller } from '../auth/signed.js';
 import type { Account, Role } from './registry.js';
 import { AccountError, SELF_ROLES } from './registry.js';
 import { AccountSchema, ErrorReply, RegisterAccountBody, AccountIdParams } from './schemas.js';
+// ratings on the public profile (wt-runs)
+import { profileRatings } from '../ratings/routes.js';
+import { ProfileRatingsSchema } from '../ratings/schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -80,10 +83,19 @@ export const accountRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
         summary: "An account's public profile",
         tags: ['accounts'],
         params: AccountIdParams,
-        response: { 200: Type.Omit(AccountSchema, ['publicKey']), '4xx': ErrorReply },
+        response: {
+          200: Type.Composite([
+            Type.Omit(AccountSchema, ['publicKey']),
+            Type.Object({ ratings: ProfileRatingsSchema }),
+          ]),
+          '4xx': ErrorReply,
+        },
       },
     },
-    async (request) => accounts.get(request.params.id),
+    async (request) => ({
+      ...(await accounts.get(request.params.id)),
+      ratings: await profileRatings(app.gateway.store, request.params.id),
+    }),
   );
   done();
 };

@@ -53,6 +53,8 @@ export interface QuoteRecord {
   readonly queueSeconds: number;
   readonly createdAt: string;
   readonly expiresAt: string;
+  /** The run started from it: set once, so a quote starts at most one run. */
+  readonly run?: string;
 }
 
 export interface RunRecord {
