@@ -19,6 +19,7 @@ import { MODEL_STATUSES } from './models/errors.js';
 import { modelRoutes } from './models/routes.js';
 import { BlobStore } from './blobs/index.js';
 import { BLOB_STATUSES, blobRoutes } from './blobs/routes.js';
+import { LEDGER_STATUSES, ledgerRoutes } from './ledger/routes.js';
 import { LevelNonceStore } from './auth/nonce-store.js';
 import { installSigned } from './auth/signed.js';
 import type { GatewayContext } from './context.js';
@@ -48,6 +49,7 @@ registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
 registerStatuses(MODEL_STATUSES);
 registerStatuses(BLOB_STATUSES);
+registerStatuses(LEDGER_STATUSES);
 registerStatuses(RUN_STATUSES);
 registerStatuses(RATING_STATUSES);
 
@@ -140,6 +142,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(datasetRoutes);
     await app.register(modelRoutes);
     await app.register(blobRoutes);
+    await app.register(ledgerRoutes);
     // runs, quotes, ratings (wt-runs)
     await app.register(runRoutes);
     await app.register(runEventRoutes);

@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified caller of a signed route. */
     account?: Account;
+    /** The verified signature of a signed route (key id, time, nonce). */
+    signedBy?: VerifiedRequest;
   }
   interface FastifyInstance {
     /** A preValidation hook requiring a signed request by an account with any of `roles` (any role when empty). */
@@ -76,6 +78,7 @@ function isSignedRoute(hooks: unknown): boolean {
  */
 export function installSigned(app: FastifyInstance, options: SignatureCheckOptions): void {
   app.decorateRequest('account', undefined);
+  app.decorateRequest('signedBy', undefined);
   app.addHook('onRoute', (route) => {
     if (!isSignedRoute(route.preValidation)) return;
     route.schema = { ...route.schema, security: [{ httpSignature: [] }] };
@@ -88,6 +91,7 @@ export function installSigned(app: FastifyInstance, options: SignatureCheckOptio
         throw new GatewayError('AUTH_FORBIDDEN', `this needs the ${roles.join(' or ')} role`);
       }
       request.account = account;
+      request.signedBy = verified;
     };
     return Object.assign(hook, { [SIGNED]: true });
   });

@@ -86,12 +86,8 @@ export class ListingIndex {
       const entry = this.entries.get(this.ids[i]) as Entry;
       if (filter.seller !== undefined && entry.record.seller !== filter.seller) continue;
       if (filter.maxPrice !== undefined && entry.price > filter.maxPrice) continue;
-      if (
-        filter.modelDigest !== undefined &&
-        entry.allowed.size > 0 &&
-        !entry.allowed.has(filter.modelDigest)
-      )
-        continue;
+      // An empty allowlist admits no model (gateway/runs/policy.ts modelAllowed).
+      if (filter.modelDigest !== undefined && !entry.allowed.has(filter.modelDigest)) continue;
       if (q !== undefined && !entry.haystack.includes(q)) continue;
       if (items.length === limit) return { items, next: items[items.length - 1]?.id ?? null };
       items.push(entry.record);

@@ -28,14 +28,13 @@ export async function loadModel(store: Store, id: string): Promise<ModelRecord> 
 
 /**
  * True when the dataset's policy lets the model's image run on it: the
- * allowlist names the image digest, or is empty. Empty admits any model, as
- * issue 3 and the catalog's `?model=` filter read it; docs/policies.md reads
- * empty as "none yet". The lead settles it (docs/runs.md); this is the one
- * place to change, and the key broker must agree.
+ * allowlist names the image digest. An empty list admits no model (the seller
+ * has not chosen any yet): allowlists are explicit (STYLE.md), and the key
+ * broker reads the list the same way (docs/policies.md).
  */
 export function modelAllowed(dataset: DatasetRecord, model: ModelRecord): boolean {
   const allowed = dataset.policy.release.allowedModels;
-  return allowed.length === 0 || allowed.includes(model.image.digest);
+  return allowed.includes(model.image.digest);
 }
 
 /** What a policy check needs besides the records. */

@@ -65,7 +65,7 @@ t.test('pages run newest first; the cursor is the last id; next is null at the e
   t.equal((await page(gw, '')).items.length, 5, 'the default limit is 50');
 });
 
-t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows any), q', async (t) => {
+t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows none), q', async (t) => {
   const gw = await gatewayForTest(t, { now: monotonicClock() });
   const ada = await gw.account('seller');
   const bob = await gw.account('seller');
@@ -86,7 +86,7 @@ t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows any
 
   t.same(await ids(`?seller=${ada.id}`), [b, a]);
   t.same(await ids('?maxPrice=300'), [c, a]);
-  t.same(await ids(`?model=${digest}`), [b, a], 'allowlisted or open to any model');
+  t.same(await ids(`?model=${digest}`), [b], 'allowlisted only: an empty allowlist admits no model');
   t.same(await ids('?q=baskets'), [a], 'case-insensitive, title');
   t.same(await ids('?q=WEATHER'), [b], 'description');
   t.same(await ids(`?seller=${bob.id}&maxPrice=299`), []);
@@ -108,7 +108,7 @@ t.test('filters: seller, maxPrice, allowed model (id or digest; empty allows any
       image: { digest: other },
     },
   });
-  t.same(await ids(`?model=${bodyOf(model).id as string}`), [c, a], 'a model id stands for its image digest');
+  t.same(await ids(`?model=${bodyOf(model).id as string}`), [c], 'a model id stands for its image digest');
   const unknown = await gw.app.inject({ method: 'GET', url: `/v1/datasets?model=mdl_${'a'.repeat(26)}` });
   t.equal(unknown.statusCode, 404);
   t.equal(codeOf(unknown), 'MODEL_NOT_FOUND');

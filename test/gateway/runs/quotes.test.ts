@@ -86,15 +86,16 @@ t.test('quote refusals, each with its code', async (t) => {
     t.equal(res.statusCode, status, what);
     t.equal(codeOf(res), code, what);
   }
-  // issue 3: an empty allowlist admits any model (docs/runs.md: the lead settles this)
-  const open = await as(
+  // an empty allowlist admits no model: allowlists are explicit (docs/runs.md)
+  const closed = await as(
     m,
     m.buyer,
     'POST',
     '/v1/quotes',
     quoteBody(m, { dataset: emptyPolicy.id, model: otherImage.id }),
   );
-  t.equal(open.statusCode, 201, 'an empty allowlist admits any model');
+  t.equal(closed.statusCode, 403, 'an empty allowlist admits no model');
+  t.equal(codeOf(closed), 'RUN_MODEL_NOT_ALLOWED');
 });
 
 t.test('a run starts from a quote in one batch: run, quote used, run count, escrow', async (t) => {
