@@ -141,7 +141,7 @@ export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
           meta: { operator: operator.id },
         },
       ]);
-      const entry = entries[0]!;
+      const entry = entries[0];
       return reply.code(201).send({
         account,
         amount,
