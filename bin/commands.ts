@@ -30,4 +30,52 @@ export const serviceCommands: readonly Command[] = [
     },
     async () => (await import('./commands/gateway-start.js')).runGatewayStart,
   ),
+  // --- the ledger, offline (and balance online): wt-cli2, docs/cli.md ---
+  lazyCommand(
+    {
+      name: ['ledger', 'balance'],
+      usage: '[--data DIR [--account A]]',
+      summary: "your balance (signed); with --data, a stopped gateway's balances, offline",
+      options: { data: { type: 'string' }, account: { type: 'string' } },
+      optionHelp: {
+        data: "a stopped gateway's data directory: read its cached balances offline",
+        account: 'with --data: one account (acct_… or a ledger account such as platform)',
+      },
+      positionals: [0, 0],
+      example: 'sealgate ledger balance --data /var/lib/sealgate --account platform --json',
+    },
+    async () => (await import('./commands/ledger-balance.js')).runLedgerBalance,
+  ),
+  lazyCommand(
+    {
+      name: ['ledger', 'verify'],
+      usage: '(--data DIR | --export FILE --public-key B64)',
+      summary: 'check the whole ledger offline: chain, blocks, signatures, balances',
+      options: { data: { type: 'string' }, export: { type: 'string' }, 'public-key': { type: 'string' } },
+      optionHelp: {
+        data: "a stopped gateway's data directory (its key: DIR/gateway.pub)",
+        export: 'a ledger export (sealgate ledger export)',
+        'public-key': "the gateway's Ed25519 public key, base64 (its gateway.pub), for --export",
+      },
+      positionals: [0, 0],
+      example: 'sealgate ledger verify --export ledger.jsonl --public-key "$(cat gateway.pub)"',
+    },
+    async () => (await import('./commands/ledger-verify.js')).runLedgerVerify,
+  ),
+  lazyCommand(
+    {
+      name: ['ledger', 'export'],
+      usage: '--data DIR --out FILE',
+      summary: "write a stopped gateway's ledger as JSON lines, to verify elsewhere",
+      options: { data: { type: 'string' }, out: { type: 'string' } },
+      optionHelp: {
+        data: "a stopped gateway's data directory",
+        out: 'where the export goes (not overwritten)',
+      },
+      positionals: [0, 0],
+      example: 'sealgate ledger export --data /var/lib/sealgate --out ledger.jsonl',
+    },
+    async () => (await import('./commands/ledger-verify.js')).runLedgerExport,
+  ),
+  // --- end ledger ---
 ];

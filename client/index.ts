@@ -42,3 +42,31 @@ export type { ConfigErrorCode, ConfigFile, SettingFlags, Settings } from './conf
 // --- end accounts and settings ---
 // Blob uploads from files (client/sdk/blobs.ts).
 export { fileSha256, uploadBlob, type UploadProgress, type UploadedBlob } from './sdk/blobs.js';
+// --- the market over the SDK: catalog, runs, ledger (wt-cli2) ---
+export {
+  brokerPublicKey,
+  getDataset,
+  getModel,
+  listDatasets,
+  listModels,
+  publishDataset,
+  publishModel,
+} from './sdk/catalog.js';
+export type {
+  DatasetQuery,
+  ModelInfo,
+  ModelQuery,
+  NewListing,
+  Page,
+  PublicDataset,
+  RatingSummary,
+  SchemaField,
+  SellerDataset,
+} from './sdk/catalog.js';
+export { getRun, listRuns, rateRun, requestQuote, startRun } from './sdk/runs.js';
+export type { Quote, RatingInfo, RunInfo, RunPrice, RunState } from './sdk/runs.js';
+export { adminCredit, formatTokens, myBalance } from './sdk/ledger.js';
+export type { Balance, Credit } from './sdk/ledger.js';
+export { ImageArchiveError, imageIdOfArchive, type ImageArchiveErrorCode } from './sdk/image-archive.js';
+export { expectPage, expectShape, queryString, type FieldKind } from './sdk/reply.js';
+// --- end market ---

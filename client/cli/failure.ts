@@ -24,6 +24,27 @@ const HINTS: Readonly<Record<string, string>> = {
   HTTP_SHUTTING_DOWN: 'retry once the gateway is back',
   SERVER_LISTEN: 'pick another --port (0 picks a free one) or --host',
   SERVER_DATA_UNUSABLE: "check the directory's permissions, or pass another --data",
+  // --- the market commands (wt-cli2) ---
+  AUTH_FORBIDDEN: "this account lacks the role; see 'sealgate account show' (an operator passes --key-file)",
+  POLICY_INVALID: 'fix the named field (docs/policies.md)',
+  DATASET_NOT_FOUND: "check the id with 'sealgate dataset ls'",
+  DATASET_PRICE_BELOW_FLOOR: 'raise --price (fiat base units) to at least the floor',
+  MODEL_NOT_FOUND: "check the id with 'sealgate model ls'",
+  MODEL_EXISTS: 'bump version in model.json',
+  MODEL_PRICE_BELOW_FLOOR: 'raise unitCost or baseFee in model.json',
+  RUN_MODEL_NOT_ALLOWED: "the dataset's seller must allow this model's image digest",
+  RUN_INSUFFICIENT_FUNDS: "see 'sealgate ledger balance'; an operator credits with 'sealgate admin credit'",
+  RUN_QUOTE_EXPIRED: "ask for a new one with 'sealgate quote'",
+  RUN_QUOTE_USED: "see the run with 'sealgate run status', or ask for a new quote",
+  RUN_QUOTE_NOT_FOUND: "check the id printed by 'sealgate quote'",
+  RUN_NOT_FOUND: 'check the id; only its buyer and seller see a run',
+  RATING_NOT_SETTLED: "rate once 'sealgate run status' says settled",
+  RATING_ALREADY_RATED: 'each side rates a run once',
+  RATING_RUN_NOT_FOUND: 'check the id; only its buyer and seller rate a run',
+  LEDGER_STORE_BUSY: 'stop the gateway first, or verify a copy of the directory',
+  LEDGER_NO_DATA: "pass the gateway's --data directory",
+  ARCHIVE_NO_MANIFEST: "make it with 'docker save IMAGE -o FILE', or pass --image-digest",
+  // --- end market ---
 };
 
 /** The next step for `code`, if there is a general one. */

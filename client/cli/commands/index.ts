@@ -80,4 +80,184 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./dataset-crypt.js')).runDatasetDecrypt,
   ),
+  // --- the market: datasets, models, quotes, runs, ratings, admin (wt-cli2, docs/cli.md) ---
+  lazyCommand(
+    {
+      name: ['dataset', 'publish'],
+      usage:
+        'FILE --title T --price P [--description D] [--schema FILE.json] [--policy FILE.json] [--custody broker|seller] [--allow-model sha256:…]',
+      summary: 'encrypt FILE, upload the ciphertext and list it for sale; prints the dataset id',
+      options: {
+        title: { type: 'string' },
+        price: { type: 'string' },
+        description: { type: 'string' },
+        schema: { type: 'string' },
+        policy: { type: 'string' },
+        custody: { type: 'string' },
+        'allow-model': { type: 'string', multiple: true },
+      },
+      optionHelp: {
+        title: 'the listing title',
+        price: 'fiat base units per run (e.g. cents), at least the gateway floor',
+        description: 'what the data is (shown to buyers)',
+        schema: 'a JSON array of {"name", "type", "description"?}: the columns, no data',
+        policy: 'the dataset policy {release, egress} (docs/policies.md); defaults otherwise',
+        custody: 'broker (default: the gateway releases the key per policy) or seller',
+        'allow-model': 'a model image digest that may train on it (an empty list admits none)',
+      },
+      positionals: [1, 1],
+      example:
+        "sealgate dataset publish people.csv --title 'People 2024' --price 2500 --allow-model $(docker image inspect -f '{{.Id}}' tabular-gbm:1)",
+    },
+    async () => (await import('./dataset-publish.js')).runDatasetPublish,
+  ),
+  lazyCommand(
+    {
+      name: ['dataset', 'ls'],
+      usage: '[--seller ACCT] [--max-price P] [--model ID|DIGEST] [--q TEXT] [--limit N] [--cursor ID]',
+      summary: 'listed datasets, newest first, filtered and paged',
+      options: {
+        seller: { type: 'string' },
+        'max-price': { type: 'string' },
+        model: { type: 'string' },
+        q: { type: 'string' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+      },
+      optionHelp: {
+        seller: "only this seller's listings",
+        'max-price': 'at most this price (fiat base units)',
+        model: 'only datasets whose policy allows this model id or image digest',
+        q: 'text in the title or description',
+        limit: 'listings per page, 1 to 500 (default 50)',
+        cursor: 'the page after this id (printed as "more: --cursor ID")',
+      },
+      positionals: [0, 0],
+      example: 'sealgate dataset ls --q readmission --max-price 5000 --json',
+    },
+    async () => (await import('./catalog.js')).runDatasetList,
+  ),
+  lazyCommand(
+    {
+      name: ['dataset', 'show'],
+      usage: 'ID',
+      summary: "one listing: terms, seller's rating, size and runs",
+      options: {},
+      positionals: [1, 1],
+      example: 'sealgate dataset show ds_hz3k5n7q2w4e6r7t3y2u4i6oab',
+    },
+    async () => (await import('./catalog.js')).runDatasetShow,
+  ),
+  lazyCommand(
+    {
+      name: ['model', 'publish'],
+      usage: '--descriptor model.json (--image-digest sha256:… | --archive FILE)',
+      summary: 'publish a model by image id, or upload its docker save archive; prints the model id',
+      options: {
+        descriptor: { type: 'string' },
+        'image-digest': { type: 'string' },
+        archive: { type: 'string' },
+      },
+      optionHelp: {
+        descriptor: 'model.json: entrypoints, metrics, resources, unitCost, baseFee, benchmark',
+        'image-digest': 'the image id nodes run (docker image inspect --format {{.Id}})',
+        archive: 'a docker save archive to upload; its image id is read from it',
+      },
+      positionals: [0, 0],
+      example: 'sealgate model publish --descriptor model.json --archive model.tar',
+    },
+    async () => (await import('./catalog.js')).runModelPublish,
+  ),
+  lazyCommand(
+    {
+      name: ['model', 'ls'],
+      usage: '[--publisher ACCT] [--name NAME] [--deprecated] [--limit N] [--cursor ID]',
+      summary: 'published models, newest first',
+      options: {
+        publisher: { type: 'string' },
+        name: { type: 'string' },
+        deprecated: { type: 'boolean' },
+        limit: { type: 'string' },
+        cursor: { type: 'string' },
+      },
+      optionHelp: {
+        publisher: "only this publisher's models",
+        name: 'only models of this name',
+        deprecated: 'include deprecated models',
+        limit: 'models per page, 1 to 500 (default 50)',
+        cursor: 'the page after this id',
+      },
+      positionals: [0, 0],
+      example: 'sealgate model ls --name tabular-gbm --json',
+    },
+    async () => (await import('./catalog.js')).runModelList,
+  ),
+  lazyCommand(
+    {
+      name: ['quote'],
+      usage: '--dataset ID --model ID --steps N',
+      summary: 'price a training run (buyer); the quote holds for a while',
+      options: { dataset: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' } },
+      optionHelp: {
+        dataset: 'the dataset id (ds_…)',
+        model: 'the model id (mdl_…)',
+        steps: "training steps, capped at the model's maxSteps",
+      },
+      positionals: [0, 0],
+      example:
+        'sealgate quote --dataset ds_hz3k5n7q2w4e6r7t3y2u4i6oab --model mdl_hz3k5n7q2w4e6r7t3y2u4i6oab --steps 1000',
+    },
+    async () => (await import('./runs.js')).runQuote,
+  ),
+  lazyCommand(
+    {
+      name: ['run', 'start'],
+      usage: 'QUOTE_ID',
+      summary: 'start a run from a quote: escrows the quoted tokens; prints the run id',
+      options: {},
+      positionals: [1, 1],
+      example: 'sealgate run start qt_hz3k5n7q2w4e6r7t3y2u4i6oab',
+    },
+    async () => (await import('./runs.js')).runStart,
+  ),
+  lazyCommand(
+    {
+      name: ['run', 'status'],
+      usage: 'ID',
+      summary: 'a run of yours: state, price, usage, settlement',
+      options: {},
+      positionals: [1, 1],
+      example: 'sealgate run status run_hz3k5n7q2w4e6r7t3y2u4i6oab --json',
+    },
+    async () => (await import('./runs.js')).runStatus,
+  ),
+  lazyCommand(
+    {
+      name: ['rate'],
+      usage: 'RUN_ID --stars N [--comment C]',
+      summary: 'rate the other side of a settled run, once',
+      options: { stars: { type: 'string' }, comment: { type: 'string' } },
+      optionHelp: { stars: '1 to 5', comment: 'up to 1000 characters' },
+      positionals: [1, 1],
+      example: 'sealgate rate run_hz3k5n7q2w4e6r7t3y2u4i6oab --stars 5 --comment "clean data"',
+    },
+    async () => (await import('./runs.js')).runRate,
+  ),
+  lazyCommand(
+    {
+      name: ['admin', 'credit'],
+      usage: 'ACCOUNT AMOUNT --memo M [--key-file FILE]',
+      summary: 'mint AMOUNT token base units to ACCOUNT (operator)',
+      options: { memo: { type: 'string' }, 'key-file': { type: 'string' } },
+      optionHelp: {
+        memo: 'why, kept in the ledger entry (1 to 200 characters)',
+        'key-file': "the operator key (the gateway's DATA/operator-key.json); default the home's account key",
+      },
+      positionals: [2, 2],
+      example:
+        'sealgate admin credit acct_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh 1000000000 --memo "welcome credit" --key-file /var/lib/sealgate/operator-key.json',
+    },
+    async () => (await import('./admin.js')).runAdminCredit,
+  ),
+  // --- end market ---
 ];
