@@ -6,12 +6,11 @@
  * usual one-line failure naming the first problem's code, exit 1.
  */
 import { createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rename, rm } from 'node:fs/promises';
 import type { CommandContext, ParsedArgs } from '../../client/cli/index.js';
 import { CliError } from '../../client/cli/index.js';
 import { base64ToBytes } from '../../attest/index.js';
-import { LedgerError, Store, exportLedger, ledgerVerify } from '../../gateway/index.js';
+import { LedgerError, exportLedger, ledgerVerify, openLedgerStore } from '../../gateway/index.js';
 
 function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
@@ -70,7 +69,7 @@ export async function runLedgerExport(ctx: CommandContext, args: ParsedArgs): Pr
   const out = stringOption(args, 'out');
   if (data === undefined || out === undefined)
     throw new CliError('CLI_USAGE', 'ledger export needs --data DIR and --out FILE');
-  const store = await openStore(data);
+  const store = await openLedgerStore(data);
   const temp = `${out}.${process.pid}.tmp`;
   try {
     await exportLedger(store, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
@@ -85,33 +84,4 @@ export async function runLedgerExport(ctx: CommandContext, args: ParsedArgs): Pr
     await store.close();
   }
   ctx.print(`exported the ledger of ${data} to ${out}`, { data, out });
-}
-
-/** The store of a stopped gateway's data directory (as gateway/ledger/source.ts opens it, which is not public). */
-async function openStore(data: string): Promise<Store> {
-  const isDb = await stat(join(data, 'db')).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDb) throw new LedgerError('LEDGER_NO_DATA', `${data} holds no gateway database`);
-  try {
-    return await Store.open(data);
-  } catch (err) {
-    if (causeCodes(err).includes('LEVEL_LOCKED')) {
-      throw new LedgerError('LEDGER_STORE_BUSY', `${data} is in use (stop the gateway first)`, {
-        cause: err,
-      });
-    }
-    throw err;
-  }
-}
-
-/** The `code`s along an error's cause chain (level wraps LEVEL_LOCKED in LEVEL_DATABASE_NOT_OPEN). */
-function causeCodes(err: unknown): string[] {
-  const codes: string[] = [];
-  for (let e = err; typeof e === 'object' && e !== null; e = (e as { cause?: unknown }).cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-  }
-  return codes;
 }

@@ -22,7 +22,7 @@ export type { CommitResult, LedgerOptions } from './ledger.js';
 export { fiatToTokens, splitSettlement } from './economics.js';
 export type { ExchangeRate, SettlementShares, SettlementSplit } from './economics.js';
 export type { LedgerSource } from './source.js';
-export { ledgerSourceFromDataDir, ledgerSourceFromStore } from './source.js';
+export { ledgerSourceFromDataDir, ledgerSourceFromStore, openLedgerStore } from './source.js';
 export { exportLedger, readLedgerExport } from './export.js';
 export { verifyLedger } from './verify.js';
 export type { LedgerReport } from './verify.js';
