@@ -84,59 +84,64 @@ function checkRun(run: RunRecord, escrows: LedgerEntry[], ends: LedgerEntry[], b
 export async function auditDataDir(dataDir: string): Promise<CrashAudit> {
   const store = await Store.open(dataDir);
   try {
-    const problems: string[] = [];
-    const hashes = new Map<number, string>();
-    const escrows = new Map<string, LedgerEntry[]>();
-    const ends = new Map<string, LedgerEntry[]>();
-    let escrowed = 0n;
-    let released = 0n;
-    for await (const raw of ledgerSourceFromStore(store).entries()) {
-      const e = raw as LedgerEntry;
-      hashes.set(e.seq, e.hash);
-      for (const p of e.postings.filter((q) => q.account.startsWith(ESCROW))) {
-        const runId = p.account.slice(ESCROW.length);
-        const into = e.kind === 'escrow' ? escrows : e.kind === 'settle' || e.kind === 'refund' ? ends : null;
-        if (!into) problems.push(`seq ${e.seq}: a ${e.kind} entry touches ${p.account}`);
-        else into.set(runId, [...(into.get(runId) ?? []), e]);
-        if (e.kind === 'escrow') escrowed += BigInt(p.amount);
-        else released -= BigInt(p.amount);
-      }
-    }
-    const balances = new Map((await ledgerBalance(store)).map((b) => [b.account, b.balance]));
-    let held = 0n;
-    for (const [account, balance] of balances) if (account.startsWith(ESCROW)) held += balance;
-    if (escrowed !== held + released)
-      problems.push(`escrow lost: ${escrowed} escrowed != ${held} held + ${released} released`);
-
-    const runs = new Map<string, RunRecord>();
-    for (const run of (await store.sublevel(RUNS_SUBLEVEL).values().all()) as RunRecord[])
-      runs.set(run.id, run);
-    for (const runId of new Set([...escrows.keys(), ...ends.keys()])) {
-      if (!runs.has(runId)) problems.push(`${runId}: the ledger moved its escrow but the run does not exist`);
-    }
-    const quotes = store.sublevel(QUOTES_SUBLEVEL);
-    const log = new RunEventLog(store);
-    const perDataset = new Map<string, number>();
-    for (const run of runs.values()) {
-      const balance = balances.get(ESCROW + run.id) ?? 0n;
-      problems.push(...checkRun(run, escrows.get(run.id) ?? [], ends.get(run.id) ?? [], balance));
-      const quote = await store.get<QuoteRecord>(quotes, run.quote);
-      if (quote?.run !== run.id) problems.push(`${run.id}: its quote ${run.quote} is not marked used by it`);
-      const states = (await log.read(run.id)).filter((e) => e.type === 'state');
-      if (states.at(-1)?.state !== run.state || states.length !== run.history.length)
-        problems.push(`${run.id}: ${run.state} (${run.history.length} states) but its events disagree`);
-      perDataset.set(run.dataset, (perDataset.get(run.dataset) ?? 0) + 1);
-    }
-    for (const quote of (await quotes.values().all()) as QuoteRecord[]) {
-      if (quote.run !== undefined && !runs.has(quote.run))
-        problems.push(`${quote.id}: marked used by ${quote.run}, which does not exist`);
-    }
-    for (const ds of (await store.sublevel(DATASETS_SUBLEVEL).values().all()) as DatasetRecord[]) {
-      if (ds.runs !== (perDataset.get(ds.id) ?? 0))
-        problems.push(`${ds.id}: counts ${ds.runs} runs, ${perDataset.get(ds.id) ?? 0} exist`);
-    }
-    return { problems, runs, hashes, escrowed, held, released };
+    return await auditStore(store);
   } finally {
     await store.close();
   }
+}
+
+/** Audit an open store (no write may run meanwhile). */
+export async function auditStore(store: Store): Promise<CrashAudit> {
+  const problems: string[] = [];
+  const hashes = new Map<number, string>();
+  const escrows = new Map<string, LedgerEntry[]>();
+  const ends = new Map<string, LedgerEntry[]>();
+  let escrowed = 0n;
+  let released = 0n;
+  for await (const raw of ledgerSourceFromStore(store).entries()) {
+    const e = raw as LedgerEntry;
+    hashes.set(e.seq, e.hash);
+    for (const p of e.postings.filter((q) => q.account.startsWith(ESCROW))) {
+      const runId = p.account.slice(ESCROW.length);
+      const into = e.kind === 'escrow' ? escrows : e.kind === 'settle' || e.kind === 'refund' ? ends : null;
+      if (!into) problems.push(`seq ${e.seq}: a ${e.kind} entry touches ${p.account}`);
+      else into.set(runId, [...(into.get(runId) ?? []), e]);
+      if (e.kind === 'escrow') escrowed += BigInt(p.amount);
+      else if (into) released -= BigInt(p.amount);
+    }
+  }
+  const balances = new Map((await ledgerBalance(store)).map((b) => [b.account, b.balance]));
+  let held = 0n;
+  for (const [account, balance] of balances) if (account.startsWith(ESCROW)) held += balance;
+  if (escrowed !== held + released)
+    problems.push(`escrow lost: ${escrowed} escrowed != ${held} held + ${released} released`);
+
+  const runs = new Map<string, RunRecord>();
+  for (const run of (await store.sublevel(RUNS_SUBLEVEL).values().all()) as RunRecord[])
+    runs.set(run.id, run);
+  for (const runId of new Set([...escrows.keys(), ...ends.keys()])) {
+    if (!runs.has(runId)) problems.push(`${runId}: the ledger moved its escrow but the run does not exist`);
+  }
+  const quotes = store.sublevel(QUOTES_SUBLEVEL);
+  const log = new RunEventLog(store);
+  const perDataset = new Map<string, number>();
+  for (const run of runs.values()) {
+    const balance = balances.get(ESCROW + run.id) ?? 0n;
+    problems.push(...checkRun(run, escrows.get(run.id) ?? [], ends.get(run.id) ?? [], balance));
+    const quote = await store.get<QuoteRecord>(quotes, run.quote);
+    if (quote?.run !== run.id) problems.push(`${run.id}: its quote ${run.quote} is not marked used by it`);
+    const states = (await log.read(run.id)).filter((e) => e.type === 'state');
+    if (states.at(-1)?.state !== run.state || states.length !== run.history.length)
+      problems.push(`${run.id}: ${run.state} (${run.history.length} states) but its events disagree`);
+    perDataset.set(run.dataset, (perDataset.get(run.dataset) ?? 0) + 1);
+  }
+  for (const quote of (await quotes.values().all()) as QuoteRecord[]) {
+    if (quote.run !== undefined && !runs.has(quote.run))
+      problems.push(`${quote.id}: marked used by ${quote.run}, which does not exist`);
+  }
+  for (const ds of (await store.sublevel(DATASETS_SUBLEVEL).values().all()) as DatasetRecord[]) {
+    if (ds.runs !== (perDataset.get(ds.id) ?? 0))
+      problems.push(`${ds.id}: counts ${ds.runs} runs, ${perDataset.get(ds.id) ?? 0} exist`);
+  }
+  return { problems, runs, hashes, escrowed, held, released };
 }
