@@ -19,6 +19,8 @@ import { MAX_STEPS, clientOf } from './market.js';
 export interface Acks {
   /** Started runs: id -> the buyer (index), steps and escrowed tokens. */
   readonly starts: Map<string, { buyer: number; steps: number; tokens: string }>;
+  /** Starts sent, acknowledged or not. */
+  startsSent: number;
   /** Credits: ledger seq -> entry hash. */
   readonly credits: Map<number, string>;
   /** Runs whose cancel was acknowledged, and all runs a cancel was sent for. */
@@ -28,9 +30,11 @@ export interface Acks {
   readonly unexpected: string[];
 }
 
+/** Nothing acknowledged yet. */
 export function newAcks(): Acks {
   return {
     starts: new Map(),
+    startsSent: 0,
     credits: new Map(),
     cancels: new Set(),
     cancelsSent: new Set(),
@@ -66,9 +70,11 @@ export async function drive(o: DriveOptions): Promise<number> {
   };
   let started = 0;
   const start = async () => {
+    const nth = acks.startsSent++;
     started += 1; // counted when sent: the budget bounds the runs a round may create
     const buyer = random() < 0.5 ? 0 : 1;
-    const steps = 1 + Math.floor(random() * MAX_STEPS);
+    // the last digit picks the fate (fixtures/fate.ts): every ten starts meet all of them
+    const steps = Math.max(1, Math.floor(random() * (MAX_STEPS / 10)) * 10 + (nth % 10));
     const body = { dataset: market.dataset, model: market.model, steps };
     const quote = await as(buyer).request<{ id: string }>('POST', '/v1/quotes', { body });
     const run = await as(buyer).request<{ id: string; steps: number; price: { tokens: string } }>(
