@@ -23,7 +23,7 @@ export const serviceCommands: readonly Command[] = [
         data: 'data directory: database, blobs, keys (default $SEALGATE_HOME/gateway)',
         host: 'interface to listen on (default 127.0.0.1)',
         port: 'public API port; 0 picks a free one (default 7700)',
-        'node-port': "reserved for the nodes' mTLS API (issue 4); accepted, not yet served",
+        'node-port': "port of the nodes' mTLS API (0 picks one); printed as a second line, nodes: URL",
       },
       positionals: [0, 0],
       example: 'sealgate gateway start --data /var/lib/sealgate --host 0.0.0.0 --port 7700',

@@ -6,13 +6,15 @@
  * onClose hook). `sealgate gateway start` (bin/) is its one caller; tests use
  * `buildApp` and `app.inject()` instead.
  */
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SealgateError } from '../attest/index.js';
 import { buildApp } from './app.js';
 import { createLogger } from './log.js';
+import { buildNodeApp } from './nodes/app.js';
+import { loadNodePki } from './nodes/pki.js';
 import type { GatewayOptions } from './options.js';
 
 /** Codes of failures to start the gateway service. */
@@ -27,6 +29,8 @@ export interface StartGatewayOptions extends Omit<GatewayOptions, 'logger'> {
   readonly host?: string;
   /** Public API port; 0 picks a free one (default 7700). */
   readonly port?: number;
+  /** The nodes' mTLS API port (0 picks one); absent: the node API is not served. */
+  readonly nodePort?: number;
   /** The service's logger (default: pino JSON lines on stderr, redacting secrets). */
   readonly logger?: Logger;
 }
@@ -35,6 +39,8 @@ export interface StartGatewayOptions extends Omit<GatewayOptions, 'logger'> {
 export interface RunningGateway {
   /** The public API's base URL, with the port actually chosen, e.g. `http://127.0.0.1:7700`. */
   readonly url: string;
+  /** The nodes' mTLS API (`https://…`), when a node port was given. */
+  readonly nodeUrl?: string;
   readonly logger: Logger;
   /** Stop accepting work, finish in-flight requests, close the store. Safe to call twice. */
   close(): Promise<void>;
@@ -55,8 +61,10 @@ export const DEFAULT_GATEWAY_PORT = 7700;
  * await gw.close();
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { host = '127.0.0.1', port = DEFAULT_GATEWAY_PORT, ...appOptions } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('port must be 0..65535');
+  const { host = '127.0.0.1', port = DEFAULT_GATEWAY_PORT, nodePort, ...appOptions } = options;
+  for (const p of nodePort === undefined ? [port] : [port, nodePort]) {
+    if (!Number.isInteger(p) || p < 0 || p > 65535) throw new TypeError('ports must be 0..65535');
+  }
   const logger =
     options.logger ?? createLogger({ name: 'gateway' }, pino.destination({ dest: 2, sync: true }));
   let app: FastifyInstance;
@@ -73,21 +81,51 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw new ServerError('SERVER_LISTEN', `cannot listen on ${host}:${port} (${code})`, { cause: err });
   }
   const url = urlOf(app.server.address() as AddressInfo);
+  const nodes = nodePort === undefined ? undefined : await listenForNodes(app, host, nodePort);
   let closing: Promise<void> | undefined;
   return {
     url,
+    ...(nodes ? { nodeUrl: nodes.url } : {}),
     logger,
     close() {
-      closing ??= app.close();
+      closing ??= (async () => {
+        await nodes?.app.close();
+        await app.close();
+      })();
       return closing;
     },
   };
 }
 
+// The nodes' mTLS listener (gateway/nodes/): the node CA is made on first use; the listener's
+// certificate names the host it listens on.
+async function listenForNodes(
+  app: FastifyInstance,
+  host: string,
+  port: number,
+): Promise<{ app: FastifyInstance; url: string }> {
+  const isIp = isIP(host) !== 0;
+  const pki = await loadNodePki(app.gateway.options.dataDir, {
+    now: app.gateway.now(),
+    ipAddresses: [...new Set(['127.0.0.1', ...(isIp ? [host] : [])])],
+    dnsNames: [...new Set(['localhost', ...(isIp ? [] : [host])])],
+  });
+  const nodeApp = await buildNodeApp(app.gateway, pki);
+  try {
+    await nodeApp.listen({ host, port });
+  } catch (err) {
+    await nodeApp.close();
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ServerError('SERVER_LISTEN', `cannot listen on ${host}:${port} (${code})`, { cause: err });
+  }
+  return { app: nodeApp, url: urlOf(nodeApp.server.address() as AddressInfo, 'https') };
+}
+
 // RFC 3986 section 3.2.2: an IPv6 literal in a URL is written in brackets.
-function urlOf(address: AddressInfo): string {
+function urlOf(address: AddressInfo, scheme = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${scheme}://${host}:${address.port}`;
 }
 
 function openFailure(dataDir: string, err: unknown): unknown {

@@ -58,14 +58,17 @@ export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Pr
   const port = portOption(args, 'port', DEFAULT_GATEWAY_PORT);
   const nodePort = portOption(args, 'node-port');
   const signal = firstSignal();
-  const gateway = await startGateway({ dataDir, host, port }).catch((err: unknown) => {
+  const gateway = await startGateway({
+    dataDir,
+    host,
+    port,
+    ...(nodePort === undefined ? {} : { nodePort }),
+  }).catch((err: unknown) => {
     signal.cancel();
     throw err;
   });
-  if (nodePort !== undefined) {
-    gateway.logger.warn({ nodePort }, 'the node API (mTLS) is not served yet; --node-port is reserved');
-  }
-  ctx.print(gateway.url, { url: gateway.url });
+  const text = gateway.nodeUrl ? `${gateway.url}\nnodes: ${gateway.nodeUrl}` : gateway.url;
+  ctx.print(text, { url: gateway.url, ...(gateway.nodeUrl ? { nodeUrl: gateway.nodeUrl } : {}) });
   const received = await signal.received;
   gateway.logger.info({ signal: received }, 'closing: finishing in-flight requests');
   await gateway.close();

@@ -5,6 +5,8 @@
  * line, and on SIGTERM or SIGINT closes and exits 0 with nothing left
  * listening and the data directory free again.
  */
+import { readFile } from 'node:fs/promises';
+import tls from 'node:tls';
 import t from 'tap';
 import { join } from 'node:path';
 import { assertOneLine, refused, sealgate, startGatewayProcess } from './sealgate.js';
@@ -37,13 +39,24 @@ t.test('a second gateway on the same data directory or the same port is one line
   t.equal(await gw.stop(), 0, 'the first one was not disturbed');
 });
 
-t.test('bad ports are usage errors; --node-port is accepted and reserved', async (t) => {
+t.test("bad ports are usage errors; --node-port serves the nodes' mTLS API", async (t) => {
   const dir = t.testdir();
   for (const port of ['-1', '65536', 'http', '']) {
     const r = await sealgate(['gateway', 'start', `--port=${port}`, '--data', dir]);
     assertOneLine(t, r, 'CLI_USAGE');
   }
   const gw = await startGatewayProcess(t, join(dir, 'gw'), '--node-port', '0');
+  const nodeUrl = /^nodes: (https:\/\/127\.0\.0\.1:\d+)$/m.exec(gw.stdout())?.[1];
+  t.ok(nodeUrl, 'the node API URL is printed as a second line');
+  const caPem = await readFile(join(dir, 'gw', 'ca', 'ca-cert.pem'), 'utf8');
+  // Without a node certificate the mTLS handshake fails: nothing is served to strangers.
+  const stranger = await new Promise<string>((resolve) => {
+    const socket = tls.connect({ host: '127.0.0.1', port: Number(new URL(nodeUrl ?? '').port), ca: caPem });
+    socket.on('secureConnect', () => socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'));
+    socket.on('data', () => resolve('answered'));
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    socket.on('close', () => resolve('closed'));
+  });
+  t.not(stranger, 'answered', `a client without a certificate is refused (${stranger})`);
   t.equal(await gw.stop(), 0);
-  t.match(gw.stderr(), /--node-port is reserved/, 'the log says the node API is not served yet');
 });

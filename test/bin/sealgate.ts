@@ -48,6 +48,8 @@ export interface GatewayProcess {
   readonly child: ChildProcess;
   /** Everything it wrote to stderr so far (its pino log). */
   stderr(): string;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
   /** Send `signal` and wait for the exit and its output; resolves to the exit code (or the signal's name). */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
@@ -77,8 +79,8 @@ export async function startGatewayProcess(
     return exited;
   };
   t.teardown(() => stop());
+  let out = '';
   const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
       const newline = out.indexOf('\n');
@@ -88,7 +90,7 @@ export async function startGatewayProcess(
   });
   const url = line.startsWith('{') ? (JSON.parse(line) as { url: string }).url : line;
   await ready(url);
-  return { url, line, child, stderr: () => err, stop };
+  return { url, line, child, stderr: () => err, stdout: () => out, stop };
 }
 
 /**
