@@ -18,7 +18,7 @@ import { NOW, SIGNER, SIGNER_KEY_ID, tempDir } from './helpers.js';
 // The kill delays come from a seeded generator (the seed is logged).
 
 const HARNESS = fileURLToPath(new URL('./fixtures/settle-loop.js', import.meta.url));
-const RUNS = 120;
+const RUNS = 400;
 const KILLS = 16;
 const MAX_ROUNDS = 40;
 
