@@ -188,9 +188,11 @@ t.test('close fails an upload in flight, keeps nothing, and refuses later upload
     yield* chunked(bytes.subarray(1024 * 1024));
   }
   const upload = store.put(digest, slow());
+  // Expect the refusal before closing: the upload fails while close() waits for the thread.
+  const refused = t.rejects(upload, { message: 'the blob store is closed' });
   await reading;
   await store.close();
-  await t.rejects(upload, { message: 'the blob store is closed' });
+  await refused;
   t.same(await filesUnder(dir), []);
   await t.rejects(store.put(digest, chunked(bytes)), { message: 'the blob store is closed' });
   t.same(await filesUnder(dir), []);
