@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import Fastify from 'fastify';
+import { bytesToBase64 } from '../attest/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccountRegistry, ACCOUNT_STATUSES } from './accounts/registry.js';
@@ -67,7 +68,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const accounts = new AccountRegistry(store);
     await accounts.ensure({
       id: identity.operator.keyId,
-      publicKey: Buffer.from(identity.operator.keyPair.publicKey).toString('base64'),
+      publicKey: bytesToBase64(identity.operator.keyPair.publicKey),
       roles: ['operator'],
       name: 'operator',
       createdAt: opts.now().toISOString(),

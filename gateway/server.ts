@@ -73,15 +73,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   } catch (err) {
     throw openFailure(options.dataDir, err);
   }
-  try {
-    await app.listen({ host, port });
-  } catch (err) {
-    await app.close();
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ServerError('SERVER_LISTEN', `cannot listen on ${host}:${port} (${code})`, { cause: err });
+  const url = urlOf(await listen(app, host, port));
+  let nodes: { app: FastifyInstance; url: string } | undefined;
+  if (nodePort !== undefined) {
+    try {
+      nodes = await listenForNodes(app, host, nodePort);
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
   }
-  const url = urlOf(app.server.address() as AddressInfo);
-  const nodes = nodePort === undefined ? undefined : await listenForNodes(app, host, nodePort);
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -111,15 +112,19 @@ async function listenForNodes(
     dnsNames: [...new Set(['localhost', ...(isIp ? [] : [host])])],
   });
   const nodeApp = await buildNodeApp(app.gateway, pki);
+  return { app: nodeApp, url: urlOf(await listen(nodeApp, host, port), 'https') };
+}
+
+// Listen on host:port, or close `app` and say why in one line (SERVER_LISTEN).
+async function listen(app: FastifyInstance, host: string, port: number): Promise<AddressInfo> {
   try {
-    await nodeApp.listen({ host, port });
+    await app.listen({ host, port });
   } catch (err) {
-    await nodeApp.close();
     await app.close();
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new ServerError('SERVER_LISTEN', `cannot listen on ${host}:${port} (${code})`, { cause: err });
   }
-  return { app: nodeApp, url: urlOf(nodeApp.server.address() as AddressInfo, 'https') };
+  return app.server.address() as AddressInfo;
 }
 
 // RFC 3986 section 3.2.2: an IPv6 literal in a URL is written in brackets.

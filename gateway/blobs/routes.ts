@@ -14,9 +14,11 @@ import { hasRole } from '../accounts/registry.js';
 import { verifySigned } from '../auth/signed.js';
 import { GatewayError } from '../errors.js';
 import { ErrorReply } from '../http/schemas.js';
+import { digestHex, parseBlobDigest } from './digest.js';
 import { BlobError } from './errors.js';
 
-const DigestParams = Type.Object(
+/** `:digest` of the blob routes (the grammar of gateway/blobs/digest.ts). */
+export const DigestParams = Type.Object(
   { digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$', description: "the blob's SHA-256" }) },
   { additionalProperties: false },
 );
@@ -48,11 +50,10 @@ export const blobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
         response: { 200: Stored, 201: Stored, '4xx': ErrorReply },
       },
       preValidation: async (request) => {
-        const hex = /^sha256:([0-9a-f]{64})$/.exec((request.params as { digest?: string }).digest ?? '')?.[1];
-        if (!hex)
-          throw new BlobError('BLOB_BAD_DIGEST', 'the path must name a blob as sha256:<64 hex digits>');
+        // The signed Content-Digest must be the address itself (a bad one is BLOB_BAD_DIGEST).
+        const digest = parseBlobDigest((request.params as { digest?: string }).digest ?? '');
         const verified = await verifySigned(request, signatures, {
-          body: new BodySha256(Buffer.from(hex, 'hex')),
+          body: new BodySha256(Buffer.from(digestHex(digest), 'hex')),
         });
         const account = await accounts.get(verified.keyId);
         if (!hasRole(account, ['seller', 'publisher'])) {

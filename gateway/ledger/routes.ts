@@ -5,6 +5,7 @@
  * transaction like any other, so it is its own audit entry: who, when, why.
  */
 import { Type } from '@sinclair/typebox';
+import { bytesToBase64 } from '../../attest/index.js';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { AccountError } from '../accounts/registry.js';
 import { caller } from '../auth/signed.js';
@@ -63,6 +64,7 @@ export const LEDGER_STATUSES = {
 export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { ledger, accounts, economics } = app.gateway;
   const token = { symbol: economics.token.symbol, decimals: economics.token.decimals };
+  const publicKey = bytesToBase64(app.gateway.identity.gateway.keyPair.publicKey);
 
   app.get(
     '/v1/ledger/balance',
@@ -102,10 +104,7 @@ export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
         blocks.push(block);
         if (blocks.length >= limit) break;
       }
-      return {
-        blocks,
-        publicKey: Buffer.from(app.gateway.identity.gateway.keyPair.publicKey).toString('base64'),
-      };
+      return { blocks, publicKey };
     },
   );
 

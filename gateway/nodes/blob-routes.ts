@@ -6,12 +6,8 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { DigestParams } from '../blobs/routes.js';
 import { ErrorReply } from '../http/schemas.js';
-
-const DigestParams = Type.Object(
-  { digest: Type.String({ pattern: '^sha256:[0-9a-f]{64}$' }) },
-  { additionalProperties: false },
-);
 
 export const nodeBlobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { blobs } = app.gateway;
