@@ -1,2 +1,13 @@
 /** enclave-runtime/: see DESIGN.md section 3. Imports only attest/ and policies/. */
-export {};
+// the container engine as the agent sees it
+export type {
+  ContainerExit,
+  ContainerLimits,
+  ContainerRuntime,
+  ContainerStdio,
+  GpuInfo,
+  SealedContainer,
+  SealedContainerSpec,
+} from './docker/types.js';
+// images built FROM scratch with the host's Node runtime
+export * from './image/index.js';

@@ -29,3 +29,4 @@ export {
   type SandboxViolationCode,
 } from './errors.js';
 export type { SeccompSetting } from './security-opt.js';
+export { securityConfigDigest, seccompProfileDigest } from './digests.js';

@@ -1,0 +1,61 @@
+/**
+ * Build a Docker image `FROM scratch` out of a directory tree of host files:
+ * no registry and no base image, so nothing is pulled (docs/node-protocol.md).
+ */
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type Docker from 'dockerode';
+import { hostRuntime } from './host-runtime.js';
+
+/** One file to put in an image: from a host path or from bytes. */
+export type ImageFile =
+  | { readonly imagePath: string; readonly hostPath: string; readonly mode?: number }
+  | { readonly imagePath: string; readonly content: string | Uint8Array; readonly mode?: number };
+
+/** What an image is made of. */
+export interface ImageRecipe {
+  readonly files: readonly ImageFile[];
+  /** Add the host's Node runtime at /usr/bin/node with its libraries (default true). */
+  readonly withNode?: boolean;
+  /** Dockerfile lines after `FROM scratch` and `COPY rootfs/ /` (e.g. `LABEL …`, `WORKDIR /model`). */
+  readonly dockerfile?: readonly string[];
+  /** The tag to give it (e.g. `sealgate-model/reference:1`). */
+  readonly tag: string;
+}
+
+/** Build the image and return its id (`sha256:…`), which is the digest models are published by. */
+export async function buildScratchImage(docker: Docker, recipe: ImageRecipe): Promise<string> {
+  const context = await mkdtemp(join(tmpdir(), 'sealgate-image-'));
+  try {
+    const files: ImageFile[] = [...recipe.files];
+    if (recipe.withNode !== false) {
+      const runtime = await hostRuntime();
+      for (const f of [runtime.node, ...runtime.libraries]) files.push(f);
+    }
+    for (const file of files) {
+      if (!file.imagePath.startsWith('/') || file.imagePath.split('/').includes('..')) {
+        throw new TypeError(`image path ${file.imagePath} is not a plain absolute path`);
+      }
+      const target = join(context, 'rootfs', file.imagePath);
+      await mkdir(dirname(target), { recursive: true });
+      if ('hostPath' in file) await copyFile(file.hostPath, target);
+      else await writeFile(target, file.content, { mode: file.mode ?? 0o644 });
+    }
+    await mkdir(join(context, 'rootfs', 'tmp'), { recursive: true });
+    const dockerfile = ['FROM scratch', 'COPY rootfs/ /', ...(recipe.dockerfile ?? [])].join('\n');
+    await writeFile(join(context, 'Dockerfile'), `${dockerfile}\n`);
+    const stream = await docker.buildImage({ context, src: ['Dockerfile', 'rootfs'] }, { t: recipe.tag });
+    const output = await new Promise<{ error?: string; aux?: { ID?: string } }[]>((resolve, reject) => {
+      docker.modem.followProgress(stream, (err: Error | null, res: unknown[]) =>
+        err ? reject(err) : resolve(res as { error?: string; aux?: { ID?: string } }[]),
+      );
+    });
+    const failed = output.find((o) => o.error !== undefined);
+    if (failed) throw new Error(`image build failed: ${failed.error}`);
+    const image = await docker.getImage(recipe.tag).inspect();
+    return image.Id;
+  } finally {
+    await rm(context, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,2 @@
+export { hostRuntime, type HostRuntime, type RuntimeFile } from './host-runtime.js';
+export { buildScratchImage, type ImageFile, type ImageRecipe } from './build.js';
