@@ -85,6 +85,12 @@ function runLoss({ paths }) {
   }
 }
 
+// A reader that went away (EPIPE) ends the run quietly: there is nobody left to tell.
+process.stdout.on('error', (err) => {
+  process.exitCode = err.code === 'EPIPE' ? 1 : 2;
+  process.stdout.destroy();
+});
+
 const MODES = { train: runTrain, predict: runPredict, loss: runLoss };
 
 try {

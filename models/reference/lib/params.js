@@ -20,8 +20,16 @@ const MODES = ['train', 'predict', 'loss'];
 /** A finite number in [min, max], or the default when absent. */
 function number(hp, name, dflt, min, max, integer = false) {
   const v = hp[name] ?? dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new ModelError(`hyperparameter ${name} must be a${integer ? 'n integer' : ' number'} in [${min}, ${max}]`);
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    v < min ||
+    v > max ||
+    (integer && !Number.isInteger(v))
+  ) {
+    throw new ModelError(
+      `hyperparameter ${name} must be a${integer ? 'n integer' : ' number'} in [${min}, ${max}]`,
+    );
   }
   return v;
 }
@@ -38,14 +46,13 @@ export function loadParams(env, argvMode) {
   if (params === null || typeof params !== 'object') throw new ModelError('the parameters are not an object');
   const mode = argvMode ?? params.mode;
   if (!MODES.includes(mode)) throw new ModelError(`mode must be one of ${MODES.join(', ')}`);
-  if (argvMode !== undefined && params.mode !== undefined && params.mode !== argvMode) {
-    throw new ModelError('the entrypoint and the parameters name different modes');
-  }
   const raw = params.hyperparameters ?? {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ModelError('hyperparameters must be an object');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new ModelError('hyperparameters must be an object');
   const steps = mode === 'train' ? number(params, 'steps', 100, 1, 1e9, true) : 0;
   const label = raw.label ?? 'label';
-  if (typeof label !== 'string' || label === '') throw new ModelError('hyperparameter label must be a column name');
+  if (typeof label !== 'string' || label === '')
+    throw new ModelError('hyperparameter label must be a column name');
   const hyperparameters = {
     ...raw,
     label,
