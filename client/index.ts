@@ -70,3 +70,13 @@ export type { Balance, Credit } from './sdk/ledger.js';
 export { ImageArchiveError, imageIdOfArchive, type ImageArchiveErrorCode } from './sdk/image-archive.js';
 export { expectPage, expectShape, queryString, type FieldKind } from './sdk/reply.js';
 // --- end market ---
+// --- the synthetic dataset (wt-model, docs/models.md) ---
+export {
+  SYNTHETIC_COLUMNS,
+  datasetChunks,
+  generateDataset,
+  isValidNationalId,
+  luhnCheckDigit,
+} from './sdk/synthetic.js';
+export type { DatasetOptions } from './sdk/synthetic.js';
+// --- end synthetic dataset ---

@@ -17,9 +17,9 @@ export const DEFAULT_PATHS = {
 
 const MODES = ['train', 'predict', 'loss'];
 
-/** A finite number in [min, max], or the default when absent. */
-function number(hp, name, dflt, min, max, integer = false) {
-  const v = hp[name] ?? dflt;
+/** `object[name]`, a finite number in [min, max], or the default when absent; `what` names it in errors. */
+function number(object, name, dflt, min, max, integer = false, what = `hyperparameter ${name}`) {
+  const v = object[name] ?? dflt;
   if (
     typeof v !== 'number' ||
     !Number.isFinite(v) ||
@@ -27,9 +27,7 @@ function number(hp, name, dflt, min, max, integer = false) {
     v > max ||
     (integer && !Number.isInteger(v))
   ) {
-    throw new ModelError(
-      `hyperparameter ${name} must be a${integer ? 'n integer' : ' number'} in [${min}, ${max}]`,
-    );
+    throw new ModelError(`${what} must be a${integer ? 'n integer' : ' number'} in [${min}, ${max}]`);
   }
   return v;
 }
@@ -49,7 +47,7 @@ export function loadParams(env, argvMode) {
   const raw = params.hyperparameters ?? {};
   if (typeof raw !== 'object' || Array.isArray(raw))
     throw new ModelError('hyperparameters must be an object');
-  const steps = mode === 'train' ? number(params, 'steps', 100, 1, 1e9, true) : 0;
+  const steps = mode === 'train' ? number(params, 'steps', 100, 1, 1e9, true, 'steps') : 0;
   const label = raw.label ?? 'label';
   if (typeof label !== 'string' || label === '')
     throw new ModelError('hyperparameter label must be a column name');
