@@ -80,6 +80,23 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./dataset-crypt.js')).runDatasetDecrypt,
   ),
+  // the synthetic dataset (wt-model, docs/models.md)
+  lazyCommand(
+    {
+      name: ['dataset', 'generate'],
+      usage: '--rows N --seed S [--out FILE]',
+      summary: 'make a synthetic CSV of fictional people with a learnable label (to stdout or FILE)',
+      options: { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string', short: 'o' } },
+      optionHelp: {
+        rows: 'people to make, 0 to 100000000',
+        seed: 'an integer: the same seed gives the same bytes',
+        out: 'write here (mode 0600, whole or not at all) instead of stdout',
+      },
+      positionals: [0, 0],
+      example: 'sealgate dataset generate --rows 10000 --seed 7 --out people.csv',
+    },
+    async () => (await import('./dataset-generate.js')).runDatasetGenerate,
+  ),
   // --- the market: datasets, models, quotes, runs, ratings, admin (wt-cli2, docs/cli.md) ---
   lazyCommand(
     {
