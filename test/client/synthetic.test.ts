@@ -22,7 +22,7 @@ const rowsOf = (csv: string): string[][] =>
     .slice(1)
     .map((l) => l.split(','));
 
-t.test('the Luhn check digit (ISO/IEC 7812-1 annex B)', async (t) => {
+t.test('the Luhn check digit (ISO/IEC 7812-1 annex B)', (t) => {
   // Worked example from ISO/IEC 7812-1 as commonly quoted: 7992739871 has check digit 3.
   t.equal(luhnCheckDigit('7992739871'), 3);
   t.equal(luhnCheckDigit('0'), 0);
@@ -35,7 +35,7 @@ t.test('the Luhn check digit (ISO/IEC 7812-1 annex B)', async (t) => {
   t.throws(() => luhnCheckDigit(''), TypeError);
 });
 
-t.test('the same seed gives the same bytes; another seed other bytes', async (t) => {
+t.test('the same seed gives the same bytes; another seed other bytes', (t) => {
   const a = generateDataset({ rows: 300, seed: 42 });
   t.equal(generateDataset({ rows: 300, seed: 42n }), a, 'a bigint seed is the same seed');
   t.not(generateDataset({ rows: 300, seed: 43 }), a);
@@ -55,7 +55,7 @@ t.test('the same seed gives the same bytes; another seed other bytes', async (t)
   );
 });
 
-t.test('fictional people: every field well-formed and in range', async (t) => {
+t.test('fictional people: every field well-formed and in range', (t) => {
   const rows = rowsOf(generateDataset({ rows: 5000, seed: 7 }));
   t.equal(rows.length, 5000);
   const bad = rows.filter((r) => {
@@ -84,7 +84,7 @@ t.test('fictional people: every field well-formed and in range', async (t) => {
   t.ok(smokers > 0.18 && smokers < 0.26, `about 22% smoke (${smokers})`);
 });
 
-t.test('the label follows the measurements (a noisy logistic rule)', async (t) => {
+t.test('the label follows the measurements (a noisy logistic rule)', (t) => {
   const rows = rowsOf(generateDataset({ rows: 20_000, seed: 9 }));
   const rate = (pick: (r: string[]) => boolean): number => {
     const group = rows.filter(pick);
@@ -98,7 +98,7 @@ t.test('the label follows the measurements (a noisy logistic rule)', async (t) =
   t.ok(rate((r) => +r[3] >= 70) < 0.95, 'but noisy: not a deterministic rule');
 });
 
-t.test('bad options are programming mistakes (TypeError)', async (t) => {
+t.test('bad options are programming mistakes (TypeError)', (t) => {
   t.throws(() => generateDataset({ rows: -1, seed: 1 }), TypeError);
   t.throws(() => generateDataset({ rows: 1.5, seed: 1 }), TypeError);
   t.throws(() => generateDataset({ rows: 1, seed: 0.5 }), TypeError);

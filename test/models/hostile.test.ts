@@ -34,7 +34,7 @@ const HOSTILE = [
 const probe = (run: Awaited<ReturnType<typeof runModel>>): number[] =>
   metricValues(run, 'probe').map((m) => m.value);
 
-t.test('every fixture is a valid model whose entrypoints run its main.js', async (t) => {
+t.test('every fixture is a valid model whose entrypoints run its main.js', (t) => {
   t.same(
     readdirSync(join(ROOT, 'test/fixtures/models'))
       .filter((f) => f !== 'README.md')

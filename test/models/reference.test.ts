@@ -29,7 +29,7 @@ function workdir(t: Test) {
   return { dir, paths: { ...paths, queries: join(dir, 'queries.jsonl') } };
 }
 
-t.test('model.json is a valid model descriptor with all three modes', async (t) => {
+t.test('model.json is a valid model descriptor with all three modes', (t) => {
   const model = parseModelDescriptor(descriptorOf('reference'));
   t.same(model.entrypoints.train, ['/usr/bin/node', '/model/main.js', 'train']);
   t.same(model.entrypoints.predict?.at(-1), 'predict');

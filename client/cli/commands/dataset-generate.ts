@@ -37,7 +37,7 @@ export async function runDatasetGenerate(ctx: CommandContext, args: ParsedArgs):
   let bytes = 0;
   try {
     await writeAtomically(out, 0o600, async (stream) => {
-      const counted = async function* () {
+      const counted = function* () {
         for (const chunk of datasetChunks({ rows, seed })) {
           bytes += Buffer.byteLength(chunk);
           yield chunk;
