@@ -33,6 +33,7 @@ t.test('the Luhn check digit (ISO/IEC 7812-1 annex B)', (t) => {
   t.notOk(isValidNationalId('123456789'), 'too short');
   t.throws(() => luhnCheckDigit('12a'), TypeError);
   t.throws(() => luhnCheckDigit(''), TypeError);
+  t.end();
 });
 
 t.test('the same seed gives the same bytes; another seed other bytes', (t) => {
@@ -53,6 +54,7 @@ t.test('the same seed gives the same bytes; another seed other bytes', (t) => {
     generateDataset({ rows: 1, seed: 5 }).split('\n')[1],
     'Sami Dvorak,7488942686,sami.dvorak1@example.net,22,174.7,96.6,133,77,4.0,no,0',
   );
+  t.end();
 });
 
 t.test('fictional people: every field well-formed and in range', (t) => {
@@ -82,6 +84,7 @@ t.test('fictional people: every field well-formed and in range', (t) => {
   t.ok(ids.size > 4990, 'national IDs are nearly all distinct');
   const smokers = rows.filter((r) => r[9] === 'yes').length / rows.length;
   t.ok(smokers > 0.18 && smokers < 0.26, `about 22% smoke (${smokers})`);
+  t.end();
 });
 
 t.test('the label follows the measurements (a noisy logistic rule)', (t) => {
@@ -96,12 +99,14 @@ t.test('the label follows the measurements (a noisy logistic rule)', (t) => {
   t.ok(rate((r) => +r[3] >= 70) > rate((r) => +r[3] < 35) + 0.3, 'so are the old');
   t.ok(rate((r) => +r[8] >= 6) > rate((r) => +r[8] < 4.5) + 0.2, 'and high cholesterol');
   t.ok(rate((r) => +r[3] >= 70) < 0.95, 'but noisy: not a deterministic rule');
+  t.end();
 });
 
 t.test('bad options are programming mistakes (TypeError)', (t) => {
   t.throws(() => generateDataset({ rows: -1, seed: 1 }), TypeError);
   t.throws(() => generateDataset({ rows: 1.5, seed: 1 }), TypeError);
   t.throws(() => generateDataset({ rows: 1, seed: 0.5 }), TypeError);
+  t.end();
 });
 
 t.test('sealgate dataset generate: stdout, --out with --json, usage and I/O errors', async (t) => {

@@ -47,6 +47,7 @@ t.test('every fixture is a valid model whose entrypoints run its main.js', (t) =
     const pkg = JSON.parse(readFileSync(join(modelDir(name), 'package.json'), 'utf8')) as { type: string };
     t.equal(pkg.type, 'module', `${name}: main.js is an ES module`);
   }
+  t.end();
 });
 
 t.test('tcp-connect: 0 when it connects, -ECONNREFUSED when nobody listens', async (t) => {

@@ -36,6 +36,7 @@ t.test('model.json is a valid model descriptor with all three modes', (t) => {
   t.same(model.entrypoints.loss?.at(-1), 'loss');
   t.same(model.metrics, ['loss', 'accuracy']);
   t.match(model.resources, { cpus: 1, memoryMiB: 256, pids: 64, maxSeconds: 600 });
+  t.end();
 });
 
 t.test(
