@@ -200,7 +200,13 @@ t.test('loss and predict refuse what the model cannot read', async (t) => {
   const { dir, paths } = workdir(t);
   const train = await runModel('reference', 'train', dir, { steps: 2, paths });
   t.equal(train.code, 0, train.stderr);
-  writeFileSync(join(dir, 'other.csv'), 'age,label\n30,maybe\n');
+  const [header, first] = csv.split('\n');
+  writeFileSync(join(dir, 'other.csv'), `${header}\n${first.replace(/,[01]$/, ',maybe')}\n`);
+  writeFileSync(join(dir, 'narrow.csv'), 'age,label\n30,1\n');
+  const narrow = await runModel('reference', 'loss', dir, {
+    paths: { ...paths, data: join(dir, 'narrow.csv') },
+  });
+  t.match(narrow, { code: 1, stdout: '', stderr: /the data has no column named "height_cm"/ });
   const loss = await runModel('reference', 'loss', dir, {
     paths: { ...paths, data: join(dir, 'other.csv') },
   });

@@ -55,18 +55,16 @@ export function fitEncoding(table, hp) {
   return { label: hp.label, classes, features };
 }
 
+/** One value (a CSV string or a JSON value) as feature `f`: a z-score, or 1/0 for a one-hot value. */
+function encodeValue(f, raw) {
+  if (f.kind === 'onehot') return raw !== undefined && raw !== null && String(raw) === f.value ? 1 : 0;
+  const x = typeof raw === 'number' ? raw : typeof raw === 'string' && isNumber(raw) ? Number(raw) : NaN;
+  return Number.isFinite(x) ? (x - f.mean) / f.scale : 0;
+}
+
 /** One record (column name to value; CSV strings or JSON values) as a feature vector. */
-export function encodeRecord(encoding, record, out = new Float64Array(encoding.features.length)) {
-  encoding.features.forEach((f, j) => {
-    const raw = record[f.column];
-    if (f.kind === 'onehot') {
-      out[j] = raw !== undefined && raw !== null && String(raw) === f.value ? 1 : 0;
-      return;
-    }
-    const x = typeof raw === 'number' ? raw : typeof raw === 'string' && isNumber(raw) ? Number(raw) : NaN;
-    out[j] = Number.isFinite(x) ? (x - f.mean) / f.scale : 0;
-  });
-  return out;
+export function encodeRecord(encoding, record) {
+  return Float64Array.from(encoding.features, (f) => encodeValue(f, record[f.column]));
 }
 
 /**
@@ -75,16 +73,20 @@ export function encodeRecord(encoding, record, out = new Float64Array(encoding.f
  */
 export function encodeTable(encoding, table) {
   const d = encoding.features.length;
-  const x = new Float64Array(table.size * d);
-  const y = new Uint8Array(table.size);
+  const n = table.size;
+  const x = new Float64Array(n * d);
+  const y = new Uint8Array(n);
   const labels = table.column(encoding.label);
-  const row = new Float64Array(d);
-  for (let i = 0; i < table.size; i++) {
-    encodeRecord(encoding, table.record(i), row);
-    x.set(row, i * d);
+  const columns = new Map();
+  encoding.features.forEach((f, j) => {
+    if (!columns.has(f.column)) columns.set(f.column, table.column(f.column));
+    const values = columns.get(f.column);
+    for (let i = 0; i < n; i++) x[i * d + j] = encodeValue(f, values[i]);
+  });
+  for (let i = 0; i < n; i++) {
     const k = encoding.classes.indexOf(labels[i]);
     if (k < 0) throw new ModelError(`data row ${i + 1} has a label outside the model's two classes`);
     y[i] = k;
   }
-  return { x, y, n: table.size, d };
+  return { x, y, n, d };
 }
