@@ -9,3 +9,6 @@ export { wipeTree, OVERWRITE_LIMIT } from './wipe.js';
 export { cpuSeconds, childSeconds } from './usage.js';
 export { OUTPUT_CHUNK_BYTES, sealOutput, type SealedOutput } from './seal.js';
 export { inputPaths, type SealedPaths } from './inputs.js';
+export { SUPERVISOR_MOUNT, stageSupervisor, supervisorDigest, type StageOptions, type StagedSupervisor } from './stage.js';
+export { digestOf, treeDigest, type TreeFile } from './tree-digest.js';
+export { importClosure, importSpecifiers, packageClosure } from './trace.js';
