@@ -219,7 +219,7 @@ t.test('failures: one error message with its code, status 1, plaintext wiped', a
     },
   ];
   for (const c of cases) {
-    const sealed = c.tamper === true ? Uint8Array.from(ciphertext, (b, i) => (i === 200 ? b ^ 1 : b)) : ciphertext;
+    const sealed = c.tamper === true ? Uint8Array.from(ciphertext, (b, i) => (i === 120 ? b ^ 1 : b)) : ciphertext;
     const root = await sealedRoot(sealed);
     t.teardown(() => rm(root, { recursive: true, force: true }));
     const { messages, status } = await runHost(root, (h) => c.run(h, root), c.seccomp ?? 'real');

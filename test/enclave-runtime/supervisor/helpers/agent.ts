@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
   base64ToBytes,
@@ -29,7 +29,7 @@ export type Message = Record<string, unknown> & { t: string };
  */
 export async function converse(
   out: Readable,
-  input: Writable,
+  input: NodeJS.WritableStream,
   makeRun: (helloKey: Uint8Array) => unknown,
 ): Promise<Message[]> {
   const messages: Message[] = [];
