@@ -22,7 +22,7 @@ function stringOption(args: ParsedArgs, name: string): string | undefined {
 
 /** The model build command (named in bin/commands.ts). */
 export async function runModelBuild(ctx: CommandContext, args: ParsedArgs): Promise<void> {
-  const dir = args.positionals[0] as string;
+  const dir = args.positionals[0];
   const tag = stringOption(args, 'tag');
   const archive = stringOption(args, 'archive');
   const docker = new Docker();
@@ -39,5 +39,11 @@ export async function runModelBuild(ctx: CommandContext, args: ParsedArgs): Prom
     }
   }
   const { name, version } = image.descriptor;
-  ctx.print(image.imageId, { imageId: image.imageId, tag: image.tag, name, version, ...(archive ? { archive } : {}) });
+  ctx.print(image.imageId, {
+    imageId: image.imageId,
+    tag: image.tag,
+    name,
+    version,
+    ...(archive ? { archive } : {}),
+  });
 }

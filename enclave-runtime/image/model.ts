@@ -39,7 +39,8 @@ async function modelFiles(dir: string): Promise<ImageFile[]> {
       else if (st.isFile()) files.push({ imagePath: `/model/${path}`, hostPath: join(dir, path) });
       // A link could pull any host file into the image: the publisher must copy what they mean.
       else throw new ModelImageError('MODEL_IMAGE_FILE', `${path} is not a regular file or directory`);
-      if (files.length > MAX_FILES) throw new ModelImageError('MODEL_IMAGE_FILE', `more than ${MAX_FILES} files`);
+      if (files.length > MAX_FILES)
+        throw new ModelImageError('MODEL_IMAGE_FILE', `more than ${MAX_FILES} files`);
     }
   };
   await visit('');

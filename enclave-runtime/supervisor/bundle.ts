@@ -54,7 +54,8 @@ async function walk(root: string, limits: BundleLimits): Promise<BundleEntry[]> 
       const st = await lstat(join(root, path));
       if (st.isDirectory()) await visit(path);
       if (!st.isFile()) continue;
-      if (Buffer.byteLength(path) > MAX_PATH_BYTES) output(`an output path is longer than ${MAX_PATH_BYTES} bytes`);
+      if (Buffer.byteLength(path) > MAX_PATH_BYTES)
+        output(`an output path is longer than ${MAX_PATH_BYTES} bytes`);
       total += st.size;
       if (entries.length >= limits.maxFiles) output(`the output holds more than ${limits.maxFiles} files`);
       if (total > limits.maxBytes) output(`the output is larger than ${limits.maxBytes} bytes`);
@@ -78,7 +79,10 @@ function entryHeader(e: BundleEntry): Uint8Array {
 /** Packs the regular files under `root`; throws `SUPERVISOR_OUTPUT` past a limit. */
 export async function packTree(root: string, limits: BundleLimits): Promise<PackedBundle> {
   const entries = await walk(root, limits);
-  const size = entries.reduce((n, e) => n + 2 + Buffer.byteLength(e.path) + 2 + 8 + e.size, BUNDLE_MAGIC.length + 2);
+  const size = entries.reduce(
+    (n, e) => n + 2 + Buffer.byteLength(e.path) + 2 + 8 + e.size,
+    BUNDLE_MAGIC.length + 2,
+  );
   async function* bytes(): AsyncGenerator<Uint8Array, void, undefined> {
     yield BUNDLE_MAGIC.slice();
     for (const e of entries) {
@@ -153,7 +157,11 @@ function safePath(path: string): boolean {
  * Restores a bundle into the (empty) directory `root`. Throws `SUPERVISOR_BUNDLE`
  * on a bad magic, an unsafe path, a duplicate, a limit passed, or trailing bytes.
  */
-export async function unpackBundle(source: AsyncIterable<Uint8Array>, root: string, limits: BundleLimits): Promise<BundleEntry[]> {
+export async function unpackBundle(
+  source: AsyncIterable<Uint8Array>,
+  root: string,
+  limits: BundleLimits,
+): Promise<BundleEntry[]> {
   const reader = new Reader(source);
   if (!Buffer.from(await reader.read(BUNDLE_MAGIC.length)).equals(BUNDLE_MAGIC)) bad('not a sealgate bundle');
   const entries: BundleEntry[] = [];
@@ -168,7 +176,8 @@ export async function unpackBundle(source: AsyncIterable<Uint8Array>, root: stri
     if (mode !== 0o644 && mode !== 0o755) bad('a file mode is not 0644 or 0755');
     const size = meta.readBigUInt64BE(2);
     total += Number(size);
-    if (size > BigInt(limits.maxBytes) || total > limits.maxBytes) bad(`the bundle is larger than ${limits.maxBytes} bytes`);
+    if (size > BigInt(limits.maxBytes) || total > limits.maxBytes)
+      bad(`the bundle is larger than ${limits.maxBytes} bytes`);
     if (entries.length >= limits.maxFiles) bad(`the bundle holds more than ${limits.maxFiles} files`);
     const target = join(root, path);
     const file = await mkdir(dirname(target), { recursive: true, mode: 0o700 })

@@ -48,7 +48,8 @@ export async function readFirstLine(input: Readable, maxBytes: number): Promise<
   for await (const chunk of input as AsyncIterable<Buffer>) {
     const [first] = lines.push(chunk);
     if (first === undefined) continue;
-    if (first.overlong === true) throw new SupervisorError('SUPERVISOR_PROTOCOL', `the run message is longer than ${maxBytes} bytes`);
+    if (first.overlong === true)
+      throw new SupervisorError('SUPERVISOR_PROTOCOL', `the run message is longer than ${maxBytes} bytes`);
     return first.text;
   }
   throw new SupervisorError('SUPERVISOR_PROTOCOL', 'stdin ended before the run message');

@@ -44,7 +44,9 @@ function plaintext(paths: SealedPaths, key: Uint8Array): AsyncGenerator<Uint8Arr
 function decryptFailure(cause: unknown): never {
   if (cause instanceof SupervisorError) throw cause;
   if (isSealgateError(cause)) {
-    throw new SupervisorError('SUPERVISOR_DECRYPT', `the ciphertext does not decrypt (${cause.code})`, { cause });
+    throw new SupervisorError('SUPERVISOR_DECRYPT', `the ciphertext does not decrypt (${cause.code})`, {
+      cause,
+    });
   }
   throw new SupervisorError('SUPERVISOR_DECRYPT', 'the ciphertext cannot be read', { cause });
 }

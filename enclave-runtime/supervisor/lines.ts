@@ -17,7 +17,8 @@ export class LineSplitter {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
 
   constructor(private readonly maxBytes: number) {
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new TypeError('maxBytes must be a positive integer');
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+      throw new TypeError('maxBytes must be a positive integer');
   }
 
   /** Feeds one chunk; returns the lines it completed. */

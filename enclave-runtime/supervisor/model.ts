@@ -60,7 +60,7 @@ async function countLines(stream: Readable): Promise<number> {
 /** Runs the model to its end; throws `SUPERVISOR_SPAWN` when it cannot start. */
 export async function runModel(opts: ModelOptions): Promise<ModelExit> {
   const [program, ...args] = opts.command;
-  const child = spawn(program as string, args, {
+  const child = spawn(program, args, {
     cwd: opts.cwd,
     env: { ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,7 +74,7 @@ export async function runModel(opts: ModelOptions): Promise<ModelExit> {
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (cause) =>
-      reject(new SupervisorError('SUPERVISOR_SPAWN', `cannot start ${program as string}`, { cause })),
+      reject(new SupervisorError('SUPERVISOR_SPAWN', `cannot start ${program}`, { cause })),
     );
   });
   const kill = () => killGroup(child.pid);

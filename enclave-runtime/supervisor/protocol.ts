@@ -83,7 +83,8 @@ export function parseRunMessage(line: string): RunMessage {
   }
   if (!isPlainObject(doc) || doc.t !== 'run') fail("not an object with t: 'run'");
   const mode = doc.mode;
-  if (typeof mode !== 'string' || !MODES.includes(mode as RunMode)) fail('mode is not train, predict or loss');
+  if (typeof mode !== 'string' || !MODES.includes(mode as RunMode))
+    fail('mode is not train, predict or loss');
   const { command, metrics, params, inputs } = doc;
   if (
     !Array.isArray(command) ||
@@ -93,12 +94,17 @@ export function parseRunMessage(line: string): RunMessage {
   ) {
     fail('command is not an argv of 1..64 non-empty strings');
   }
-  if (!Array.isArray(metrics) || metrics.length > 32 || !metrics.every((m) => typeof m === 'string' && METRIC_NAME.test(m))) {
+  if (
+    !Array.isArray(metrics) ||
+    metrics.length > 32 ||
+    !metrics.every((m) => typeof m === 'string' && METRIC_NAME.test(m))
+  ) {
     fail('metrics is not a list of metric names');
   }
   if (!isPlainObject(params)) fail('params is not an object');
   const { steps, hyperparameters = {} } = params;
-  if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 1) fail('params.steps is not a positive integer');
+  if (typeof steps !== 'number' || !Number.isSafeInteger(steps) || steps < 1)
+    fail('params.steps is not a positive integer');
   if (!isPlainObject(hyperparameters)) fail('params.hyperparameters is not an object');
   if (inputs !== undefined && typeof inputs !== 'string') fail('inputs is not a string');
   if (mode === 'predict' && inputs === undefined) fail('predict needs inputs');

@@ -50,11 +50,24 @@ interface StagedFile {
 
 // Files no running program reads: sources, type declarations, maps, docs, native build inputs.
 const SKIP_FILE = /\.(?:ts|mts|cts|map|md|markdown|cc|hh|h|c|cpp|inc|gyp|gypi)$|^CMakeLists\.txt$/;
-const SKIP_DIR = new Set(['node_modules', 'doc', 'docs', 'test', 'tests', 'example', 'examples', 'bench', 'benchmark', 'vendor', '.github']);
+const SKIP_DIR = new Set([
+  'node_modules',
+  'doc',
+  'docs',
+  'test',
+  'tests',
+  'example',
+  'examples',
+  'bench',
+  'benchmark',
+  'vendor',
+  '.github',
+]);
 // koffi's host package ships a glibc and a musl build; only this host's libc's is loaded.
 const SKIP_LIBC_DIR = /^musl_/;
 
-const execMode = async (path: string): Promise<0o644 | 0o755> => ((await stat(path)).mode & 0o111 ? 0o755 : 0o644);
+const execMode = async (path: string): Promise<0o644 | 0o755> =>
+  (await stat(path)).mode & 0o111 ? 0o755 : 0o644;
 
 async function packageFiles(dir: string, into: string): Promise<StagedFile[]> {
   const out: StagedFile[] = [];
@@ -73,8 +86,15 @@ async function packageFiles(dir: string, into: string): Promise<StagedFile[]> {
   return out;
 }
 
-async function findLibseccomp(libraryDirs: readonly string[]): Promise<string> {
-  const dirs = [...libraryDirs, '/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/usr/lib64', '/lib64', '/usr/lib'];
+function findLibseccomp(libraryDirs: readonly string[]): string {
+  const dirs = [
+    ...libraryDirs,
+    '/lib/x86_64-linux-gnu',
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib64',
+    '/lib64',
+    '/usr/lib',
+  ];
   const found = dirs.map((d) => join(d, 'libseccomp.so.2')).find((p) => existsSync(p));
   if (found === undefined) throw new TypeError('libseccomp.so.2 is not installed on this host');
   return found;
@@ -84,19 +104,29 @@ async function findLibseccomp(libraryDirs: readonly string[]): Promise<string> {
 async function plan(opts: StageOptions): Promise<{ files: StagedFile[]; entrypoint: string[] }> {
   const dist = opts.distRoot ?? fileURLToPath(new URL('../../', import.meta.url));
   const node = await hostRuntime(opts.nodePath);
-  const libseccomp = opts.libseccompPath ?? (await findLibseccomp(node.libraries.map((l) => dirname(l.hostPath))));
+  const libseccomp = opts.libseccompPath ?? findLibseccomp(node.libraries.map((l) => dirname(l.hostPath)));
   const closure = await importClosure(dist, ENTRY);
   const packages = await packageClosure(dist, closure.packages);
-  const natives = (await Promise.all(packages.map((p) => packageFiles(p, '')))).flat().filter((f) => f.path.endsWith('.node'));
-  const linked = [node, await hostRuntime(libseccomp), ...(await Promise.all(natives.map((n) => hostRuntime(n.source))))];
+  const natives = (await Promise.all(packages.map((p) => packageFiles(p, ''))))
+    .flat()
+    .filter((f) => f.path.endsWith('.node'));
+  const linked = [
+    node,
+    await hostRuntime(libseccomp),
+    ...(await Promise.all(natives.map((n) => hostRuntime(n.source)))),
+  ];
   const libs = new Map<string, string>([['libseccomp.so.2', libseccomp]]);
-  for (const runtime of linked) for (const lib of runtime.libraries) libs.set(basename(lib.imagePath), lib.hostPath);
+  for (const runtime of linked)
+    for (const lib of runtime.libraries) libs.set(basename(lib.imagePath), lib.hostPath);
 
   const files: StagedFile[] = [{ path: 'bin/node', mode: 0o755, source: node.node.hostPath }];
-  for (const [name, source] of libs) files.push({ path: `lib/${name}`, mode: await execMode(source), source });
+  for (const [name, source] of libs)
+    files.push({ path: `lib/${name}`, mode: await execMode(source), source });
   files.push({ path: 'app/package.json', mode: 0o644, content: '{"type":"module"}\n' });
-  for (const rel of closure.files) files.push({ path: `app/${rel.split('\\').join('/')}`, mode: 0o644, source: join(dist, rel) });
-  for (const dir of packages) files.push(...(await packageFiles(dir, `app/node_modules/${packagePath(dir)}`)));
+  for (const rel of closure.files)
+    files.push({ path: `app/${rel.split('\\').join('/')}`, mode: 0o644, source: join(dist, rel) });
+  for (const dir of packages)
+    files.push(...(await packageFiles(dir, `app/node_modules/${packagePath(dir)}`)));
   const entrypoint = [
     `${SUPERVISOR_MOUNT}/lib/${basename(node.interpreter)}`,
     '--library-path',
@@ -110,7 +140,11 @@ async function plan(opts: StageOptions): Promise<{ files: StagedFile[]; entrypoi
 async function describe(file: StagedFile): Promise<TreeFile> {
   const { createHash } = await import('node:crypto');
   const sha256 =
-    file.source !== undefined ? await sha256File(file.source) : createHash('sha256').update(file.content ?? '').digest('hex');
+    file.source !== undefined
+      ? await sha256File(file.source)
+      : createHash('sha256')
+          .update(file.content ?? '')
+          .digest('hex');
   return { path: file.path, mode: file.mode, sha256 };
 }
 
@@ -154,8 +188,9 @@ export async function stageSupervisor(dir: string, opts: StageOptions = {}): Pro
       await chmod(target, file.mode);
     }
     await chmodDirs(temp);
-    if ((await treeDigest(temp)) !== digest) throw new TypeError('a supervisor file changed while it was staged');
-    await rename(temp, path).catch(async (err: NodeJS.ErrnoException) => {
+    if ((await treeDigest(temp)) !== digest)
+      throw new TypeError('a supervisor file changed while it was staged');
+    await rename(temp, path).catch((err: NodeJS.ErrnoException) => {
       // Another stager won the race: its directory has the same content.
       if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
     });

@@ -8,7 +8,7 @@
  * every path. No key or plaintext byte is ever written to stdout or stderr.
  */
 import type { Readable, Writable } from 'node:stream';
-import { bytesToBase64, generateBoxKeyPair, unwrapKey } from '../../attest/index.js';
+import { bytesToBase64, generateBoxKeyPair, isSealgateError, unwrapKey } from '../../attest/index.js';
 import type { BundleLimits } from './bundle.js';
 import { MessageWriter, readFirstLine } from './channel.js';
 import { SupervisorError } from './errors.js';
@@ -44,11 +44,13 @@ export interface SupervisorOptions {
 
 const DEFAULT_LIMITS: BundleLimits = { maxBytes: 4 * 1024 ** 3, maxFiles: 100_000 };
 
-async function unwrap(run: RunMessage, secretKey: Uint8Array): Promise<Uint8Array> {
+function unwrap(run: RunMessage, secretKey: Uint8Array): Uint8Array {
   try {
     return unwrapKey(run.wrappedKey, secretKey);
   } catch (cause) {
-    throw new SupervisorError('SUPERVISOR_KEY', 'the wrapped key does not open with the hello key', { cause });
+    throw new SupervisorError('SUPERVISOR_KEY', 'the wrapped key does not open with the hello key', {
+      cause,
+    });
   } finally {
     secretKey.fill(0);
   }
@@ -58,8 +60,10 @@ function seccomp(load: () => void): void {
   try {
     load();
   } catch (cause) {
-    const code = (cause as { code?: unknown }).code;
-    throw new SupervisorError('SUPERVISOR_SECCOMP', `the seccomp filter did not load (${String(code ?? 'error')})`, { cause });
+    const code = isSealgateError(cause) ? cause.code : 'error';
+    throw new SupervisorError('SUPERVISOR_SECCOMP', `the seccomp filter did not load (${code})`, {
+      cause,
+    });
   }
 }
 
@@ -77,7 +81,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     const box = generateBoxKeyPair();
     await out.send({ t: 'hello', publicKey: bytesToBase64(box.publicKey), version: SUPERVISOR_VERSION });
     const run = parseRunMessage(await readFirstLine(opts.stdin, opts.maxRunMessageBytes ?? 64 * 1024 ** 2));
-    const key = await unwrap(run, box.secretKey);
+    const key = unwrap(run, box.secretKey);
     touched = true;
     try {
       await writeInputs(opts.paths, run, key, limits);
@@ -85,7 +89,8 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
       key.fill(0);
     }
     seccomp(opts.loadSeccomp);
-    const queries = run.inputs === undefined ? 0 : run.inputs.split('\n').filter((l) => l.trim() !== '').length;
+    const queries =
+      run.inputs === undefined ? 0 : run.inputs.split('\n').filter((l) => l.trim() !== '').length;
     const exit = await runModel({
       command: run.command,
       cwd: opts.cwd ?? '/tmp',
@@ -105,7 +110,8 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
       forward: (record) => out.send(record),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
-    if (opts.signal?.aborted === true) throw new SupervisorError('SUPERVISOR_STOPPED', 'the container was told to stop');
+    if (opts.signal?.aborted === true)
+      throw new SupervisorError('SUPERVISOR_STOPPED', 'the container was told to stop');
     if (run.mode === 'train' && exit.code === 0 && exit.signal === null) {
       const sealed = await sealOutput(opts.paths.output, run.brokerPublicKey, limits, (m) => out.send(m));
       await out.send({ t: 'output-end', ...sealed });
@@ -117,7 +123,9 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   } catch (err) {
     if (touched) await wipe(opts.paths).catch(() => undefined);
     const failure =
-      err instanceof SupervisorError ? err : new SupervisorError('SUPERVISOR_INTERNAL', 'the supervisor failed');
+      err instanceof SupervisorError
+        ? err
+        : new SupervisorError('SUPERVISOR_INTERNAL', 'the supervisor failed');
     await out.send({ t: 'error', code: failure.code, message: failure.message }).catch(() => undefined);
     return 1;
   }

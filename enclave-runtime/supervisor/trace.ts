@@ -17,17 +17,20 @@ const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** The specifiers a compiled ES module imports. */
 export function importSpecifiers(source: string): string[] {
-  return [...source.matchAll(STATIC), ...source.matchAll(BARE), ...source.matchAll(DYNAMIC)].map((m) => m[1] as string);
+  return [...source.matchAll(STATIC), ...source.matchAll(BARE), ...source.matchAll(DYNAMIC)].map((m) => m[1]);
 }
 
 /** `@scope/name/sub/path.js` → `@scope/name`; `name/x` → `name`. */
 export function packageName(specifier: string): string {
   const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] as string);
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 /** The files of `root` that `entry` needs, relative to `root`, and the package names it imports. */
-export async function importClosure(root: string, entry: string): Promise<{ files: string[]; packages: string[] }> {
+export async function importClosure(
+  root: string,
+  entry: string,
+): Promise<{ files: string[]; packages: string[] }> {
   const files = new Set<string>();
   const packages = new Set<string>();
   const queue = [resolve(root, entry)];
@@ -35,7 +38,8 @@ export async function importClosure(root: string, entry: string): Promise<{ file
     const file = queue.pop() as string;
     const rel = relative(root, file);
     if (files.has(rel)) continue;
-    if (rel.startsWith('..') || !existsSync(file)) throw new TypeError(`the supervisor imports ${file}, which is not in ${root}`);
+    if (rel.startsWith('..') || !existsSync(file))
+      throw new TypeError(`the supervisor imports ${file}, which is not in ${root}`);
     files.add(rel);
     if (!file.endsWith('.js')) continue;
     for (const spec of importSpecifiers(await readFile(file, 'utf8'))) {
@@ -90,8 +94,10 @@ export async function packageClosure(from: string, names: readonly string[]): Pr
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as PackageJson;
     if (optional && !fitsHost(pkg)) continue;
     dirs.add(dir);
-    for (const dep of Object.keys(pkg.dependencies ?? {})) queue.push({ from: dir, name: dep, optional: false });
-    for (const dep of Object.keys(pkg.optionalDependencies ?? {})) queue.push({ from: dir, name: dep, optional: true });
+    for (const dep of Object.keys(pkg.dependencies ?? {}))
+      queue.push({ from: dir, name: dep, optional: false });
+    for (const dep of Object.keys(pkg.optionalDependencies ?? {}))
+      queue.push({ from: dir, name: dep, optional: true });
   }
   return [...dirs].sort();
 }

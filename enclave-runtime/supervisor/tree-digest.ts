@@ -29,7 +29,10 @@ export async function sha256File(path: string): Promise<string> {
 /** The digest of a list of files (see the file comment). */
 export function digestOf(files: readonly TreeFile[]): string {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const doc = canonicalize({ version: 1, files: sorted.map((f) => ({ path: f.path, mode: f.mode, sha256: f.sha256 })) });
+  const doc = canonicalize({
+    version: 1,
+    files: sorted.map((f) => ({ path: f.path, mode: f.mode, sha256: f.sha256 })),
+  });
   return `sha256:${createHash('sha256').update(doc).digest('hex')}`;
 }
 
@@ -44,7 +47,8 @@ export async function treeDigest(root: string): Promise<string> {
       const path = rel === '' ? name : `${rel}/${name}`;
       const st = await lstat(join(root, path));
       if (st.isDirectory()) await visit(path);
-      else if (st.isFile()) files.push({ path, mode: st.mode & 0o777, sha256: await sha256File(join(root, path)) });
+      else if (st.isFile())
+        files.push({ path, mode: st.mode & 0o777, sha256: await sha256File(join(root, path)) });
       else throw new TypeError(`${path} in ${root} is not a regular file or directory`);
     }
   };

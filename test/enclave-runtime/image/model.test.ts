@@ -33,9 +33,15 @@ t.test('a directory that cannot become a model image', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'sg-test-supervisor-image-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const noDocker = {} as Docker;
-  await t.rejects(buildModelImage(noDocker, dir), { name: 'ModelImageError', code: 'MODEL_IMAGE_DESCRIPTOR' });
+  await t.rejects(buildModelImage(noDocker, dir), {
+    name: 'ModelImageError',
+    code: 'MODEL_IMAGE_DESCRIPTOR',
+  });
   await writeFile(join(dir, 'model.json'), '{ nope');
-  await t.rejects(buildModelImage(noDocker, dir), { name: 'ModelImageError', code: 'MODEL_IMAGE_DESCRIPTOR' });
+  await t.rejects(buildModelImage(noDocker, dir), {
+    name: 'ModelImageError',
+    code: 'MODEL_IMAGE_DESCRIPTOR',
+  });
   await writeFile(join(dir, 'model.json'), JSON.stringify({ ...DESCRIPTOR, metrics: [] }));
   await t.rejects(buildModelImage(noDocker, dir), { code: 'POLICY_INVALID' });
   await writeFile(join(dir, 'model.json'), JSON.stringify(DESCRIPTOR));
@@ -55,17 +61,37 @@ t.test('buildModelImage and sealgate model build on the real dockerd', async (t)
   await writeFile(join(model, 'lib/train.js'), 'console.log(1)');
   const tag = `sg-test-supervisor-image:${randomBytes(4).toString('hex')}`;
   const built = await buildModelImage(docker, model, tag);
-  t.teardown(() => docker.getImage(built.imageId).remove({ force: true }).catch(() => undefined));
+  t.teardown(() =>
+    docker
+      .getImage(built.imageId)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
   t.match(built, { imageId: /^sha256:[0-9a-f]{64}$/, tag, descriptor: { name: 'sg-test-image' } });
   const inspect = await docker.getImage(built.imageId).inspect();
   t.equal(inspect.Config.WorkingDir, '/model');
   t.equal(inspect.Config.User, '65534:65534');
-  t.match(inspect.Config.Labels, { 'sealgate.model.name': 'sg-test-image', 'sealgate.model.version': '0.1.0' });
+  t.match(inspect.Config.Labels, {
+    'sealgate.model.name': 'sg-test-image',
+    'sealgate.model.version': '0.1.0',
+  });
 
   const archive = join(dir, 'model.tar');
-  const { stdout } = await run(process.execPath, [SEALGATE, 'model', 'build', model, '--tag', tag, '--archive', archive, '--json']);
+  const { stdout } = await run(process.execPath, [
+    SEALGATE,
+    'model',
+    'build',
+    model,
+    '--tag',
+    tag,
+    '--archive',
+    archive,
+    '--json',
+  ]);
   const printed = JSON.parse(stdout) as { imageId: string; archive: string };
   t.equal(printed.imageId, built.imageId, 'the same directory builds the same image');
   t.equal(await imageIdOfArchive(archive), built.imageId, 'the archive names the image');
-  await t.rejects(run(process.execPath, [SEALGATE, 'model', 'build', join(dir, 'nowhere'), '--json']), { code: 1 });
+  await t.rejects(run(process.execPath, [SEALGATE, 'model', 'build', join(dir, 'nowhere'), '--json']), {
+    code: 1,
+  });
 });

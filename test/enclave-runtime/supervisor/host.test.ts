@@ -81,7 +81,9 @@ t.test('train: hello, started, filtered metrics, the sealed output, exit; inputs
   t.type(exit.cpuSeconds, 'number');
   t.same(kinds(messages).slice(-2), ['output-end', 'exit']);
 
-  const chunks = messages.filter((m) => m.t === 'output').map((m) => Buffer.from(m.chunk as string, 'base64'));
+  const chunks = messages
+    .filter((m) => m.t === 'output')
+    .map((m) => Buffer.from(m.chunk as string, 'base64'));
   t.ok(chunks.every((c) => c.length <= 48 * 1024));
   const sealed = Buffer.concat(chunks);
   const { createHash } = await import('node:crypto');
@@ -98,7 +100,10 @@ t.test('train: hello, started, filtered metrics, the sealed output, exit; inputs
     ['model.json', 'sub/extra.bin'],
     'regular files only: the symlink to the data is not followed',
   );
-  t.same(JSON.parse(await readFile(join(restored, 'model.json'), 'utf8')), { mode: 'train', weights: [1, 2] });
+  t.same(JSON.parse(await readFile(join(restored, 'model.json'), 'utf8')), {
+    mode: 'train',
+    weights: [1, 2],
+  });
 
   t.same(await readdir(join(root, 'input')), [], 'input wiped');
   t.same(await readdir(join(root, 'output')), [], 'output wiped');
@@ -166,7 +171,10 @@ s.bind(0, () => { console.log(JSON.stringify({ metric: 'loss', step: 1, value: 2
     runMessage(hello, dek, broker.publicKey, { command: [process.execPath, join(root, 'net.cjs')] }),
   );
   t.equal(status, 0, stderr);
-  t.same(messages.filter((m) => m.t === 'metric'), [{ t: 'metric', metric: 'loss', step: 1, value: 1 }]);
+  t.same(
+    messages.filter((m) => m.t === 'metric'),
+    [{ t: 'metric', metric: 'loss', step: 1, value: 1 }],
+  );
 });
 
 t.test('failures: one error message with its code, status 1, plaintext wiped', async (t) => {
@@ -219,13 +227,17 @@ t.test('failures: one error message with its code, status 1, plaintext wiped', a
     },
   ];
   for (const c of cases) {
-    const sealed = c.tamper === true ? Uint8Array.from(ciphertext, (b, i) => (i === 120 ? b ^ 1 : b)) : ciphertext;
+    const sealed =
+      c.tamper === true ? Uint8Array.from(ciphertext, (b, i) => (i === 120 ? b ^ 1 : b)) : ciphertext;
     const root = await sealedRoot(sealed);
     t.teardown(() => rm(root, { recursive: true, force: true }));
     const { messages, status } = await runHost(root, (h) => c.run(h, root), c.seccomp ?? 'real');
     t.equal(status, 1, c.name);
     t.match(messages.at(-1), { t: 'error', code: c.code }, c.name);
-    t.notOk(messages.some((m) => m.t === 'started'), `${c.name}: the model never started`);
+    t.notOk(
+      messages.some((m) => m.t === 'started'),
+      `${c.name}: the model never started`,
+    );
     t.same(await readdir(join(root, 'input')), [], `${c.name}: input wiped`);
   }
 });
@@ -234,7 +246,10 @@ t.test('a model that fails: exit reports its code, nothing is sealed', async (t)
   const { dek, ciphertext, broker } = await sealedDataset(DATA);
   const root = await sealedRoot(ciphertext);
   t.teardown(() => rm(root, { recursive: true, force: true }));
-  await writeFile(join(root, 'fail.cjs'), `require('node:fs').writeFileSync('${join(root, 'output', 'x')}', 'x'); process.exit(3);`);
+  await writeFile(
+    join(root, 'fail.cjs'),
+    `require('node:fs').writeFileSync('${join(root, 'output', 'x')}', 'x'); process.exit(3);`,
+  );
   const { messages, status } = await runHost(root, (hello) =>
     runMessage(hello, dek, broker.publicKey, { command: [process.execPath, join(root, 'fail.cjs')] }),
   );

@@ -73,7 +73,12 @@ t.test('sealed train, then sealed predict with the sealed model', async (t) => {
   await writeFile(join(modelDir, 'net.js'), NET);
   const tag = `sg-test-supervisor-model:${randomBytes(4).toString('hex')}`;
   const { imageId, descriptor } = await buildModelImage(docker, modelDir, tag);
-  t.teardown(() => docker.getImage(imageId).remove({ force: true }).catch(() => undefined));
+  t.teardown(() =>
+    docker
+      .getImage(imageId)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
   t.equal(descriptor.name, 'sg-test-mean');
   const labels = (await docker.getImage(imageId).inspect()).Config.Labels;
   t.match(labels, { 'sealgate.model.name': 'sg-test-mean', 'sealgate.model.version': '1.0.0' });
@@ -81,14 +86,22 @@ t.test('sealed train, then sealed predict with the sealed model', async (t) => {
   const dek = generateDataKey();
   const broker = generateBoxKeyPair();
   const ciphertext = join(work, 'data.sgenc');
-  await writeFile(ciphertext, await encryptBytes(new TextEncoder().encode('name,age\nAda,36\nAlan,41\nGrace,85\n'), { key: dek }));
+  await writeFile(
+    ciphertext,
+    await encryptBytes(new TextEncoder().encode('name,age\nAda,36\nAlan,41\nGrace,85\n'), { key: dek }),
+  );
 
   const train = await runSealed({
     docker,
     image: imageId,
     ciphertext,
     supervisor,
-    makeRun: (hello) => runMessage(hello, dek, broker.publicKey, { command: descriptor.entrypoints.train, metrics: ['loss'], params: { steps: 3, hyperparameters: { lr: 0.5 } } }),
+    makeRun: (hello) =>
+      runMessage(hello, dek, broker.publicKey, {
+        command: descriptor.entrypoints.train,
+        metrics: ['loss'],
+        params: { steps: 3, hyperparameters: { lr: 0.5 } },
+      }),
   });
   t.equal(train.status, 0, train.stderr);
   t.same(evaluateSandbox(train.inspect, train.profile), [], 'the container is sealed per the profile');
@@ -100,12 +113,17 @@ t.test('sealed train, then sealed predict with the sealed model', async (t) => {
   t.match(exit, { t: 'exit', code: 0, signal: null, steps: 3, dropped: 5, wiped: true });
   t.ok((exit.cpuSeconds as number) > 0, 'CPU time from the cgroup');
   t.notOk(JSON.stringify(train.messages).includes('Grace'), 'the debug line with data never left');
-  const sealed = Buffer.concat(train.messages.filter((m) => m.t === 'output').map((m) => Buffer.from(m.chunk as string, 'base64')));
+  const sealed = Buffer.concat(
+    train.messages.filter((m) => m.t === 'output').map((m) => Buffer.from(m.chunk as string, 'base64')),
+  );
   const end = train.messages.find((m) => m.t === 'output-end') as Message;
   t.equal(end.digest, `sha256:${createHash('sha256').update(sealed).digest('hex')}`);
   const modelKey = unwrapKey(base64ToBytes(end.wrappedKey as string) as Uint8Array, broker.secretKey);
   const restored = join(work, 'restored');
-  await unpackBundle(Readable.from([await decryptBytes(sealed, { key: modelKey })]), restored, { maxBytes: 1e6, maxFiles: 10 });
+  await unpackBundle(Readable.from([await decryptBytes(sealed, { key: modelKey })]), restored, {
+    maxBytes: 1e6,
+    maxFiles: 10,
+  });
   const { readFile } = await import('node:fs/promises');
   t.same(JSON.parse(await readFile(join(restored, 'model.json'), 'utf8')), { mean: 54, lr: 0.5 });
 
@@ -141,10 +159,18 @@ t.test('sealed train, then sealed predict with the sealed model', async (t) => {
       ciphertext,
       supervisor,
       dockerSeccomp: 'unconfined',
-      makeRun: (hello) => runMessage(hello, dek, broker.publicKey, { command: ['node', '/model/net.js'], metrics: ['loss'] }),
+      makeRun: (hello) =>
+        runMessage(hello, dek, broker.publicKey, { command: ['node', '/model/net.js'], metrics: ['loss'] }),
     });
     t.equal(net.status, 0, net.stderr);
-    t.match((net.inspect as { HostConfig: { SecurityOpt: string[] } }).HostConfig.SecurityOpt, ['no-new-privileges', 'seccomp=unconfined']);
-    t.same(net.messages.filter((m) => m.t === 'metric'), [{ t: 'metric', metric: 'loss', step: 1, value: 1 }], 'EPERM');
+    t.match((net.inspect as { HostConfig: { SecurityOpt: string[] } }).HostConfig.SecurityOpt, [
+      'no-new-privileges',
+      'seccomp=unconfined',
+    ]);
+    t.same(
+      net.messages.filter((m) => m.t === 'metric'),
+      [{ t: 'metric', metric: 'loss', step: 1, value: 1 }],
+      'EPERM',
+    );
   });
 });

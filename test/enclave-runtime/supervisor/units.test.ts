@@ -25,26 +25,49 @@ import {
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-t.test('LineSplitter: split lines, multi-byte characters across reads, overlong lines, the last line', async (t) => {
-  const lines = new LineSplitter(8);
-  const euro = enc('€'); // 3 bytes
-  t.same(lines.push(Uint8Array.from([...enc('ab'), euro[0] as number])), []);
-  t.same(lines.push(Uint8Array.from([...euro.subarray(1), ...enc('\ncd\n\n')])), [{ text: 'ab€' }, { text: 'cd' }, { text: '' }]);
-  t.same(lines.push(enc('0123456')), []);
-  t.same(lines.push(enc('78\nok')), [{ overlong: true }]);
-  t.same(lines.end(), [{ text: 'ok' }]);
-  t.same(lines.end(), []);
-  t.same(lines.push(enc('x'.repeat(20))), []);
-  t.same(lines.end(), [{ overlong: true }]);
-  t.throws(() => new LineSplitter(0), TypeError);
-});
+t.test(
+  'LineSplitter: split lines, multi-byte characters across reads, overlong lines, the last line',
+  (t) => {
+    const lines = new LineSplitter(8);
+    const euro = enc('€'); // 3 bytes
+    t.same(lines.push(Uint8Array.from([...enc('ab'), euro[0]])), []);
+    t.same(lines.push(Uint8Array.from([...euro.subarray(1), ...enc('\ncd\n\n')])), [
+      { text: 'ab€' },
+      { text: 'cd' },
+      { text: '' },
+    ]);
+    t.same(lines.push(enc('0123456')), []);
+    t.same(lines.push(enc('78\nok')), [{ overlong: true }]);
+    t.same(lines.end(), [{ text: 'ok' }]);
+    t.same(lines.end(), []);
+    t.same(lines.push(enc('x'.repeat(20))), []);
+    t.same(lines.end(), [{ overlong: true }]);
+    t.throws(() => new LineSplitter(0), TypeError);
+    t.end();
+  },
+);
 
-t.test('filterLine: only well-formed records with declared names pass, rebuilt', async (t) => {
+t.test('filterLine: only well-formed records with declared names pass, rebuilt', (t) => {
   const train: FilterRules = { mode: 'train', metrics: ['loss'], maxStep: 10, maxIndex: -1 };
   const predict: FilterRules = { mode: 'predict', metrics: ['loss'], maxStep: 10, maxIndex: 1 };
-  const loss: FilterRules = { mode: 'loss', metrics: ['loss'], maxStep: 10, maxIndex: Number.MAX_SAFE_INTEGER };
-  t.same(filterLine('{"metric":"loss","step":0,"value":-0.5}', train), { t: 'metric', metric: 'loss', step: 0, value: -0.5 });
-  t.same(filterLine(' {"value":2,"step":10,"metric":"loss"} ', train), { t: 'metric', metric: 'loss', step: 10, value: 2 });
+  const loss: FilterRules = {
+    mode: 'loss',
+    metrics: ['loss'],
+    maxStep: 10,
+    maxIndex: Number.MAX_SAFE_INTEGER,
+  };
+  t.same(filterLine('{"metric":"loss","step":0,"value":-0.5}', train), {
+    t: 'metric',
+    metric: 'loss',
+    step: 0,
+    value: -0.5,
+  });
+  t.same(filterLine(' {"value":2,"step":10,"metric":"loss"} ', train), {
+    t: 'metric',
+    metric: 'loss',
+    step: 10,
+    value: 2,
+  });
   for (const bad of [
     '',
     'null',
@@ -68,9 +91,10 @@ t.test('filterLine: only well-formed records with declared names pass, rebuilt',
   t.equal(filterLine('{"metric":"loss","step":1,"value":1}', predict), undefined, 'no metrics in predict');
   t.ok(filterLine('{"metric":"loss","step":1,"value":1}', loss));
   t.ok(filterLine('{"index":99,"value":0.1}', loss));
+  t.end();
 });
 
-t.test('parseRunMessage: a typed run, or SUPERVISOR_PROTOCOL naming the field', async (t) => {
+t.test('parseRunMessage: a typed run, or SUPERVISOR_PROTOCOL naming the field', (t) => {
   const key = bytesToBase64(new Uint8Array(32).fill(9));
   const good = {
     t: 'run',
@@ -101,8 +125,17 @@ t.test('parseRunMessage: a typed run, or SUPERVISOR_PROTOCOL naming the field', 
     ['brokerPublicKey is not 32 bytes', { ...good, brokerPublicKey: bytesToBase64(new Uint8Array(31)) }],
   ];
   for (const [field, doc] of bad) {
-    t.throws(() => parseRunMessage(typeof doc === 'string' ? doc : JSON.stringify(doc)), { name: 'SupervisorError', code: 'SUPERVISOR_PROTOCOL', message: new RegExp(field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }, field);
+    t.throws(
+      () => parseRunMessage(typeof doc === 'string' ? doc : JSON.stringify(doc)),
+      {
+        name: 'SupervisorError',
+        code: 'SUPERVISOR_PROTOCOL',
+        message: new RegExp(field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+      },
+      field,
+    );
   }
+  t.end();
 });
 
 async function temp(t: Test): Promise<string> {
@@ -118,7 +151,10 @@ async function bytesOf(gen: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 // A bundle from hand-made entries, to feed the unpacker what no packer writes.
-function bundle(entries: { path: string; mode?: number; data?: string; size?: number }[], trailer = true): Buffer {
+function bundle(
+  entries: { path: string; mode?: number; data?: string; size?: number }[],
+  trailer = true,
+): Buffer {
   const parts: Buffer[] = [Buffer.from(BUNDLE_MAGIC)];
   for (const e of entries) {
     const path = Buffer.from(e.path);
@@ -143,7 +179,14 @@ t.test('bundles: pack regular files (links skipped), unpack them, refuse what is
   await symlink('/etc/passwd', join(src, 'a/link'));
   const limits = { maxBytes: 1e6, maxFiles: 10 };
   const packed = await packTree(src, limits);
-  t.same(packed.entries.map((e) => [e.path, e.mode]), [['a/b/run.sh', 0o755], ['a/big', 0o644], ['model.json', 0o644]]);
+  t.same(
+    packed.entries.map((e) => [e.path, e.mode]),
+    [
+      ['a/b/run.sh', 0o755],
+      ['a/big', 0o644],
+      ['model.json', 0o644],
+    ],
+  );
   const bytes = await bytesOf(packed.bytes());
   t.equal(bytes.length, packed.size);
   const out = join(dir, 'out');
@@ -164,37 +207,63 @@ t.test('bundles: pack regular files (links skipped), unpack them, refuse what is
     ['dot-dot', bundle([{ path: 'a/../../x', data: 'a' }])],
     ['empty segment', bundle([{ path: 'a//x', data: 'a' }])],
     ['setuid mode', bundle([{ path: 'x', mode: 0o4755, data: 'a' }])],
-    ['duplicate', bundle([{ path: 'x', data: 'a' }, { path: 'x', data: 'b' }])],
-    ['file as a directory', bundle([{ path: 'x', data: 'a' }, { path: 'x/y', data: 'b' }])],
+    [
+      'duplicate',
+      bundle([
+        { path: 'x', data: 'a' },
+        { path: 'x', data: 'b' },
+      ]),
+    ],
+    [
+      'file as a directory',
+      bundle([
+        { path: 'x', data: 'a' },
+        { path: 'x/y', data: 'b' },
+      ]),
+    ],
     ['too large', bundle([{ path: 'x', data: 'abcdef' }]), { maxBytes: 5, maxFiles: 5 }],
-    ['too many files', bundle([{ path: 'x', data: 'a' }, { path: 'y', data: 'b' }]), { maxBytes: 5, maxFiles: 1 }],
+    [
+      'too many files',
+      bundle([
+        { path: 'x', data: 'a' },
+        { path: 'y', data: 'b' },
+      ]),
+      { maxBytes: 5, maxFiles: 1 },
+    ],
   ];
   const badUtf8 = bundle([{ path: 'xx', data: 'a' }]);
   badUtf8[10] = 0xff;
   cases.push(['not UTF-8', badUtf8]);
   for (const [name, b, lim] of cases) {
     const target = await mkdtemp(join(dir, 'bad-'));
-    await t.rejects(unpackBundle(Readable.from([b]), target, lim ?? limits), { name: 'SupervisorError', code: 'SUPERVISOR_BUNDLE' }, name);
+    await t.rejects(
+      unpackBundle(Readable.from([b]), target, lim ?? limits),
+      { name: 'SupervisorError', code: 'SUPERVISOR_BUNDLE' },
+      name,
+    );
   }
 });
 
-t.test('wipeTree: empties the directory, zeroing files, removing links (not their targets) and locked directories', async (t) => {
-  const dir = await temp(t);
-  const root = join(dir, 'input');
-  const outside = join(dir, 'outside.txt');
-  await writeFile(outside, 'keep me');
-  await mkdir(join(root, 'deep/locked'), { recursive: true });
-  await writeFile(join(root, 'data'), 'secret rows');
-  await writeFile(join(root, 'deep/locked/f'), 'x', { mode: 0o000 });
-  await symlink(outside, join(root, 'link'));
-  await chmod(join(root, 'deep/locked'), 0o500);
-  t.equal(await wipeTree(root), 3);
-  t.same(await readdir(root), []);
-  t.equal(await readFile(outside, 'utf8'), 'keep me', 'a symlink target is not touched');
-  t.equal(await wipeTree(join(dir, 'missing')), 0, 'nothing to wipe');
-  await writeFile(join(dir, 'file'), 'x');
-  await t.rejects(wipeTree(join(dir, 'file')), { name: 'SupervisorError', code: 'SUPERVISOR_WIPE' });
-});
+t.test(
+  'wipeTree: empties the directory, zeroing files, removing links (not their targets) and locked directories',
+  async (t) => {
+    const dir = await temp(t);
+    const root = join(dir, 'input');
+    const outside = join(dir, 'outside.txt');
+    await writeFile(outside, 'keep me');
+    await mkdir(join(root, 'deep/locked'), { recursive: true });
+    await writeFile(join(root, 'data'), 'secret rows');
+    await writeFile(join(root, 'deep/locked/f'), 'x', { mode: 0o000 });
+    await symlink(outside, join(root, 'link'));
+    await chmod(join(root, 'deep/locked'), 0o500);
+    t.equal(await wipeTree(root), 3);
+    t.same(await readdir(root), []);
+    t.equal(await readFile(outside, 'utf8'), 'keep me', 'a symlink target is not touched');
+    t.equal(await wipeTree(join(dir, 'missing')), 0, 'nothing to wipe');
+    await writeFile(join(dir, 'file'), 'x');
+    await t.rejects(wipeTree(join(dir, 'file')), { name: 'SupervisorError', code: 'SUPERVISOR_WIPE' });
+  },
+);
 
 t.test('cpuSeconds: cgroup v2, cgroup v1, then the reaped children of /proc/self/stat', async (t) => {
   const dir = await temp(t);

@@ -62,14 +62,21 @@ export async function sealedRoot(ciphertext: Uint8Array): Promise<string> {
 }
 
 /** A dataset sealed under a fresh data key, and a broker key pair. */
-export async function sealedDataset(plaintext: string): Promise<{ dek: Uint8Array; ciphertext: Uint8Array; broker: BoxKeyPair }> {
+export async function sealedDataset(
+  plaintext: string,
+): Promise<{ dek: Uint8Array; ciphertext: Uint8Array; broker: BoxKeyPair }> {
   const dek = generateDataKey();
   const ciphertext = await encryptBytes(new TextEncoder().encode(plaintext), { key: dek, chunkSize: 64 });
   return { dek, ciphertext, broker: generateBoxKeyPair() };
 }
 
 /** The `run` message fields of a test, with the key wrapped to the hello key. */
-export function runMessage(helloKey: Uint8Array, key: Uint8Array, broker: Uint8Array, fields: Record<string, unknown>) {
+export function runMessage(
+  helloKey: Uint8Array,
+  key: Uint8Array,
+  broker: Uint8Array,
+  fields: Record<string, unknown>,
+) {
   return {
     t: 'run',
     mode: 'train',

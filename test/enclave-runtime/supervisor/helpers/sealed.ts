@@ -8,7 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { sandboxContainerConfig, sealedSandboxProfile, type SandboxProfile } from '../../../../policies/index.js';
+import {
+  sandboxContainerConfig,
+  sealedSandboxProfile,
+  type SandboxProfile,
+} from '../../../../policies/index.js';
 import { converse, type Message } from './agent.js';
 
 export interface SealedRun {
@@ -53,7 +57,13 @@ export async function runSealed(opts: SealedRun): Promise<{
   });
   try {
     const inspect = await container.inspect();
-    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    const stream = await container.attach({
+      stream: true,
+      stdin: true,
+      stdout: true,
+      stderr: true,
+      hijack: true,
+    });
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let diagnostics = '';
