@@ -11,3 +11,6 @@ export type {
 } from './docker/types.js';
 // images built FROM scratch with the host's Node runtime
 export * from './image/index.js';
+// the in-container supervisor, its staging and its digest (wt-supervisor)
+export * from './supervisor/index.js';
+// --- end supervisor ---
