@@ -11,3 +11,6 @@ export type {
 } from './docker/types.js';
 // images built FROM scratch with the host's Node runtime
 export * from './image/index.js';
+// the Docker driver (dockerode) and the GPU inventory (nvidia-smi)
+export * from './docker/index.js';
+export * from './gpu/index.js';
