@@ -21,6 +21,7 @@ export class DockerSealedContainer implements SealedContainer {
   private stopReason: 'timeout' | 'cancel' | undefined;
   private deadline: RunningDeadline | undefined;
   private attached = false;
+  private removed = false;
   private started: Promise<void> | undefined;
   private exit: Promise<ContainerExit> | undefined;
 
@@ -88,7 +89,7 @@ export class DockerSealedContainer implements SealedContainer {
     return this.started;
   }
 
-  /** Resolves with how it ended; rejects with RUNTIME_CONTAINER_GONE if it was removed first. */
+  /** Resolves with how it ended; rejects with RUNTIME_CONTAINER_GONE if `remove()` came first. */
   wait(): Promise<ContainerExit> {
     if (this.exit === undefined)
       return Promise.reject(new TypeError('sealed container: wait() before start()'));
@@ -119,6 +120,7 @@ export class DockerSealedContainer implements SealedContainer {
 
   /** Force-removes the container and its anonymous volumes (tmpfs goes with it); idempotent. */
   async remove(): Promise<void> {
+    this.removed = true;
     this.deadline?.stop();
     try {
       await this.container.remove({ force: true, v: true });
@@ -134,6 +136,10 @@ export class DockerSealedContainer implements SealedContainer {
       await this.container.wait({ condition: 'not-running' });
     } finally {
       this.deadline?.stop();
+    }
+    // Removed while it ran: its end is the removal, whatever dockerd still reports.
+    if (this.removed) {
+      throw new DriverError('RUNTIME_CONTAINER_GONE', `wait: container ${this.id.slice(0, 12)} was removed`);
     }
     const info = (await this.inspect()) as ExitState;
     return {
