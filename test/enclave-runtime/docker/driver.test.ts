@@ -57,7 +57,11 @@ if (fixture !== undefined) {
     t.equal(doc.Config.OpenStdin, true);
     t.equal(doc.Config.StdinOnce, true);
     const tmpfsOptions = `rw,noexec,nosuid,nodev,size=${TEST_LIMITS.tmpfsBytes}`;
-    t.same(host.Tmpfs, { '/sealed/input': tmpfsOptions, '/sealed/output': tmpfsOptions, '/tmp': tmpfsOptions });
+    t.same(host.Tmpfs, {
+      '/sealed/input': tmpfsOptions,
+      '/sealed/output': tmpfsOptions,
+      '/tmp': tmpfsOptions,
+    });
     const mounts = doc.Mounts.map((m) => [m.Type, m.Destination, m.RW, m.Source]).sort();
     t.same(mounts, [
       ['bind', '/sealed/ciphertext', false, spec.binds.ciphertext],
@@ -72,8 +76,10 @@ if (fixture !== undefined) {
     });
   });
 
-  t.test('attach: stdin reaches the program, its end closes stdin, stdout and stderr come apart', async (t) => {
-    const program = `
+  t.test(
+    'attach: stdin reaches the program, its end closes stdin, stdout and stderr come apart',
+    async (t) => {
+      const program = `
       let input = '';
       process.stdin.on('data', (d) => (input += d));
       process.stdin.on('end', () => {
@@ -81,16 +87,17 @@ if (fixture !== undefined) {
         process.stderr.write('err:' + input.length);
         process.exitCode = 3;
       });`;
-    const container = await runtime.createSealed(fixture.spec(program));
-    t.teardown(() => container.remove());
-    const stdio = await container.attach();
-    const [out, err] = [collect(stdio.stdout), collect(stdio.stderr)];
-    await container.start();
-    stdio.stdin.end('sealed hello');
-    t.same(await container.wait(), { exitCode: 3, oomKilled: false, timedOut: false, cancelled: false });
-    t.equal(await out, 'out:SEALED HELLO');
-    t.equal(await err, 'err:12');
-  });
+      const container = await runtime.createSealed(fixture.spec(program));
+      t.teardown(() => container.remove());
+      const stdio = await container.attach();
+      const [out, err] = [collect(stdio.stdout), collect(stdio.stderr)];
+      await container.start();
+      stdio.stdin.end('sealed hello');
+      t.same(await container.wait(), { exitCode: 3, oomKilled: false, timedOut: false, cancelled: false });
+      t.equal(await out, 'out:SEALED HELLO');
+      t.equal(await err, 'err:12');
+    },
+  );
 
   t.test('inside: the root is read-only (EROFS) and AF_INET is refused by seccomp (EPERM)', async (t) => {
     const program = `

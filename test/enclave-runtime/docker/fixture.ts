@@ -65,7 +65,11 @@ export async function driverFixture(t: Test, name: string): Promise<DriverFixtur
   const images: string[] = [];
   t.teardown(async () => {
     await scope.cleanup();
-    for (const ref of images) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+    for (const ref of images)
+      await docker
+        .getImage(ref)
+        .remove({ force: true })
+        .catch(() => undefined);
     rmSync(host, { recursive: true, force: true });
   });
   const ciphertext = join(host, 'ciphertext.sgenc');
