@@ -42,6 +42,7 @@ t.test('the request: image, stdio, labels, name, tmpfs sizes, no GPU', (t) => {
   const sized = `rw,noexec,nosuid,nodev,size=${1024 ** 3}`;
   t.same(request.HostConfig?.Tmpfs, { '/sealed/input': sized, '/sealed/output': sized, '/tmp': sized });
   t.same(request.HostConfig?.DeviceRequests, []);
+  t.end();
 });
 
 t.test('GPUs become one DeviceRequest naming them, only when asked', (t) => {
@@ -50,6 +51,7 @@ t.test('GPUs become one DeviceRequest naming them, only when asked', (t) => {
     { Driver: 'nvidia', Count: 0, DeviceIDs: ['0', 'GPU-5f1c2a'], Capabilities: [['gpu']] },
   ]);
   t.same(sealedCreateOptions(profile(2), { ...spec, gpuDeviceIds: [] }).HostConfig?.DeviceRequests, []);
+  t.end();
 });
 
 t.test('a run that does not fit the profile: SANDBOX_RUN_INVALID', (t) => {
@@ -69,6 +71,7 @@ t.test('a run that does not fit the profile: SANDBOX_RUN_INVALID', (t) => {
       code: 'SANDBOX_RUN_INVALID',
     });
   }
+  t.end();
 });
 
 /** A fake engine: records the create request and answers inspect like Docker would for it. */
@@ -134,6 +137,7 @@ t.test('createSealed refuses and removes when Docker reports a GPU the profile f
 
 t.test('an empty entrypoint is a configuration mistake', (t) => {
   t.throws(() => dockerRuntime({ entrypoint: [] }), TypeError);
+  t.end();
 });
 
 t.test('no dockerd at the socket: RUNTIME_ENGINE, "dockerd unreachable"', async (t) => {

@@ -44,6 +44,7 @@ t.test('expires after the limit of running time', (t) => {
   deadline.run();
   clock.advance(5000);
   t.equal(fired, 1, 'once only');
+  t.end();
 });
 
 t.test('paused time does not count', (t) => {
@@ -65,6 +66,7 @@ t.test('paused time does not count', (t) => {
   t.equal(deadline.elapsedMs(), 1999);
   clock.advance(1);
   t.equal(fired, 1);
+  t.end();
 });
 
 t.test('stop disarms it for good', (t) => {
@@ -79,11 +81,13 @@ t.test('stop disarms it for good', (t) => {
   t.equal(fired, 0);
   t.notOk(deadline.expired);
   t.equal(clock.pending(), 0);
+  t.end();
 });
 
 t.test('a limit that is not positive is a programming mistake', (t) => {
   t.throws(() => runningDeadline(0, () => undefined), TypeError);
   t.throws(() => runningDeadline(Number.NaN, () => undefined), TypeError);
+  t.end();
 });
 
 t.test('the system scheduler is monotonic and its timers can be cleared', async (t) => {

@@ -29,6 +29,7 @@ t.test('parses one GPU a line, memory from MiB to bytes', (t) => {
       memoryBytes: 40960 * 1024 ** 2,
     },
   ]);
+  t.end();
 });
 
 t.test('CRLF line ends, and a product name with a comma', (t) => {
@@ -41,10 +42,12 @@ t.test('CRLF line ends, and a product name with a comma', (t) => {
       memoryBytes: 15360 * 1024 ** 2,
     },
   ]);
+  t.end();
 });
 
 t.test('no GPU: no lines, no GPUs', (t) => {
   t.same(parseNvidiaSmi(''), []);
+  t.end();
 });
 
 t.test('anything else is RUNTIME_GPU_QUERY', (t) => {
@@ -58,6 +61,7 @@ t.test('anything else is RUNTIME_GPU_QUERY', (t) => {
   ]) {
     t.throws(() => parseNvidiaSmi(bad), { name: 'DriverError', code: 'RUNTIME_GPU_QUERY' }, bad);
   }
+  t.end();
 });
 
 t.test('runs nvidia-smi with the query arguments', async (t) => {
