@@ -4,7 +4,7 @@
 // that breaks the profile, and the sweep. Programs are small JS files run by the
 // host's Node in a FROM scratch image (fixture.ts).
 import t from 'tap';
-import { SEALGATE_SECCOMP_JSON } from '../../../policies/index.js';
+import { evaluateSandbox, SEALGATE_SECCOMP_JSON } from '../../../policies/index.js';
 import { collect, driverFixture, TEST_ENTRYPOINT, TEST_LIMITS } from './fixture.js';
 
 type Inspect = {
@@ -35,7 +35,7 @@ if (fixture !== undefined) {
     t.equal(doc.Image, image);
     t.equal(doc.Name, `/sealgate-${spec.jobId}`);
     t.equal(host.NetworkMode, 'none');
-    // Created, not started: no network at all is attached yet (`none` once it runs).
+    // NetworkDisabled: no network at all is attached, not even `none`.
     t.same(Object.keys(doc.NetworkSettings.Networks ?? {}), []);
     t.equal(host.ReadonlyRootfs, true);
     t.equal(host.Privileged, false);
@@ -111,12 +111,19 @@ if (fixture !== undefined) {
       const socket = net.connect(9, '127.0.0.1');
       socket.on('connect', () => { result.inet = 'connected'; done(); });
       socket.on('error', (e) => { result.inet = e.code; done(); });
-      function done() { process.stdout.write(JSON.stringify(result) + '\\n'); }`;
+      function done() { process.stdout.write(JSON.stringify(result) + '\\n'); }
+      process.stdin.resume();
+      process.stdin.on('end', () => {});`;
     const container = await runtime.createSealed(fixture.spec(program));
     t.teardown(() => container.remove());
     const stdio = await container.attach();
     const out = collect(stdio.stdout);
     await container.start();
+    // Running (it waits for stdin's end): still no network attached, and still sealed.
+    const running = (await container.inspect()) as Inspect & { State: { Running: boolean } };
+    t.equal(running.State.Running, true);
+    t.same(Object.keys(running.NetworkSettings.Networks ?? {}), []);
+    t.same(evaluateSandbox(running, runtime.profile), []);
     stdio.stdin.end();
     t.match(await container.wait(), { exitCode: 0 });
     t.same(JSON.parse(await out), {
@@ -178,6 +185,17 @@ if (fixture !== undefined) {
     t.equal(await runtime.sweep(), 2);
     t.same(await fixture.leftovers(), []);
     t.equal(await runtime.sweep(), 0);
+  });
+
+  t.test('the same job twice while the first container is left: RUNTIME_ENGINE (name in use)', async (t) => {
+    const spec = fixture.spec('');
+    const first = await runtime.createSealed(spec);
+    t.teardown(() => first.remove());
+    await t.rejects(runtime.createSealed(spec), {
+      name: 'DriverError',
+      code: 'RUNTIME_ENGINE',
+      message: /^create: dockerd answered 409: .*already in use/,
+    });
   });
 
   t.test('no nvidia-smi on this machine: no GPUs', async (t) => {
