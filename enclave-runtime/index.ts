@@ -14,3 +14,6 @@ export * from './image/index.js';
 // the in-container supervisor, its staging and its digest (wt-supervisor)
 export * from './supervisor/index.js';
 // --- end supervisor ---
+// the Docker driver (dockerode) and the GPU inventory (nvidia-smi)
+export * from './docker/index.js';
+export * from './gpu/index.js';
