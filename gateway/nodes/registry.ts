@@ -62,7 +62,7 @@ export class NodeRegistry {
    * A one-time enrollment token for `miner` (an account with the miner role:
    * ENROLL_MINER_NOT_FOUND, ENROLL_NOT_MINER), valid `ttlSeconds`.
    */
-  async createToken(miner: string, ttlSeconds = TOKEN_TTL.default): Promise<{ token: string; expiresAt: string }> {
+  async createToken(miner: string, ttlSeconds: number = TOKEN_TTL.default): Promise<{ token: string; expiresAt: string }> {
     const account = await this.#accounts.find(miner);
     if (!account) throw new NodeError('ENROLL_MINER_NOT_FOUND', `no account ${miner}`);
     if (!account.roles.includes('miner')) throw new NodeError('ENROLL_NOT_MINER', `${miner} is not a miner`);
