@@ -69,7 +69,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // The nodes' listener certificate names the host it listens on (the node CA is made on first use).
   const isIp = isIP(host) !== 0;
   const nodeNames = {
-    nodeIpAddresses: [...new Set(['127.0.0.1', ...(isIp ? [host] : []), ...(appOptions.nodeIpAddresses ?? [])])],
+    nodeIpAddresses: [
+      ...new Set(['127.0.0.1', ...(isIp ? [host] : []), ...(appOptions.nodeIpAddresses ?? [])]),
+    ],
     nodeDnsNames: [...new Set(['localhost', ...(isIp ? [] : [host]), ...(appOptions.nodeDnsNames ?? [])])],
   };
   let app: FastifyInstance;

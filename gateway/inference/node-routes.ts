@@ -21,7 +21,11 @@ const AnswersBody = Type.Object(
   { additionalProperties: false },
 );
 const FailBody = Type.Object(
-  { jobId: JobId, code: Type.String({ pattern: '^[A-Z][A-Z0-9_]{0,63}$' }), message: Type.String({ maxLength: 1000 }) },
+  {
+    jobId: JobId,
+    code: Type.String({ pattern: '^[A-Z][A-Z0-9_]{0,63}$' }),
+    message: Type.String({ maxLength: 1000 }),
+  },
   { additionalProperties: false },
 );
 const Reply = Type.Object({ inferenceId: Type.String(), state: Type.String() });

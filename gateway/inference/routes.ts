@@ -96,7 +96,10 @@ export const inferenceRoutes: FastifyPluginCallbackTypebox = (app, _options, don
       },
     },
     () => {
-      throw new InferenceError('RUN_MODEL_SEALED', 'the trained model is sealed; query it with sealgate infer');
+      throw new InferenceError(
+        'RUN_MODEL_SEALED',
+        'the trained model is sealed; query it with sealgate infer',
+      );
     },
   );
 

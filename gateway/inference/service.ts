@@ -27,13 +27,20 @@ export interface InferenceDeps {
 }
 
 /** Queue `inputs` (JSONL) for the sealed model of `run` (its buyer checked by the caller). */
-export async function createInference(deps: InferenceDeps, run: RunRecord, inputs: string): Promise<InferenceRecord> {
+export async function createInference(
+  deps: InferenceDeps,
+  run: RunRecord,
+  inputs: string,
+): Promise<InferenceRecord> {
   const { store } = deps;
   if (utf8(inputs).length > deps.maxBytes) {
     throw new InferenceError('INFERENCE_INPUT_TOO_LARGE', `inputs are limited to ${deps.maxBytes} bytes`);
   }
   if (run.state !== 'settled' || !run.output) {
-    throw new InferenceError('INFERENCE_RUN_NOT_SETTLED', 'only a settled run with a sealed model answers queries');
+    throw new InferenceError(
+      'INFERENCE_RUN_NOT_SETTLED',
+      'only a settled run with a sealed model answers queries',
+    );
   }
   const model = await loadModel(store, run.model);
   if (!model.descriptor.entrypoints.predict) {
@@ -79,14 +86,19 @@ export async function finishInference(
     const job = await claimedJob(store, { jobId, nodeId: node.id, ownerId: id });
     const sub = store.sublevel(INFERENCES_SUBLEVEL);
     const inference = await store.get<InferenceRecord>(sub, id);
-    if (inference?.state !== 'running') throw new InferenceError('INFERENCE_NOT_RUNNING', `${id} is not running`);
+    if (inference?.state !== 'running')
+      throw new InferenceError('INFERENCE_NOT_RUNNING', `${id} is not running`);
     const at = deps.now().toISOString();
-    const { node: _node, ...rest } = inference;
+    const { node: holder, ...rest } = inference;
+    void holder; // a finished inference is held by no node
     const next: InferenceRecord =
       report.kind === 'answers'
         ? { ...rest, state: 'answered', answers: [...report.answers], updatedAt: at }
         : { ...rest, state: 'failed', reason: { code: report.code, message: report.message }, updatedAt: at };
-    const ops = [put(sub, id, next), ...endJobOps(store, job, report.kind === 'answers' ? 'done' : 'failed', at)];
+    const ops = [
+      put(sub, id, next),
+      ...endJobOps(store, job, report.kind === 'answers' ? 'done' : 'failed', at),
+    ];
     if (report.kind === 'answers') {
       ops.push(put(store.sublevel(NODES_SUBLEVEL), node.id, { ...node, jobsDone: (node.jobsDone ?? 0) + 1 }));
     }

@@ -29,7 +29,11 @@ import {
 import { Type } from '@sinclair/typebox';
 
 /** A node as `operator` or anyone else sees it. */
-export function nodeView(registry: NodeRegistry, node: NodeRecord, operator: boolean): Static<typeof NodeView> {
+export function nodeView(
+  registry: NodeRegistry,
+  node: NodeRecord,
+  operator: boolean,
+): Static<typeof NodeView> {
   const done = node.jobsDone ?? 0;
   const total = done + (node.jobsAbandoned ?? 0);
   const view = {
@@ -119,7 +123,11 @@ export const nodeAdminRoutes: FastifyPluginCallbackTypebox = (app, _options, don
       },
     },
     async (request) =>
-      nodeView(registry, await registry.get(request.params.nodeId), caller(request).roles.includes('operator')),
+      nodeView(
+        registry,
+        await registry.get(request.params.nodeId),
+        caller(request).roles.includes('operator'),
+      ),
   );
 
   const control = (action: Exclude<ControlAction, 'cancel'>) =>

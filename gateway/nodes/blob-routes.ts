@@ -41,7 +41,8 @@ export const nodeBlobRoutes: FastifyPluginCallbackTypebox = (app, _options, done
     '/v1/node/blobs/:digest',
     {
       schema: {
-        summary: 'Upload a sealed output (application/octet-stream), addressed by its SHA-256 (enrolled nodes)',
+        summary:
+          'Upload a sealed output (application/octet-stream), addressed by its SHA-256 (enrolled nodes)',
         tags: ['nodes'],
         params: DigestParams,
         response: { 200: Stored, 201: Stored, '4xx': ErrorReply },

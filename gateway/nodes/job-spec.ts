@@ -24,7 +24,11 @@ export function limitsFor(model: ModelDescriptor, caps: JobLimitCaps): JobLimits
 }
 
 /** True when a job with `limits` fits `capacity` minus the limits of the node's `active` jobs. */
-export function fits(capacity: NodeCapacity | undefined, active: readonly JobLimits[], limits: JobLimits): boolean {
+export function fits(
+  capacity: NodeCapacity | undefined,
+  active: readonly JobLimits[],
+  limits: JobLimits,
+): boolean {
   if (!capacity) return false;
   const used = active.reduce(
     (sum, l) => ({

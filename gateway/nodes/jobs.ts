@@ -21,7 +21,12 @@ export function newJobOps(store: Store, job: JobRecord): BatchOp[] {
 }
 
 /** The ops that end `job` in `state` (done, failed, abandoned): it leaves the node's active set. */
-export function endJobOps(store: Store, job: JobRecord, state: Exclude<JobState, 'assigned'>, at: string): BatchOp[] {
+export function endJobOps(
+  store: Store,
+  job: JobRecord,
+  state: Exclude<JobState, 'assigned'>,
+  at: string,
+): BatchOp[] {
   return [
     put(store.sublevel(JOBS_SUBLEVEL), job.id, { ...job, state, updatedAt: at }),
     del(store.sublevel(NODE_JOBS_SUBLEVEL), `${job.nodeId}/${job.id}`),

@@ -55,7 +55,8 @@ export const nodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
         response: { 201: EnrollReply, '4xx': ErrorReply },
       },
     },
-    async (request, reply) => reply.code(201).send(await registry.enroll(request.body.token, request.body.csr)),
+    async (request, reply) =>
+      reply.code(201).send(await registry.enroll(request.body.token, request.body.csr)),
   );
 
   app.post(
@@ -144,7 +145,8 @@ export const nodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
     '/v1/node/runs/:runId/fail',
     {
       schema: {
-        summary: 'A train job failed (the run fails and the buyer is refunded; RUN_CANCELLED confirms a cancel)',
+        summary:
+          'A train job failed (the run fails and the buyer is refunded; RUN_CANCELLED confirms a cancel)',
         tags: ['nodes'],
         params: RunParams,
         body: FailBody,

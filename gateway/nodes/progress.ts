@@ -78,7 +78,12 @@ function checkReceipt(node: NodeRecord, runId: string, jobId: string, receipt: C
     throw new NodeError('NODE_RECEIPT_INVALID', 'the usage receipt is not signed by this node');
   }
   const b = receipt.body;
-  if (b.runId !== runId || b.jobId !== jobId || b.nodeId !== node.id || b.deployment.nodeAddress !== node.id) {
+  if (
+    b.runId !== runId ||
+    b.jobId !== jobId ||
+    b.nodeId !== node.id ||
+    b.deployment.nodeAddress !== node.id
+  ) {
     throw new NodeError('NODE_RECEIPT_MISMATCH', 'the usage receipt names another run, job or node');
   }
 }
@@ -113,7 +118,12 @@ export async function completeRun(
       clearControlOp(store, runId),
     ]);
     if (sealed.published) published.push(sealed.published);
-    const usage = { steps: r.steps, cpuSeconds: r.cpuSeconds, gpuSeconds: r.gpuSeconds, seconds: r.durationSeconds };
+    const usage = {
+      steps: r.steps,
+      cpuSeconds: r.cpuSeconds,
+      gpuSeconds: r.gpuSeconds,
+      seconds: r.durationSeconds,
+    };
     const settled = await runs.transitionLocked(runId, 'settle', { usage });
     if (settled.published) published.push(settled.published);
     return settled.run;

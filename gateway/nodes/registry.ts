@@ -62,7 +62,10 @@ export class NodeRegistry {
    * A one-time enrollment token for `miner` (an account with the miner role:
    * ENROLL_MINER_NOT_FOUND, ENROLL_NOT_MINER), valid `ttlSeconds`.
    */
-  async createToken(miner: string, ttlSeconds: number = TOKEN_TTL.default): Promise<{ token: string; expiresAt: string }> {
+  async createToken(
+    miner: string,
+    ttlSeconds: number = TOKEN_TTL.default,
+  ): Promise<{ token: string; expiresAt: string }> {
     const account = await this.#accounts.find(miner);
     if (!account) throw new NodeError('ENROLL_MINER_NOT_FOUND', `no account ${miner}`);
     if (!account.roles.includes('miner')) throw new NodeError('ENROLL_NOT_MINER', `${miner} is not a miner`);
@@ -129,7 +132,9 @@ export class NodeRegistry {
   /** Every node, in id order (at most `limit`, after `cursor`). */
   async list(limit: number, cursor?: string): Promise<{ items: NodeRecord[]; next: string | null }> {
     const sub = this.#store.sublevel(NODES_SUBLEVEL);
-    const items = (await sub.values({ ...(cursor ? { gt: cursor } : {}), limit: limit + 1 }).all()) as NodeRecord[];
+    const items = (await sub
+      .values({ ...(cursor ? { gt: cursor } : {}), limit: limit + 1 })
+      .all()) as NodeRecord[];
     const more = items.length > limit;
     const page = items.slice(0, limit);
     return { items: page, next: more ? page[page.length - 1].id : null };

@@ -67,7 +67,8 @@ export class Scheduler {
       if ((run as RunRecord).state === 'queued') this.#queue.add((run as RunRecord).id);
     }
     for await (const inference of store.sublevel(INFERENCES_SUBLEVEL).values()) {
-      if ((inference as InferenceRecord).state === 'queued') this.#queue.add((inference as InferenceRecord).id);
+      if ((inference as InferenceRecord).state === 'queued')
+        this.#queue.add((inference as InferenceRecord).id);
     }
   }
 
@@ -149,14 +150,22 @@ export class Scheduler {
     return model && dataset ? { model, dataset } : undefined;
   }
 
-  #job(kind: JobRecord['kind'], run: RunRecord, model: ModelRecord, node: NodeRecord): Omit<JobRecord, 'data'> {
+  #job(
+    kind: JobRecord['kind'],
+    run: RunRecord,
+    model: ModelRecord,
+    node: NodeRecord,
+  ): Omit<JobRecord, 'data'> {
     const at = this.#deps.options.now();
     return {
       id: newId('job', at),
       kind,
       runId: run.id,
       nodeId: node.id,
-      image: { digest: model.image.digest, ...(model.image.archive ? { archive: model.image.archive.digest } : {}) },
+      image: {
+        digest: model.image.digest,
+        ...(model.image.archive ? { archive: model.image.archive.digest } : {}),
+      },
       model: model.descriptor,
       limits: limitsFor(model.descriptor, this.#deps.options.jobLimitCaps),
       params: { steps: run.steps, hyperparameters: {} },
@@ -180,7 +189,7 @@ export class Scheduler {
     const placed = await runs.transitionLocked(id, 'place', { node: node.id, miner: node.miner }, () =>
       newJobOps(store, job),
     );
-    return { job, published: placed.published as RunStateEvent | undefined, inputs: undefined };
+    return { job, published: placed.published, inputs: undefined };
   }
 
   async #inferenceJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>) {
@@ -201,7 +210,12 @@ export class Scheduler {
       data: { digest: run.output.digest, size: run.output.size },
     };
     if (!fits(node.capacity, active, job.limits)) return undefined;
-    const running: InferenceRecord = { ...inference, state: 'running', node: node.id, updatedAt: base.updatedAt };
+    const running: InferenceRecord = {
+      ...inference,
+      state: 'running',
+      node: node.id,
+      updatedAt: base.updatedAt,
+    };
     await store.write([put(sub, id, running), ...newJobOps(store, job)]);
     return { job, published: undefined, inputs: inference.inputs };
   }

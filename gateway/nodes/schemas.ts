@@ -19,7 +19,9 @@ const Code = Type.String({ pattern: '^[A-Z][A-Z0-9_]{0,63}$' });
 export const EnrollTokenBody = Type.Object(
   {
     miner: AccountId,
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: TOKEN_TTL.min, maximum: TOKEN_TTL.max, default: TOKEN_TTL.default })),
+    ttlSeconds: Type.Optional(
+      Type.Integer({ minimum: TOKEN_TTL.min, maximum: TOKEN_TTL.max, default: TOKEN_TTL.default }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -29,15 +31,17 @@ export const EnrollBody = Type.Object(
   { token: Type.String({ maxLength: 256 }), csr: Type.String({ maxLength: 16_384 }) },
   { additionalProperties: false },
 );
-export const EnrollReply = Type.Object({ nodeId: NodeId, certificate: Type.String(), caCertificate: Type.String() });
+export const EnrollReply = Type.Object({
+  nodeId: NodeId,
+  certificate: Type.String(),
+  caCertificate: Type.String(),
+});
 export const CaReply = Type.Object({ certificate: Type.String({ description: 'the node CA, PEM' }) });
 
 export const NodeIdParams = Type.Object({ nodeId: NodeId }, { additionalProperties: false });
 export const RevokeBody = Type.Object(
   {
-    reason: Type.Optional(
-      Type.Union(REVOCATION_REASONS.map((r) => Type.Literal(r))),
-    ),
+    reason: Type.Optional(Type.Union(REVOCATION_REASONS.map((r) => Type.Literal(r)))),
   },
   { additionalProperties: false },
 );
@@ -52,11 +56,19 @@ const Gpu = Type.Object(
   { additionalProperties: false },
 );
 const Capacity = Type.Object(
-  { cpus: Type.Number({ minimum: 0, maximum: 4096 }), memoryBytes: Count, gpus: Type.Array(Gpu, { maxItems: 64 }) },
+  {
+    cpus: Type.Number({ minimum: 0, maximum: 4096 }),
+    memoryBytes: Count,
+    gpus: Type.Array(Gpu, { maxItems: 64 }),
+  },
   { additionalProperties: false },
 );
 export const HeartbeatBody = Type.Object(
-  { runtimeVersion: Type.String({ minLength: 1, maxLength: 64 }), capacity: Capacity, runs: Type.Array(RunId, { maxItems: 1024 }) },
+  {
+    runtimeVersion: Type.String({ minLength: 1, maxLength: 64 }),
+    capacity: Capacity,
+    runs: Type.Array(RunId, { maxItems: 1024 }),
+  },
   { additionalProperties: false },
 );
 const Action = Type.Union([Type.Literal('cancel'), Type.Literal('pause'), Type.Literal('resume')]);
@@ -87,7 +99,10 @@ export const JobSchema = Type.Object({
   model: ModelDescriptorSchema,
   data: Type.Object({ digest: Digest, size: Type.Integer() }),
   limits: Limits,
-  params: Type.Object({ steps: Type.Integer(), hyperparameters: Type.Object({}, { additionalProperties: true }) }),
+  params: Type.Object({
+    steps: Type.Integer(),
+    hyperparameters: Type.Object({}, { additionalProperties: true }),
+  }),
   brokerPublicKey: Type.String(),
   inputs: Type.Optional(Type.String()),
 });
@@ -131,7 +146,12 @@ export const CompleteBody = Type.Object(
   {
     jobId: JobId,
     output: Type.Object(
-      { digest: Digest, size: Type.Integer({ minimum: 0 }), wrappedKey: Base64, keyId: Type.String({ maxLength: 128 }) },
+      {
+        digest: Digest,
+        size: Type.Integer({ minimum: 0 }),
+        wrappedKey: Base64,
+        keyId: Type.String({ maxLength: 128 }),
+      },
       { additionalProperties: false },
     ),
     receipt: Type.Object({ body: ReceiptBody, signature: Base64 }, { additionalProperties: false }),
@@ -161,7 +181,10 @@ export const NodeView = Type.Object({
   revoked: Type.Optional(Time),
 });
 export const NodeListQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), cursor: Type.Optional(NodeId) },
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(NodeId),
+  },
   { additionalProperties: false },
 );
 export const NodePage = Type.Object({ items: Type.Array(NodeView), next: Type.Union([NodeId, Type.Null()]) });

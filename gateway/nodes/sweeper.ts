@@ -82,7 +82,10 @@ export class Sweeper {
     }
     const cancel = job.kind === 'train' ? await controlOf(store, run.id) : undefined;
     if (cancel?.action === 'cancel' && age(cancel.at) >= options.nodeTimeoutSeconds * 1000) {
-      const reason = { code: 'RUN_CANCELLED', message: 'cancelled by the buyer; the node did not confirm in time' };
+      const reason = {
+        code: 'RUN_CANCELLED',
+        message: 'cancelled by the buyer; the node did not confirm in time',
+      };
       const done = await runs.transitionLocked(run.id, 'cancel', { reason }, () => [
         ...endJobOps(store, job, 'abandoned', at),
         clearControlOp(store, run.id),
@@ -103,28 +106,51 @@ export class Sweeper {
       faults: [...node.faults, fault],
       jobsAbandoned: (node.jobsAbandoned ?? 0) + 1,
     };
-    const ops: BatchOp[] = [...endJobOps(store, job, 'abandoned', at), put(store.sublevel(NODES_SUBLEVEL), node.id, faulted)];
+    const ops: BatchOp[] = [
+      ...endJobOps(store, job, 'abandoned', at),
+      put(store.sublevel(NODES_SUBLEVEL), node.id, faulted),
+    ];
     const exhausted = (await attempts(store, owner)) >= options.maxAttempts;
     if (job.inferenceId !== undefined) return this.#sweepInference(job.inferenceId, exhausted, ops, result);
     if (exhausted) {
-      const reason = { code: 'RUN_NODE_FAULT', message: `the node went ${fault.kind} and the run had ${options.maxAttempts} attempts` };
-      const failed = await runs.transitionLocked(run.id, 'fail', { reason }, () => [...ops, clearControlOp(store, run.id)]);
+      const reason = {
+        code: 'RUN_NODE_FAULT',
+        message: `the node went ${fault.kind} and the run had ${options.maxAttempts} attempts`,
+      };
+      const failed = await runs.transitionLocked(run.id, 'fail', { reason }, () => [
+        ...ops,
+        clearControlOp(store, run.id),
+      ]);
       result.failed.push(run.id);
       return failed.published;
     }
-    const requeued = await runs.transitionLocked(run.id, 'requeue', {}, () => [...ops, clearControlOp(store, run.id)]);
+    const requeued = await runs.transitionLocked(run.id, 'requeue', {}, () => [
+      ...ops,
+      clearControlOp(store, run.id),
+    ]);
     result.requeued.push(run.id);
     return requeued.published;
   }
 
-  async #sweepInference(id: string, exhausted: boolean, ops: BatchOp[], result: SweepResult): Promise<undefined> {
+  async #sweepInference(
+    id: string,
+    exhausted: boolean,
+    ops: BatchOp[],
+    result: SweepResult,
+  ): Promise<undefined> {
     const { store, options } = this.#deps;
     const sub = store.sublevel(INFERENCES_SUBLEVEL);
     const inference = await store.get<InferenceRecord>(sub, id);
     if (!inference) return undefined;
-    const { node: _node, ...rest } = inference;
+    const { node: holder, ...rest } = inference;
+    void holder; // back in the queue (or failed): held by no node
     const next: InferenceRecord = exhausted
-      ? { ...rest, state: 'failed', reason: { code: 'INFERENCE_NODE_FAULT', message: 'the node went offline' }, updatedAt: options.now().toISOString() }
+      ? {
+          ...rest,
+          state: 'failed',
+          reason: { code: 'INFERENCE_NODE_FAULT', message: 'the node went offline' },
+          updatedAt: options.now().toISOString(),
+        }
       : { ...rest, state: 'queued', updatedAt: options.now().toISOString() };
     await store.write([...ops, put(sub, id, next)]);
     if (exhausted) result.failed.push(id);

@@ -12,15 +12,7 @@ import { RunError } from './errors.js';
 
 /** What can happen to a run. */
 export type RunEvent =
-  | 'place'
-  | 'seal'
-  | 'start'
-  | 'seal-output'
-  | 'settle'
-  | 'fail'
-  | 'cancel'
-  | 'flag'
-  | 'requeue';
+  'place' | 'seal' | 'start' | 'seal-output' | 'settle' | 'fail' | 'cancel' | 'flag' | 'requeue';
 
 /** Every event, in happy-path order then the ends. */
 export const RUN_EVENTS: readonly RunEvent[] = [

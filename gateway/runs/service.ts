@@ -73,7 +73,9 @@ export class RunService {
    * request); a transition the machine refuses throws its code.
    */
   async transition(runId: string, event: RunEvent, details: TransitionDetails = {}): Promise<RunRecord> {
-    const { run, published } = await this.#store.exclusive(() => this.transitionLocked(runId, event, details));
+    const { run, published } = await this.#store.exclusive(() =>
+      this.transitionLocked(runId, event, details),
+    );
     if (published) this.events.publish(runId, published);
     return run;
   }
@@ -104,7 +106,8 @@ export class RunService {
     };
     if (event === 'requeue') {
       // issue 4: back in the queue, held by no node
-      const { node: _node, miner: _miner, ...rest } = next;
+      const { node, miner, ...rest } = next;
+      void [node, miner];
       next = rest;
     }
     let tx: TransactionInput | undefined;
