@@ -15,7 +15,6 @@ import { INFERENCES_SUBLEVEL } from '../inference/record.js';
 import { MODELS_SUBLEVEL } from '../models/record.js';
 import type { ModelRecord } from '../models/record.js';
 import type { NormalizedOptions } from '../options.js';
-import type { RunStateEvent } from '../runs/events.js';
 import type { RunRecord } from '../runs/record.js';
 import { RUNS_SUBLEVEL } from '../runs/record.js';
 import type { RunService } from '../runs/service.js';
