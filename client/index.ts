@@ -70,3 +70,6 @@ export type { Balance, Credit } from './sdk/ledger.js';
 export { ImageArchiveError, imageIdOfArchive, type ImageArchiveErrorCode } from './sdk/image-archive.js';
 export { expectPage, expectShape, queryString, type FieldKind } from './sdk/reply.js';
 // --- end market ---
+// --- nodes: enrollment tokens (wt-nodes) ---
+export { createEnrollToken, type EnrollToken } from './sdk/nodes.js';
+// --- end nodes ---

@@ -136,7 +136,11 @@ const ReceiptBody = Type.Object(
     durationSeconds: Count,
     exitCode: Type.Integer(),
     deployment: Type.Object(
-      { timestamp: Time, nodeAddress: NodeId, imageId: Type.String({ maxLength: 128 }) },
+      {
+        timestamp: Type.String({ maxLength: 64 }),
+        nodeAddress: NodeId,
+        imageId: Type.String({ maxLength: 128 }),
+      },
       { additionalProperties: false },
     ),
   },
