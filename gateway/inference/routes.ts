@@ -55,7 +55,6 @@ export const inferenceRoutes: FastifyPluginCallbackTypebox = (app, _options, don
     '/v1/runs/:id/infer',
     {
       preValidation: app.signed(),
-      bodyLimit: options.inferenceMaxBytes * 2 + 1024,
       schema: {
         summary: "Query a settled run's sealed model (its buyer); answered by a sealed predict job on a node",
         tags: ['inference'],
