@@ -54,7 +54,9 @@ t.test("bad ports are usage errors; --node-port serves the nodes' mTLS API", asy
     new Promise<string>((resolve) => {
       const socket = tls.connect({ host: '127.0.0.1', port: Number(new URL(nodeUrl ?? '').port), ca: caPem });
       let text = '';
-      socket.on('secureConnect', () => socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
+      socket.on('secureConnect', () =>
+        socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`),
+      );
       socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
       socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
       socket.on('close', () => resolve(text));

@@ -32,7 +32,7 @@ async function running(m: NodeMarket, runId: string): Promise<void> {
   for (const e of ['seal', 'start'] as const) await m.gw.app.gateway.runs.transition(runId, e);
 }
 
-async function balance(m: NodeMarket, account: string): Promise<bigint> {
+function balance(m: NodeMarket, account: string): bigint {
   return m.gw.app.gateway.ledger.balance(`user:${account}`);
 }
 
@@ -153,7 +153,7 @@ t.test('metrics, a forged receipt, then completion: settled and the miner paid',
   });
   t.equal(mismatch.code, 'NODE_RECEIPT_MISMATCH');
 
-  const minerBefore = await balance(m, m.miner.id);
+  const minerBefore = balance(m, m.miner.id);
   const done = await node.call('POST', `/v1/node/runs/${run.id}/complete`, {
     jobId: job.jobId,
     output,
@@ -164,8 +164,8 @@ t.test('metrics, a forged receipt, then completion: settled and the miner paid',
   const settled = await m.gw.app.gateway.runs.get(run.id);
   t.same(settled.output, output);
   t.equal(settled.usage?.steps, 100);
-  t.ok((await balance(m, m.miner.id)) > minerBefore, 'the miner account is paid');
-  t.equal(settled.settlement?.miner, String((await balance(m, m.miner.id)) - minerBefore));
+  t.ok(balance(m, m.miner.id) > minerBefore, 'the miner account is paid');
+  t.equal(settled.settlement?.miner, String(balance(m, m.miner.id) - minerBefore));
   t.match(await store.get(store.sublevel(DEPLOYMENTS_SUBLEVEL), run.id), {
     runId: run.id,
     nodeAddress: node.nodeId,
@@ -186,7 +186,7 @@ t.test(
     const m = await nodeMarket(t, { nodeTimeoutSeconds: 30, maxAttempts: 2 });
     const { nodes, store } = m.gw.app.gateway;
     const [a, b] = [await m.node(), await m.node()];
-    const before = await balance(m, m.buyer.id);
+    const before = balance(m, m.buyer.id);
     const run = await m.startRun();
     const first = (await takeJob(a)) as WireJob;
     t.equal((await nodes.sweeper.sweep()).requeued.length, 0, 'a fresh node is not swept');
@@ -215,7 +215,7 @@ t.test(
     const failed = await m.gw.app.gateway.runs.get(run.id);
     t.equal(failed.state, 'failed');
     t.equal(failed.reason?.code, 'RUN_NODE_FAULT');
-    t.equal(await balance(m, m.buyer.id), before, 'the buyer is refunded in full');
+    t.equal(balance(m, m.buyer.id), before, 'the buyer is refunded in full');
   },
 );
 
