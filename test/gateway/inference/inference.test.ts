@@ -108,6 +108,38 @@ t.test('inference round trip; the model and its blob stay sealed', async (t) => 
   t.equal(codeOf(unsignedBlob), 'BLOB_NODES_ONLY');
 });
 
+t.test('an inference whose node goes offline is requeued, then failed after maxAttempts', async (t) => {
+  const m = await nodeMarket(t, { nodeTimeoutSeconds: 30, maxAttempts: 1 });
+  const node = await m.node();
+  const { runId } = await settledRun(m, node);
+  const { inferenceId } = (await m.as(m.buyer, 'POST', `/v1/runs/${runId}/infer`, { inputs: '1\n' })).json<{
+    inferenceId: string;
+  }>();
+  await takeJob(node);
+  m.advance(31_000);
+  t.same((await m.gw.app.gateway.nodes.sweeper.sweep()).failed, [inferenceId]);
+  const read = (await m.as(m.buyer, 'GET', `/v1/inferences/${inferenceId}`)).json<{
+    state: string;
+    reason: { code: string };
+  }>();
+  t.same([read.state, read.reason.code], ['failed', 'INFERENCE_NODE_FAULT']);
+});
+
+t.test('an offline node’s inference goes back to the queue', async (t) => {
+  const m = await nodeMarket(t, { nodeTimeoutSeconds: 30 });
+  const node = await m.node();
+  const { runId } = await settledRun(m, node);
+  const { inferenceId } = (await m.as(m.buyer, 'POST', `/v1/runs/${runId}/infer`, { inputs: '1\n' })).json<{
+    inferenceId: string;
+  }>();
+  await takeJob(node);
+  m.advance(31_000);
+  t.same((await m.gw.app.gateway.nodes.sweeper.sweep()).requeued, [inferenceId]);
+  t.match((await m.as(m.buyer, 'GET', `/v1/inferences/${inferenceId}`)).json(), { state: 'queued' });
+  await node.heartbeat();
+  t.equal((await node.call('GET', '/v1/node/jobs')).status, 204, 'not to the node that faulted on it');
+});
+
 t.test('a model without a predict entrypoint answers nothing', async (t) => {
   const m = await nodeMarket(t);
   const node = await m.node();

@@ -290,3 +290,26 @@ t.test('nodes are listed for signed accounts; the operator sees every field', as
   m.advance(31_000);
   t.equal((await m.as(m.buyer, 'GET', `/v1/nodes/${node.nodeId}`)).json<{ online: boolean }>().online, false);
 });
+
+t.test('the sweeper ends jobs of ended runs and cancels when the node never confirms', async (t) => {
+  const m = await nodeMarket(t, { nodeTimeoutSeconds: 30 });
+  const { nodes, store } = m.gw.app.gateway;
+  const node = await m.node({ cpus: 8, memoryBytes: 16 * 1024 ** 3 });
+  const placed = await m.startRun();
+  const first = (await takeJob(node)) as WireJob;
+  const cancelled = await m.as(m.buyer, 'POST', `/v1/runs/${placed.id}/cancel`, {});
+  t.equal(cancelled.json<RunRecord>().state, 'cancelled', 'a placed run is cancelled at once');
+  const runningRun = await m.startRun();
+  await takeJob(node);
+  await running(m, runningRun.id);
+  t.equal((await m.as(m.buyer, 'POST', `/v1/runs/${runningRun.id}/cancel`, {})).statusCode, 202);
+  const swept = await nodes.sweeper.sweep();
+  t.same(swept.ended, [first.jobId], 'the cancelled run’s job ends');
+  t.equal((await store.get<JobRecord>(store.sublevel(JOBS_SUBLEVEL), first.jobId))?.state, 'failed');
+  t.same(swept.cancelled, [], 'the node still has time to confirm');
+  m.advance(31_000);
+  t.same((await nodes.sweeper.sweep()).cancelled, [runningRun.id]);
+  const run = await m.gw.app.gateway.runs.get(runningRun.id);
+  t.equal(run.state, 'cancelled');
+  t.equal(run.reason?.code, 'RUN_CANCELLED');
+});
