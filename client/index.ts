@@ -80,3 +80,6 @@ export {
 } from './sdk/synthetic.js';
 export type { DatasetOptions } from './sdk/synthetic.js';
 // --- end synthetic dataset ---
+// --- nodes: enrollment tokens (wt-nodes) ---
+export { createEnrollToken, type EnrollToken } from './sdk/nodes.js';
+// --- end nodes ---

@@ -37,6 +37,19 @@ export type { StartGatewayOptions, RunningGateway, ServerErrorCode } from './ser
 // --- nodes: the node CA and the nodes' mTLS listener ---
 export { loadNodePki, type NodePki, type NodePkiOptions } from './nodes/pki.js';
 export { buildNodeApp } from './nodes/app.js';
+// nodes: registry, scheduler, faults, sealed inference (wt-nodes, docs/nodes.md)
+export { NodeError, NODE_STATUSES, PKI_STATUSES, type NodeErrorCode } from './nodes/errors.js';
+export { NodeRegistry, type Heartbeat, type Enrolled } from './nodes/registry.js';
+export { Scheduler } from './nodes/scheduler.js';
+export { Sweeper, type SweepResult } from './nodes/sweeper.js';
+export type { NodeServices } from './nodes/services.js';
+export { USAGE_RECEIPT_LABEL, type UsageReceipt, type Completion } from './nodes/progress.js';
+export { caPin, parseToken } from './nodes/tokens.js';
+export { limitsFor, fits, wireJob, type WireJob } from './nodes/job-spec.js';
+export * from './nodes/records.js';
+export { RUN_CONTROL_SUBLEVEL, type ControlRecord, type ControlAction } from './nodes/control.js';
+export { InferenceError, INFERENCE_STATUSES, type InferenceErrorCode } from './inference/errors.js';
+export { INFERENCES_SUBLEVEL, type InferenceRecord, type InferenceState } from './inference/record.js';
 // Quotes, runs, their state machine and events, ratings (wt-runs, docs/runs.md, docs/ratings.md).
 export { RunError, RUN_STATUSES, type RunErrorCode } from './runs/errors.js';
 export { RUN_EVENTS, RUN_STATES, FINAL_STATES, decide, isFinal, targetOf } from './runs/machine.js';

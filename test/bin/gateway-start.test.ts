@@ -49,14 +49,21 @@ t.test("bad ports are usage errors; --node-port serves the nodes' mTLS API", asy
   const nodeUrl = /^nodes: (https:\/\/127\.0\.0\.1:\d+)$/m.exec(gw.stdout())?.[1];
   t.ok(nodeUrl, 'the node API URL is printed as a second line');
   const caPem = await readFile(join(dir, 'gw', 'ca', 'ca-cert.pem'), 'utf8');
-  // Without a node certificate the mTLS handshake fails: nothing is served to strangers.
-  const stranger = await new Promise<string>((resolve) => {
-    const socket = tls.connect({ host: '127.0.0.1', port: Number(new URL(nodeUrl ?? '').port), ca: caPem });
-    socket.on('secureConnect', () => socket.write('GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n'));
-    socket.on('data', () => resolve('answered'));
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
-    socket.on('close', () => resolve('closed'));
-  });
-  t.not(stranger, 'answered', `a client without a certificate is refused (${stranger})`);
+  // Without a node certificate only enrollment is served (issue 4): anything else is 403 AUTH_NOT_NODE.
+  const ask = (path: string) =>
+    new Promise<string>((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: Number(new URL(nodeUrl ?? '').port), ca: caPem });
+      let text = '';
+      socket.on('secureConnect', () =>
+        socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`),
+      );
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+      socket.on('close', () => resolve(text));
+    });
+  const stranger = await ask('/v1/node/jobs');
+  t.match(stranger, /^HTTP\/1\.1 403/, 'a client without a certificate is refused');
+  t.match(stranger, /AUTH_NOT_NODE/);
+  t.match(await ask('/v1/node/ca'), /^HTTP\/1\.1 200/, 'the CA is served for enrollment');
   t.equal(await gw.stop(), 0);
 });

@@ -277,4 +277,22 @@ export const commands: readonly Command[] = [
     async () => (await import('./admin.js')).runAdminCredit,
   ),
   // --- end market ---
+  // --- nodes (wt-nodes, docs/nodes.md) ---
+  lazyCommand(
+    {
+      name: ['admin', 'enroll-token'],
+      usage: '--miner ACCOUNT [--ttl S] [--key-file FILE]',
+      summary: 'issue a one-time node enrollment token for a miner account (operator)',
+      options: { miner: { type: 'string' }, ttl: { type: 'string' }, 'key-file': { type: 'string' } },
+      optionHelp: {
+        miner: 'the miner account paid for the node (acct_…)',
+        ttl: 'seconds the token stays valid, 60 to 86400 (default 3600)',
+        'key-file': "the operator key (the gateway's DATA/operator-key.json); default the home's account key",
+      },
+      positionals: [0, 0],
+      example: 'sealgate admin enroll-token --miner acct_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh --ttl 600 --json',
+    },
+    async () => (await import('./enroll-token.js')).runAdminEnrollToken,
+  ),
+  // --- end nodes ---
 ];

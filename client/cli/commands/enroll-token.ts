@@ -1,0 +1,22 @@
+/**
+ * `sealgate admin enroll-token --miner ACCOUNT [--ttl S]`: the operator gets
+ * a one-time node enrollment token for a miner account
+ * (`POST /v1/admin/enroll-tokens`) and prints it; the miner passes it to
+ * `sealgate node start --token` (docs/nodes.md).
+ */
+import type { CommandContext, ParsedArgs } from '../command.js';
+import { requireString } from '../command.js';
+import { createEnrollToken } from '../../sdk/nodes.js';
+import { idOf, integerOption, optionalString, signedClient } from './session.js';
+
+/** The admin enroll-token command (named and parsed in commands/index.ts). */
+export async function runAdminEnrollToken(ctx: CommandContext, args: ParsedArgs): Promise<void> {
+  const miner = idOf(requireString(args, 'miner'), 'acct', 'ACCOUNT');
+  const ttlSeconds = integerOption(args, 'ttl', 60, 86_400);
+  const client = await signedClient(ctx, optionalString(args, 'key-file'));
+  const made = await createEnrollToken(client, {
+    miner,
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+  });
+  ctx.print(`${made.token}\n(one node, once; expires ${made.expiresAt})`, made);
+}
