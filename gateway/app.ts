@@ -45,6 +45,9 @@ import { rateRoutes } from './runs/rate-routes.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/service.js';
 import { runEventRoutes } from './runs/sse.js';
+// the key broker (wt-broker)
+import { BROKER_STATUSES } from './broker/errors.js';
+import { createKeyBroker } from './broker/create.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -53,6 +56,7 @@ registerStatuses(BLOB_STATUSES);
 registerStatuses(LEDGER_STATUSES);
 registerStatuses(RUN_STATUSES);
 registerStatuses(RATING_STATUSES);
+registerStatuses(BROKER_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -111,6 +115,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       ledger,
       tokenRate,
       runs,
+      // the key broker (wt-broker)
+      broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
     };
 
     const app = Fastify({

@@ -16,6 +16,8 @@ import type { Store } from './store/index.js';
 import type { Ledger } from './ledger/index.js';
 import type { TokenRate } from './runs/rate.js';
 import type { RunService } from './runs/service.js';
+// the key broker (wt-broker)
+import type { KeyBroker } from './broker/broker.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -36,6 +38,9 @@ export interface GatewayContext {
   readonly tokenRate: TokenRate;
   /** Quotes, runs and their state machine; the node API and the guard call `runs.transition`. */
   readonly runs: RunService;
+  // the key broker (wt-broker)
+  /** Nonces, evidence judgement and key release, seller custody (gateway/broker/, docs/broker.md). */
+  readonly broker: KeyBroker;
 }
 
 declare module 'fastify' {

@@ -5,6 +5,9 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { EconomicsParameters } from '../policies/index.js';
 import { parseEconomicsParameters } from '../policies/index.js';
+// the key broker (wt-broker)
+import type { BrokerOptions, NormalizedBrokerOptions } from './broker/options.js';
+import { normalizeBrokerOptions } from './broker/options.js';
 
 /** What `buildApp` takes. */
 export interface GatewayOptions {
@@ -35,6 +38,9 @@ export interface GatewayOptions {
   readonly tokenRate?: { readonly fiat: bigint | string; readonly tokens: bigint | string };
   /** How long a quote holds, seconds (default 900). */
   readonly quoteTtlSeconds?: number;
+  // the key broker (wt-broker)
+  /** The key broker's allowlists and TTLs (docs/broker.md); empty allowlists refuse every release. */
+  readonly broker?: BrokerOptions;
 }
 
 export interface NormalizedOptions {
@@ -52,6 +58,8 @@ export interface NormalizedOptions {
   // runs and quotes (wt-runs)
   readonly tokenRate: { readonly fiat: bigint; readonly tokens: bigint };
   readonly quoteTtlSeconds: number;
+  // the key broker (wt-broker)
+  readonly broker: NormalizedBrokerOptions;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -94,5 +102,7 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
       tokens: ratePart('tokenRate.tokens', options.tokenRate?.tokens ?? 1_000_000n),
     },
     quoteTtlSeconds: positiveInteger('quoteTtlSeconds', options.quoteTtlSeconds ?? 900),
+    // the key broker (wt-broker)
+    broker: normalizeBrokerOptions(options.broker ?? {}),
   };
 }

@@ -88,6 +88,17 @@ export interface RunRecord {
     readonly platform: string;
     readonly refund: string;
   };
+  /**
+   * The sealed model (node-protocol §4 complete): its blob, and its model key sealed to the
+   * broker's X25519 key (base64) with the key's id (hex). Set when the run completes; the broker
+   * unwraps it only to re-wrap it to an attested predict container (wt-broker).
+   */
+  readonly output?: {
+    readonly digest: string;
+    readonly size: number;
+    readonly wrappedKey: string;
+    readonly keyId: string;
+  };
   /** Each state entered and when, in order. */
   readonly history: readonly { readonly state: RunState; readonly at: string }[];
   readonly createdAt: string;
