@@ -70,3 +70,21 @@ export type { Balance, Credit } from './sdk/ledger.js';
 export { ImageArchiveError, imageIdOfArchive, type ImageArchiveErrorCode } from './sdk/image-archive.js';
 export { expectPage, expectShape, queryString, type FieldKind } from './sdk/reply.js';
 // --- end market ---
+// --- seller custody: check pending key releases locally, approve or decline (wt-broker) ---
+export {
+  ReleaseCheckError,
+  approvePending,
+  approveRelease,
+  checkRelease,
+  declineRelease,
+  loadDatasetKey,
+  pendingReleases,
+} from './sdk/releases.js';
+export type {
+  ApprovalOutcome,
+  PendingRelease,
+  ReleaseCheckErrorCode,
+  ReleaseCheckOptions,
+  ReleaseExpectations,
+} from './sdk/releases.js';
+// --- end seller custody ---

@@ -260,4 +260,17 @@ export const commands: readonly Command[] = [
     async () => (await import('./admin.js')).runAdminCredit,
   ),
   // --- end market ---
+  // seller custody (wt-broker, docs/broker.md)
+  lazyCommand(
+    {
+      name: ['release', 'approve'],
+      usage: '[RELEASE_ID]',
+      summary:
+        'check key releases waiting on your datasets here and approve them with your key (seller custody)',
+      options: {},
+      positionals: [0, 1],
+      example: 'sealgate release approve --json',
+    },
+    async () => (await import('./release.js')).runReleaseApprove,
+  ),
 ];
