@@ -59,10 +59,10 @@ async function timeEach(rounds: number, fn: () => Promise<unknown>): Promise<num
 }
 
 /** One release's pure work over fresh evidence per round (what `KeyBroker.release` does besides storage). */
-export async function setUpRelease(): Promise<{
+export function setUpRelease(): {
   release: () => Promise<Uint8Array>;
   verify: () => Promise<boolean>;
-}> {
+} {
   const inspect = json('test/fixtures/inspect/api.json') as { Image: string };
   const seccomp = json('test/fixtures/reference/docker-default-seccomp.json') as SeccompProfileJson;
   const profile = sandboxProfile({ seccomp });
@@ -150,7 +150,7 @@ export async function setUpRelease(): Promise<{
 export const broker: Benchmark = {
   name: 'broker',
   async run(log) {
-    const { release, verify } = await setUpRelease();
+    const { release, verify } = setUpRelease();
     await timeEach(50, release); // warm up
     await timeEach(50, verify);
     log(`key release: ${ROUNDS} rounds`);
