@@ -64,7 +64,7 @@ export const NODE_HEADER = 'x-test-node-certificate';
 
 /** A clock that starts at a fixed instant and steps 1 ms per reading (ids stay ordered). */
 export class SteppingClock {
-  ms = Date.parse('2026-06-01T12:00:00.000Z');
+  constructor(public ms = Date.parse('2026-06-01T12:00:00.000Z')) {}
   readonly now = (): Date => new Date(this.ms++);
   advance(seconds: number): void {
     this.ms += seconds * 1000;
@@ -153,8 +153,9 @@ export class BrokerWorld {
     readonly inspect: EditableInspect,
   ) {}
 
-  static async create(t: Test, inspect: EditableInspect): Promise<BrokerWorld> {
-    const clock = new SteppingClock();
+  /** A world at a fixed instant, or from `start` (TLS tests start at the real time: OpenSSL checks dates by it). */
+  static async create(t: Test, inspect: EditableInspect, start?: number): Promise<BrokerWorld> {
+    const clock = new SteppingClock(start);
     const gw = await gatewayForTest(t, {
       now: clock.now,
       broker: { supervisorDigests: [SUPERVISOR], runtimeVersions: [RUNTIME] },
