@@ -16,8 +16,8 @@ import {
   isSealgateError,
   measurementDigest,
   parseEvidence,
-  unwrapKey,
-  wrapKey,
+  unwrapKeyFast,
+  wrapKeyFast,
 } from '../../attest/index.js';
 import { newId } from '../ids.js';
 import type { RunService } from '../runs/service.js';
@@ -176,7 +176,7 @@ export class KeyBroker {
         await store.write(ops);
         return { result: { status: 'pending', releaseId: id }, purpose };
       }
-      const { wrappedKey, keyId } = this.#rewrap(subject, evidence);
+      const { wrappedKey, keyId } = await this.#rewrap(subject, evidence);
       ops.push(record({ id, outcome: 'released', judgements, keyId }));
       await store.write(ops);
       return { result: { status: 'released', releaseId: id, wrappedKey, keyId }, purpose };
@@ -199,7 +199,7 @@ export class KeyBroker {
   }
 
   // The key, unwrapped with the broker's key and sealed to the container's ephemeral key.
-  #rewrap(subject: ReleaseSubject, evidence: Evidence): { wrappedKey: string; keyId: string } {
+  async #rewrap(subject: ReleaseSubject, evidence: Evidence): Promise<{ wrappedKey: string; keyId: string }> {
     const source =
       subject.purpose === 'model'
         ? { wrapped: subject.run.output?.wrappedKey, keyId: subject.run.output?.keyId }
@@ -210,7 +210,7 @@ export class KeyBroker {
     }
     let key: Uint8Array;
     try {
-      key = unwrapKey(sealed, this.#d.key.secretKey);
+      key = await unwrapKeyFast(sealed, this.#d.key);
     } catch (err) {
       throw new BrokerError(
         'key',
@@ -222,7 +222,10 @@ export class KeyBroker {
       );
     }
     try {
-      return { wrappedKey: bytesToBase64(wrapKey(key, evidence.ephemeralPublicKey)), keyId: source.keyId };
+      return {
+        wrappedKey: bytesToBase64(await wrapKeyFast(key, evidence.ephemeralPublicKey)),
+        keyId: source.keyId,
+      };
     } catch (err) {
       if (!(err instanceof KeywrapError)) throw err;
       throw new BrokerError('ephemeral-key', 'KEY_RELEASE_WEAK_KEY', err.message, { cause: err });
