@@ -34,6 +34,8 @@ export type { CanonicalJsonErrorCode } from './canonical-json.js';
 export { CanonicalJsonError, canonicalize, canonicalizeBytes } from './canonical-json.js';
 export type { BoxKeyPair, KeywrapErrorCode } from './keywrap.js';
 export { KeywrapError, SEALED_BOX_OVERHEAD, generateBoxKeyPair, unwrapKey, wrapKey } from './keywrap.js';
+// The same sealed box on WebCrypto X25519 when present (wt-broker).
+export { unwrapKeyFast, wrapKeyFast } from './keywrap-fast.js';
 export type { RequestErrorCode } from './request/errors.js';
 export { RequestError } from './request/errors.js';
 export type { RequestBody } from './request/content-digest.js';

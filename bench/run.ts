@@ -10,6 +10,7 @@ import { envelope } from './envelope.js';
 import { ledger } from './ledger.js';
 import { blobs } from './blobs.js';
 import { catalog } from './catalog.js';
+import { broker } from './broker.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
@@ -20,6 +21,8 @@ const benchmarks: readonly Benchmark[] = [
   blobs,
   // GET /v1/datasets against a bare fastify route (docs/catalog.md)
   catalog,
+  // the key broker: one release's evidence, policy and wrap (wt-broker, docs/broker.md)
+  broker,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

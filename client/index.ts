@@ -83,3 +83,21 @@ export type { DatasetOptions } from './sdk/synthetic.js';
 // --- nodes: enrollment tokens (wt-nodes) ---
 export { createEnrollToken, type EnrollToken } from './sdk/nodes.js';
 // --- end nodes ---
+// --- seller custody: check pending key releases locally, approve or decline (wt-broker) ---
+export {
+  ReleaseCheckError,
+  approvePending,
+  approveRelease,
+  checkRelease,
+  declineRelease,
+  loadDatasetKey,
+  pendingReleases,
+} from './sdk/releases.js';
+export type {
+  ApprovalOutcome,
+  PendingRelease,
+  ReleaseCheckErrorCode,
+  ReleaseCheckOptions,
+  ReleaseExpectations,
+} from './sdk/releases.js';
+// --- end seller custody ---

@@ -51,6 +51,9 @@ import { NODE_STATUSES, PKI_STATUSES } from './nodes/errors.js';
 import { createNodeServices } from './nodes/services.js';
 import { INFERENCE_STATUSES } from './inference/errors.js';
 import { inferenceRoutes } from './inference/routes.js';
+// the key broker (wt-broker)
+import { BROKER_STATUSES } from './broker/errors.js';
+import { createKeyBroker } from './broker/create.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -62,6 +65,7 @@ registerStatuses(RATING_STATUSES);
 registerStatuses(NODE_STATUSES);
 registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
+registerStatuses(BROKER_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -124,6 +128,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       runs,
       // nodes, jobs and faults (wt-nodes)
       nodes,
+      // the key broker (wt-broker)
+      broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
     };
 
     const app = Fastify({

@@ -18,6 +18,8 @@ import type { TokenRate } from './runs/rate.js';
 import type { RunService } from './runs/service.js';
 // nodes, jobs and faults (wt-nodes)
 import type { NodeServices } from './nodes/services.js';
+// the key broker (wt-broker)
+import type { KeyBroker } from './broker/broker.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -41,6 +43,9 @@ export interface GatewayContext {
   // nodes, jobs and faults (wt-nodes)
   /** The node registry (and its CA), the scheduler and the fault sweeper (docs/nodes.md). */
   readonly nodes: NodeServices;
+  // the key broker (wt-broker)
+  /** Nonces, evidence judgement and key release, seller custody (gateway/broker/, docs/broker.md). */
+  readonly broker: KeyBroker;
 }
 
 declare module 'fastify' {

@@ -86,3 +86,6 @@ export {
   type RatingSummary,
   type RatingSide,
 } from './ratings/summary.js';
+// --- the key broker: nonces, evidence, key release, seller custody, audit (wt-broker, docs/broker.md) ---
+export * from './broker/index.js';
+// --- end broker ---

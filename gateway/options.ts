@@ -5,6 +5,9 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { EconomicsParameters } from '../policies/index.js';
 import { parseEconomicsParameters } from '../policies/index.js';
+// the key broker (wt-broker)
+import type { BrokerOptions, NormalizedBrokerOptions } from './broker/options.js';
+import { normalizeBrokerOptions } from './broker/options.js';
 
 /** What `buildApp` takes. */
 export interface GatewayOptions {
@@ -55,6 +58,9 @@ export interface GatewayOptions {
   /** Names the nodes dial the gateway by, for the listener's certificate. */
   readonly nodeDnsNames?: readonly string[];
   readonly nodeIpAddresses?: readonly string[];
+  // the key broker (wt-broker)
+  /** The key broker's allowlists and TTLs (docs/broker.md); empty allowlists refuse every release. */
+  readonly broker?: BrokerOptions;
 }
 
 /** The most a job may get, in model.json's units. */
@@ -93,6 +99,8 @@ export interface NormalizedOptions {
   readonly nodeCaBits: number;
   readonly nodeDnsNames: readonly string[];
   readonly nodeIpAddresses: readonly string[];
+  // the key broker (wt-broker)
+  readonly broker: NormalizedBrokerOptions;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -164,5 +172,7 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     nodeCaBits: positiveInteger('nodeCaBits', options.nodeCaBits ?? 3072),
     nodeDnsNames: [...(options.nodeDnsNames ?? ['localhost'])],
     nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
+    // the key broker (wt-broker)
+    broker: normalizeBrokerOptions(options.broker ?? {}),
   };
 }

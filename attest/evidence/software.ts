@@ -6,23 +6,21 @@
  */
 import nacl from 'tweetnacl';
 import { bytesToBase64 } from '../base-encoding.js';
+import { verifyEd25519 } from './ed25519.js';
 import { softwareSigningInput } from './measurement.js';
 import { parseEvidence } from './parse.js';
 import type { EvidenceBody, EvidenceDocument } from './types.js';
 import type { EvidenceVerifier } from './verifier.js';
 
-/** Verifies software-tier evidence: Ed25519 over `sealgate/v1/evidence/software` ‖ 0x00 ‖ JCS(body). */
+/**
+ * Verifies software-tier evidence: Ed25519 over `sealgate/v1/evidence/software` ‖ 0x00 ‖ JCS(body),
+ * on WebCrypto when the platform has it (./ed25519.ts).
+ */
 export const softwareVerifier: EvidenceVerifier = {
   tier: 'software',
   level: 'software',
   verifySignature(evidence, context) {
-    if (evidence.signature.length !== nacl.sign.signatureLength) return false;
-    if (context.nodePublicKey.length !== nacl.sign.publicKeyLength) return false;
-    return nacl.sign.detached.verify(
-      softwareSigningInput(evidence.body),
-      evidence.signature,
-      context.nodePublicKey,
-    );
+    return verifyEd25519(softwareSigningInput(evidence.body), evidence.signature, context.nodePublicKey);
   },
 };
 

@@ -24,6 +24,7 @@ import { validatorCompiler } from '../http/validation.js';
 import { nodeBlobRoutes } from './blob-routes.js';
 import { nodeRoutes } from './node-routes.js';
 import { inferenceNodeRoutes } from '../inference/node-routes.js';
+import { brokerNodeRoutes } from '../broker/node-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,8 +90,8 @@ export async function buildNodeApp(context: GatewayContext): Promise<FastifyInst
   await app.register(nodeBlobRoutes);
   await app.register(nodeRoutes);
   await app.register(inferenceNodeRoutes);
-  // --- key broker (wt-broker): the lead wires `await app.register(brokerNodeRoutes);` here ---
-  // --- end key broker ---
+  // the key broker: nonces, evidence and key release (docs/broker.md)
+  await app.register(brokerNodeRoutes);
   await app.ready();
   return app;
 }

@@ -73,13 +73,6 @@ export interface RunRecord {
   readonly node?: string;
   /** The account paid for the node's work (issue 4: the node's miner, never sent to the node). */
   readonly miner?: string;
-  /** The sealed model (issue 4): its blob, and its key wrapped to the broker's X25519 key. */
-  readonly output?: {
-    readonly digest: string;
-    readonly size: number;
-    readonly wrappedKey: string;
-    readonly keyId: string;
-  };
   /** Why it failed, was cancelled or flagged (a code and a line). */
   readonly reason?: { readonly code: string; readonly message: string };
   /** What was actually used (from the node's usage receipt), when settled. */
@@ -96,6 +89,17 @@ export interface RunRecord {
     readonly miner: string;
     readonly platform: string;
     readonly refund: string;
+  };
+  /**
+   * The sealed model (node-protocol §4 complete): its blob, and its model key sealed to the
+   * broker's X25519 key (base64) with the key's id (hex). Set when the run completes; the broker
+   * unwraps it only to re-wrap it to an attested predict container (wt-broker).
+   */
+  readonly output?: {
+    readonly digest: string;
+    readonly size: number;
+    readonly wrappedKey: string;
+    readonly keyId: string;
   };
   /** Each state entered and when, in order. */
   readonly history: readonly { readonly state: RunState; readonly at: string }[];

@@ -295,4 +295,17 @@ export const commands: readonly Command[] = [
     async () => (await import('./enroll-token.js')).runAdminEnrollToken,
   ),
   // --- end nodes ---
+  // seller custody (wt-broker, docs/broker.md)
+  lazyCommand(
+    {
+      name: ['release', 'approve'],
+      usage: '[RELEASE_ID]',
+      summary:
+        'check key releases waiting on your datasets here and approve them with your key (seller custody)',
+      options: {},
+      positionals: [0, 1],
+      example: 'sealgate release approve --json',
+    },
+    async () => (await import('./release.js')).runReleaseApprove,
+  ),
 ];

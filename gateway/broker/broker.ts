@@ -1,0 +1,249 @@
+/**
+ * The key broker (DESIGN.md 5 step 6, §6.4; docs/node-protocol.md §3): hands
+ * a node a single-use nonce for its job, then judges the node's evidence in
+ * exactly the protocol's order — parse, nonce, inspect, evidence rules,
+ * dataset policy — and wraps the key to the container's ephemeral key. Every
+ * attempt, refused or not, appends one release record (never a key) in the
+ * same batch as the use of its nonce. Seller-custody data keys are not held
+ * here: the release waits for the seller (custody.ts).
+ */
+import type { BoxKeyPair, Evidence, VerifiedNodeCertificate } from '../../attest/index.js';
+import {
+  EvidenceError,
+  KeywrapError,
+  base64ToBytes,
+  bytesToBase64,
+  isSealgateError,
+  measurementDigest,
+  parseEvidence,
+  unwrapKeyFast,
+  wrapKeyFast,
+} from '../../attest/index.js';
+import { newId } from '../ids.js';
+import type { RunService } from '../runs/service.js';
+import type { BatchOp, Store } from '../store/index.js';
+import { put } from '../store/index.js';
+import type { BrokerStandards } from './checks.js';
+import {
+  RefusedJudgement,
+  checkInspect,
+  checkPolicy,
+  expectationsFor,
+  inspectConfigDigest,
+  judgeRelease,
+} from './checks.js';
+import { SellerCustody, startRun } from './custody.js';
+import { BrokerError } from './errors.js';
+import type { IssuedNonce } from './nonces.js';
+import { NonceService } from './nonces.js';
+import type { ReleasePurpose, ReleaseRecord } from './records.js';
+import { RELEASES_SUBLEVEL } from './records.js';
+import type { ReleaseSubject } from './subject.js';
+import { loadSubject } from './subject.js';
+
+/** What a node sends with its evidence (the route's body, still untrusted inside). */
+export interface ReleaseRequest {
+  readonly jobId: string;
+  readonly evidence: unknown;
+  readonly inspect: unknown;
+}
+
+/** A release: the key sealed to the container, or a wait for the seller. */
+export type ReleaseResult =
+  | {
+      readonly status: 'released';
+      readonly releaseId: string;
+      readonly wrappedKey: string;
+      readonly keyId: string;
+    }
+  | { readonly status: 'pending'; readonly releaseId: string };
+
+/** What the broker is made of. */
+export interface KeyBrokerDeps {
+  readonly store: Store;
+  readonly now: () => Date;
+  readonly runs: RunService;
+  /** The broker's X25519 key pair (gateway identity). */
+  readonly key: BoxKeyPair;
+  readonly standards: BrokerStandards;
+  readonly nonceTtlSeconds: number;
+}
+
+// The rule a refusal names in its audit record.
+function ruleOf(err: unknown): string {
+  if (err instanceof BrokerError) return err.rule;
+  if (err instanceof RefusedJudgement) return err.failed.rule;
+  if (err instanceof EvidenceError) return 'parse';
+  return 'node';
+}
+
+export class KeyBroker {
+  readonly nonces: NonceService;
+  readonly custody: SellerCustody;
+  readonly #d: KeyBrokerDeps;
+
+  constructor(deps: KeyBrokerDeps) {
+    this.#d = deps;
+    this.nonces = new NonceService(deps.store, deps.now, deps.nonceTtlSeconds);
+    this.custody = new SellerCustody(deps.store, deps.now, deps.runs);
+  }
+
+  /**
+   * A nonce for `node`'s job `jobId` of run `runId` (node-protocol §3.1); the
+   * first nonce of a train job moves its run placed -> sealing.
+   */
+  async issueNonce(node: VerifiedNodeCertificate, runId: string, jobId: string): Promise<IssuedNonce> {
+    const subject = await loadSubject(this.#d.store, node, runId, jobId, 'nonce');
+    const issued = await this.nonces.issue(runId, jobId);
+    if (subject.purpose === 'data' && subject.run.state === 'placed')
+      await this.#d.runs.transition(runId, 'seal');
+    return issued;
+  }
+
+  /**
+   * Judge `node`'s evidence for run `runId` and release the key (node-protocol
+   * §3.2). Throws the failed rule's BrokerError or EvidenceError after
+   * recording the refusal. A released data key moves the run sealing ->
+   * running right after the release is written (RunService takes its own
+   * batch; the transition is idempotent, see docs/broker.md).
+   */
+  async release(
+    node: VerifiedNodeCertificate,
+    runId: string,
+    request: ReleaseRequest,
+  ): Promise<ReleaseResult> {
+    const { result, purpose } = await this.#d.store.exclusive(() =>
+      this.#releaseLocked(node, runId, request),
+    );
+    if (result.status === 'released' && purpose === 'data') await startRun(this.#d.runs, runId);
+    return result;
+  }
+
+  async #releaseLocked(
+    node: VerifiedNodeCertificate,
+    runId: string,
+    request: ReleaseRequest,
+  ): Promise<{ result: ReleaseResult; purpose: ReleasePurpose }> {
+    const { store, standards } = this.#d;
+    const at = this.#d.now();
+    const ops: BatchOp[] = [];
+    const audit = { runId, jobId: request.jobId, nodeId: node.nodeId, at: at.toISOString() };
+    let purpose: ReleasePurpose = 'data';
+    let dataset: string | undefined;
+    let digest: string | undefined;
+    const record = (fields: Partial<ReleaseRecord> & Pick<ReleaseRecord, 'id' | 'outcome'>): BatchOp => {
+      const r: ReleaseRecord = { ...audit, purpose, judgements: [], ...fields };
+      const full = {
+        ...r,
+        ...(dataset ? { dataset } : {}),
+        ...(digest ? { measurementDigest: digest } : {}),
+      };
+      return put(store.sublevel(RELEASES_SUBLEVEL), r.id, full);
+    };
+    try {
+      const evidence = parse(request.evidence);
+      digest = measurementDigest(evidence.body.measurement);
+      const configDigest = inspectConfigDigest(request.inspect);
+      const subject = await loadSubject(store, node, runId, request.jobId, 'release');
+      purpose = subject.purpose;
+      dataset = subject.dataset.id;
+      const nonce = await this.nonces.checkLocked(evidence.body.nonce, runId, request.jobId);
+      ops.push(nonce.useOp);
+      checkInspect(request.inspect, configDigest, evidence, standards.profile);
+      const x = expectationsFor(
+        {
+          nodeId: node.nodeId,
+          nodePublicKey: node.nodePublicKey,
+          runId,
+          nonce: evidence.body.nonce,
+          nonceIssuedAt: new Date(nonce.record.issuedAt),
+          imageDigest: subject.job.image.digest,
+          allowedImageDigests:
+            subject.modelImage !== undefined
+              ? [subject.modelImage]
+              : subject.dataset.policy.release.allowedModels,
+          minimumLevel: subject.dataset.policy.release.minTier,
+          now: at,
+        },
+        standards,
+      );
+      const judgements = await judgeRelease(evidence, x, configDigest);
+      if (purpose === 'data') checkPolicy(subject.dataset.policy.release, at);
+      const id = newId('rel', at);
+      if (purpose === 'data' && subject.dataset.key.custody === 'seller') {
+        ops.push(record({ id, outcome: 'pending', judgements }));
+        ops.push(...this.custody.waitOps(id, subject, node, evidence, request.inspect, x, digest, at));
+        await store.write(ops);
+        return { result: { status: 'pending', releaseId: id }, purpose };
+      }
+      const { wrappedKey, keyId } = await this.#rewrap(subject, evidence);
+      ops.push(record({ id, outcome: 'released', judgements, keyId }));
+      await store.write(ops);
+      return { result: { status: 'released', releaseId: id, wrappedKey, keyId }, purpose };
+    } catch (err) {
+      if (!isSealgateError(err)) throw err;
+      const judgements = err instanceof RefusedJudgement ? err.judgements : [];
+      ops.push(
+        record({
+          id: newId('rel', at),
+          outcome: 'refused',
+          rule: ruleOf(err),
+          code: err.code,
+          message: err.message,
+          judgements,
+        }),
+      );
+      await store.write(ops);
+      throw err;
+    }
+  }
+
+  // The key, unwrapped with the broker's key and sealed to the container's ephemeral key.
+  async #rewrap(subject: ReleaseSubject, evidence: Evidence): Promise<{ wrappedKey: string; keyId: string }> {
+    const source =
+      subject.purpose === 'model'
+        ? { wrapped: subject.run.output?.wrappedKey, keyId: subject.run.output?.keyId }
+        : { wrapped: subject.dataset.key.wrapped, keyId: subject.dataset.key.keyId };
+    const sealed = source.wrapped === undefined ? undefined : base64ToBytes(source.wrapped);
+    if (sealed === undefined || source.keyId === undefined) {
+      throw new BrokerError('key', 'KEY_RELEASE_KEY_UNAVAILABLE', 'the broker holds no key for this release');
+    }
+    let key: Uint8Array;
+    try {
+      key = await unwrapKeyFast(sealed, this.#d.key);
+    } catch (err) {
+      throw new BrokerError(
+        'key',
+        'KEY_RELEASE_KEY_UNAVAILABLE',
+        'the stored key does not open with the broker key',
+        {
+          cause: err,
+        },
+      );
+    }
+    try {
+      return {
+        wrappedKey: bytesToBase64(await wrapKeyFast(key, evidence.ephemeralPublicKey)),
+        keyId: source.keyId,
+      };
+    } catch (err) {
+      if (!(err instanceof KeywrapError)) throw err;
+      throw new BrokerError('ephemeral-key', 'KEY_RELEASE_WEAK_KEY', err.message, { cause: err });
+    } finally {
+      key.fill(0);
+    }
+  }
+}
+
+// Parse untrusted evidence; the failure names the rule (parse) and keeps attest's code.
+function parse(input: unknown): Evidence {
+  try {
+    return parseEvidence(input);
+  } catch (err) {
+    if (!(err instanceof EvidenceError)) throw err;
+    throw new EvidenceError(err.code, `rule parse: ${err.message}`, {
+      cause: err,
+      ...(err.path ? { path: err.path } : {}),
+    });
+  }
+}

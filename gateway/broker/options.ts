@@ -1,0 +1,58 @@
+/**
+ * The key broker's options (part of the gateway's options, normalised once).
+ * The allowlists of supervisor digests and runtime versions start empty,
+ * which refuses every release: `sealgate gateway start` (bin/) fills them
+ * from the supervisor bundle and runtime it ships (docs/broker.md).
+ */
+import type { SandboxProfile } from '../../policies/index.js';
+import { DIGEST_PATTERN } from '../../attest/index.js';
+import { sealedSandboxProfile } from '../../policies/index.js';
+
+/** What `buildApp({ broker })` takes. */
+export interface BrokerOptions {
+  /** `sha256:` digests of the supervisor bundles a sealed container may run (default none). */
+  readonly supervisorDigests?: readonly string[];
+  /** Node agent (enclave-runtime) versions allowed to seal containers (default none). */
+  readonly runtimeVersions?: readonly string[];
+  /** How long a nonce is valid, seconds (default 60, node-protocol §3.1). */
+  readonly nonceTtlSeconds?: number;
+  /** How old evidence may be when it arrives, seconds (default 120). */
+  readonly evidenceTtlSeconds?: number;
+  /** The sandbox profile containers are judged by (default sealedSandboxProfile()). */
+  readonly profile?: SandboxProfile;
+}
+
+export interface NormalizedBrokerOptions {
+  readonly supervisorDigests: readonly string[];
+  readonly runtimeVersions: readonly string[];
+  readonly nonceTtlSeconds: number;
+  readonly evidenceTtlSeconds: number;
+  readonly profile: SandboxProfile;
+}
+
+const DIGEST = new RegExp(DIGEST_PATTERN);
+const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
+
+function seconds(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new TypeError(`broker.${name} must be a positive integer`);
+  return value;
+}
+
+function list(name: string, values: readonly string[] | undefined, pattern: RegExp): readonly string[] {
+  const out = [...new Set(values ?? [])];
+  const bad = out.find((v) => typeof v !== 'string' || !pattern.test(v));
+  if (bad !== undefined) throw new TypeError(`broker.${name}: ${JSON.stringify(bad)} is not allowed here`);
+  return Object.freeze(out);
+}
+
+/** Apply the broker's defaults; a bad option is a TypeError naming it. */
+export function normalizeBrokerOptions(options: BrokerOptions): NormalizedBrokerOptions {
+  return {
+    supervisorDigests: list('supervisorDigests', options.supervisorDigests, DIGEST),
+    runtimeVersions: list('runtimeVersions', options.runtimeVersions, VERSION),
+    nonceTtlSeconds: seconds('nonceTtlSeconds', options.nonceTtlSeconds ?? 60),
+    evidenceTtlSeconds: seconds('evidenceTtlSeconds', options.evidenceTtlSeconds ?? 120),
+    profile: options.profile ?? sealedSandboxProfile(),
+  };
+}

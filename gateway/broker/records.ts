@@ -1,0 +1,91 @@
+/**
+ * What the key broker stores (docs/broker.md). The audit log (`releases`) is
+ * append-only: one record per attempt, refusals included, and never a key.
+ * Seller-custody releases wait in `broker-waiting` (with an index of the
+ * pending ones by seller) until the seller approves or declines.
+ */
+import type { EvidenceDocument, RuleJudgement } from '../../attest/index.js';
+
+export const RELEASES_SUBLEVEL = 'releases';
+export const NONCES_SUBLEVEL = 'broker-nonces';
+export const WAITING_SUBLEVEL = 'broker-waiting';
+export const PENDING_BY_SELLER_SUBLEVEL = 'broker-pending';
+
+/** Which key a release is about: a dataset's key (train) or a sealed model's key (predict). */
+export type ReleasePurpose = 'data' | 'model';
+export type ReleaseOutcome = 'released' | 'refused' | 'pending';
+
+/** One audit record (sublevel `releases`, keyed by its time-sortable `rel_…` id). */
+export interface ReleaseRecord {
+  readonly id: string;
+  readonly runId: string;
+  readonly jobId: string;
+  readonly nodeId: string;
+  readonly purpose: ReleasePurpose;
+  readonly outcome: ReleaseOutcome;
+  /** The dataset whose key (or whose run's model key) it was about, when known. */
+  readonly dataset?: string;
+  /** For refusals: the rule that failed, its code and message. */
+  readonly rule?: string;
+  readonly code?: string;
+  readonly message?: string;
+  /** How each evidence rule judged (empty when the refusal came before judging). */
+  readonly judgements: readonly RuleJudgement[];
+  /** attest measurementDigest of the evidence, when it parsed. */
+  readonly measurementDigest?: string;
+  /** The id of the key released (hex), for released records. */
+  readonly keyId?: string;
+  /** For a seller's approval or decline: the pending release it concludes. */
+  readonly ref?: string;
+  readonly at: string;
+}
+
+/** A single-use challenge (sublevel `broker-nonces`, keyed by the nonce). */
+export interface NonceRecord {
+  readonly runId: string;
+  readonly jobId: string;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  /** Set once, in the same batch as the release record of the attempt that used it. */
+  readonly usedAt?: string;
+}
+
+/** What the gateway expected of the evidence, as the seller's client needs it. */
+export interface StoredExpectations {
+  readonly nodeId: string;
+  readonly runId: string;
+  readonly nonce: string;
+  readonly nonceIssuedAt: string;
+  readonly imageDigest: string;
+  readonly seccompProfileDigest: string;
+  readonly supervisorDigests: readonly string[];
+  readonly runtimeVersions: readonly string[];
+  readonly allowedImageDigests: readonly string[];
+  readonly minimumLevel: string;
+  readonly ttlSeconds: number;
+  readonly skewSeconds: number;
+  /** When the gateway received and judged the evidence: the seller judges time against it. */
+  readonly receivedAt: string;
+}
+
+/** A seller-custody release (sublevel `broker-waiting`, keyed by the release id). */
+export interface WaitingRelease {
+  readonly releaseId: string;
+  readonly status: 'pending' | 'released' | 'declined';
+  readonly runId: string;
+  readonly jobId: string;
+  readonly nodeId: string;
+  readonly seller: string;
+  readonly dataset: string;
+  readonly keyId: string;
+  readonly evidence: EvidenceDocument;
+  readonly inspect: unknown;
+  /** The node's Ed25519 key (base64), from its verified certificate. */
+  readonly nodePublicKey: string;
+  readonly expectations: StoredExpectations;
+  readonly measurementDigest: string;
+  /** Set on approval: the DEK sealed by the seller to the container's ephemeral key (base64). */
+  readonly wrappedKey?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
