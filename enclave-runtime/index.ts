@@ -11,3 +11,5 @@ export type {
 } from './docker/types.js';
 // images built FROM scratch with the host's Node runtime
 export * from './image/index.js';
+// the node agent (wt-agent): enrollment, heartbeats, the sealed job sequence
+export * from './agent/index.js';
