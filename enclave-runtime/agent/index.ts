@@ -30,6 +30,7 @@ export {
 } from './receipt.js';
 export { METRIC_BATCH_MS, METRIC_BATCH_RECORDS, MetricBatcher, type MetricRecord } from './metrics.js';
 export { parseSupervisorLine, type RunMessage, type SupervisorMessage } from './messages.js';
-export { createAgentLogger } from './logger.js';
+export { createAgentLogger, silentLogger } from './logger.js';
+export { JobRunner, type JobContext } from './job.js';
 export { runtimeVersion } from './version.js';
 export { systemClock, type AbortReason, type Clock, type JobEvent, type SupervisorBundle } from './types.js';

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 
-/** `sealgate/<version>` from the root package.json. */
+/** The version in the root package.json, e.g. `0.1.0` (the evidence schema allows [0-9A-Za-z.+_-]). */
 export async function runtimeVersion(): Promise<string> {
   const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
   const version = (JSON.parse(text) as { version?: unknown }).version;
   if (typeof version !== 'string') throw new TypeError('package.json has no version');
-  return `sealgate/${version}`;
+  return version;
 }
