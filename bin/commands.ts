@@ -35,7 +35,7 @@ export const serviceCommands: readonly Command[] = [
     {
       name: ['node', 'start'],
       usage: '--gateway URL [--token TOKEN] [--data DIR]',
-      summary: "run the node agent until SIGINT or SIGTERM; prints node: ID once connected",
+      summary: 'run the node agent until SIGINT or SIGTERM; prints node: ID once connected',
       options: { token: { type: 'string' }, data: { type: 'string' } },
       optionHelp: {
         gateway: "the gateway's nodes URL (https://…, printed by gateway start --node-port)",
@@ -43,7 +43,8 @@ export const serviceCommands: readonly Command[] = [
         data: 'node data directory: node key, certificate, job directories (default $SEALGATE_HOME/node)',
       },
       positionals: [0, 0],
-      example: 'sealgate node start --gateway https://gw.example:7701 --token sgn1.… --data /var/lib/sealgate-node',
+      example:
+        'sealgate node start --gateway https://gw.example:7701 --token sgn1.… --data /var/lib/sealgate-node',
     },
     async () => (await import('./commands/node-start.js')).runNodeStart,
   ),

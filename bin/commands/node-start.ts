@@ -35,7 +35,10 @@ function stringOption(args: ParsedArgs, name: string): string | undefined {
 function nodesUrl(ctx: CommandContext, args: ParsedArgs): string {
   const url = stringOption(args, 'gateway') ?? ctx.gateway;
   if (!/^https:\/\//.test(url)) {
-    throw new CliError('CLI_USAGE', "--gateway must be the nodes' https:// URL (printed by gateway start --node-port)");
+    throw new CliError(
+      'CLI_USAGE',
+      "--gateway must be the nodes' https:// URL (printed by gateway start --node-port)",
+    );
   }
   return url;
 }
@@ -66,7 +69,10 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
     client: (caPem) => httpsNodeClient({ baseUrl, tls: { caPem } }),
   });
   const supervisor = await stageSupervisor(dataDir);
-  const runtime = dockerRuntime({ entrypoint: supervisor.entrypoint, labels: { 'sealgate.node': identity.nodeId } });
+  const runtime = dockerRuntime({
+    entrypoint: supervisor.entrypoint,
+    labels: { 'sealgate.node': identity.nodeId },
+  });
   const agent = new NodeAgent({
     identity,
     http: httpsNodeClient({ baseUrl, tls: identity.tls }),

@@ -13,6 +13,7 @@ import { NodeApi } from './api.js';
 import type { NodeHttpClient } from './http.js';
 import type { NodeIdentity } from './identity.js';
 import { JobRunner } from './job.js';
+import type { Job } from './job-schema.js';
 import type { Clock, JobEvent, SupervisorBundle } from './types.js';
 import { systemClock } from './types.js';
 import { silentLogger } from './logger.js';
@@ -93,9 +94,11 @@ export class NodeAgent {
       for (const { runner } of this.#jobs.values()) {
         if (runner.job.runId !== runId) continue;
         this.#logger.info({ runId, action }, 'control');
-        await runner.control(action).catch((err: unknown) =>
-          this.#logger.warn({ runId, action, err: (err as Error).message }, 'control failed'),
-        );
+        await runner
+          .control(action)
+          .catch((err: unknown) =>
+            this.#logger.warn({ runId, action, err: (err as Error).message }, 'control failed'),
+          );
       }
     }
   }
@@ -132,13 +135,16 @@ export class NodeAgent {
     }
   }
 
-  async #launch(job: import('./job-schema.js').Job): Promise<void> {
+  async #launch(job: Job): Promise<void> {
     const o = this.options;
     const busy = new Set([...this.#jobs.values()].flatMap((j) => j.gpus));
     const gpus =
       job.limits.gpus === 0
         ? []
-        : (await o.runtime.gpus()).map((g) => g.uuid).filter((u) => !busy.has(u)).slice(0, job.limits.gpus);
+        : (await o.runtime.gpus())
+            .map((g) => g.uuid)
+            .filter((u) => !busy.has(u))
+            .slice(0, job.limits.gpus);
     const runner = new JobRunner(
       {
         api: this.api,
@@ -153,7 +159,7 @@ export class NodeAgent {
         releasePollMs: o.releasePollMs ?? 1000,
         maxOutputBytes: o.maxOutputBytes ?? 4 * 1024 ** 3,
         gpuDeviceIds: gpus,
-        ...(o.onJobEvent ? { onJobEvent: o.onJobEvent } : {}),
+        onJobEvent: (event) => o.onJobEvent?.(event),
       },
       job,
     );
@@ -164,6 +170,8 @@ export class NodeAgent {
       this.#slotFreed = undefined;
     });
     this.#jobs.set(job.jobId, { runner, done, gpus });
-    void done.then((outcome) => this.#logger.info({ jobId: job.jobId, runId: job.runId, outcome }, 'job ended'));
+    void done.then((outcome) =>
+      this.#logger.info({ jobId: job.jobId, runId: job.runId, outcome }, 'job ended'),
+    );
   }
 }

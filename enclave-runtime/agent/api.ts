@@ -60,7 +60,12 @@ export class NodeApi {
     runs: string[];
   }): Promise<{ heartbeatSeconds: number; control: Control[] }> {
     const reply = expect(await this.http.json('POST', '/v1/node/heartbeat', body), 'heartbeat', 200);
-    const heartbeatSeconds = field<number>(reply.body, 'heartbeatSeconds', (v) => isNumber(v) && (v as number) > 0, 'heartbeat');
+    const heartbeatSeconds = field<number>(
+      reply.body,
+      'heartbeatSeconds',
+      (v) => isNumber(v) && (v as number) > 0,
+      'heartbeat',
+    );
     const raw = (reply.body as { control?: unknown }).control;
     const control = (Array.isArray(raw) ? raw : []).filter(
       (c): c is Control =>
@@ -96,12 +101,25 @@ export class NodeApi {
   }
 
   async nonce(runId: string, jobId: string): Promise<string> {
-    const reply = expect(await this.http.json('POST', `/v1/node/runs/${runId}/nonce`, { jobId }), 'nonce', 201, 200);
+    const reply = expect(
+      await this.http.json('POST', `/v1/node/runs/${runId}/nonce`, { jobId }),
+      'nonce',
+      201,
+      200,
+    );
     return field<string>(reply.body, 'nonce', isString, 'nonce');
   }
 
-  async evidence(runId: string, body: { jobId: string; evidence: EvidenceDocument; inspect: unknown }): Promise<ReleaseReply> {
-    const reply = expect(await this.http.json('POST', `/v1/node/runs/${runId}/evidence`, body), 'key release', 200, 202);
+  async evidence(
+    runId: string,
+    body: { jobId: string; evidence: EvidenceDocument; inspect: unknown },
+  ): Promise<ReleaseReply> {
+    const reply = expect(
+      await this.http.json('POST', `/v1/node/runs/${runId}/evidence`, body),
+      'key release',
+      200,
+      202,
+    );
     return releaseReply(reply, 'key release');
   }
 
@@ -129,10 +147,18 @@ export class NodeApi {
   }
 
   async answers(inferenceId: string, body: { jobId: string; answers: unknown[] }): Promise<void> {
-    expect(await this.http.json('POST', `/v1/node/inferences/${inferenceId}/answers`, body), 'answers', 200, 204);
+    expect(
+      await this.http.json('POST', `/v1/node/inferences/${inferenceId}/answers`, body),
+      'answers',
+      200,
+      204,
+    );
   }
 
-  async failInference(inferenceId: string, body: { jobId: string; code: string; message: string }): Promise<void> {
+  async failInference(
+    inferenceId: string,
+    body: { jobId: string; code: string; message: string },
+  ): Promise<void> {
     expect(await this.http.json('POST', `/v1/node/inferences/${inferenceId}/fail`, body), 'fail', 200, 204);
   }
 }

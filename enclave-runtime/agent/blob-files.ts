@@ -17,13 +17,19 @@ import { AgentError } from './errors.js';
  * Write `source` to `path` (0600) while hashing it; refuse (AGENT_BLOB_DIGEST)
  * when the bytes are not `digest` and `size`, or grow past `size`.
  */
-export async function downloadTo(source: Readable, path: string, digest: string, size: number): Promise<void> {
+export async function downloadTo(
+  source: Readable,
+  path: string,
+  digest: string,
+  size: number,
+): Promise<void> {
   const hash = createHash('sha256');
   let written = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _enc, done) {
       written += chunk.length;
-      if (written > size) return done(new AgentError('AGENT_BLOB_DIGEST', `blob ${digest} is longer than ${size} bytes`));
+      if (written > size)
+        return done(new AgentError('AGENT_BLOB_DIGEST', `blob ${digest} is longer than ${size} bytes`));
       hash.update(chunk);
       done(null, chunk);
     },
@@ -42,7 +48,10 @@ export class OutputFile {
   #size = 0;
   #closed = false;
 
-  constructor(readonly path: string, private readonly maxBytes: number) {
+  constructor(
+    readonly path: string,
+    private readonly maxBytes: number,
+  ) {
     this.#file = createWriteStream(path, { mode: 0o600 });
     this.#file.on('error', () => undefined);
   }
@@ -55,7 +64,8 @@ export class OutputFile {
       throw new AgentError('AGENT_OUTPUT_DIGEST', `the sealed output is larger than ${this.maxBytes} bytes`);
     }
     this.#hash.update(bytes);
-    if (!this.#file.write(bytes)) await new Promise<void>((resolve) => this.#file.once('drain', () => resolve()));
+    if (!this.#file.write(bytes))
+      await new Promise<void>((resolve) => this.#file.once('drain', () => resolve()));
   }
 
   /** Close the file and check size and digest; throws AGENT_OUTPUT_DIGEST. */
@@ -63,7 +73,10 @@ export class OutputFile {
     await this.close();
     const got = `sha256:${this.#hash.digest('hex')}`;
     if (size !== this.#size || !constantTimeEqualText(got, digest)) {
-      throw new AgentError('AGENT_OUTPUT_DIGEST', `the sealed output is ${this.#size} bytes ${got}, not ${size} bytes ${digest}`);
+      throw new AgentError(
+        'AGENT_OUTPUT_DIGEST',
+        `the sealed output is ${this.#size} bytes ${got}, not ${size} bytes ${digest}`,
+      );
     }
   }
 

@@ -31,7 +31,10 @@ export interface EvidenceInput {
 export function measuredSeccompDigest(inspect: unknown): string {
   const seccomp = securityConfig(inspect).seccomp;
   if (seccomp.kind !== 'profile') {
-    throw new AgentError('AGENT_SECCOMP_UNMEASURABLE', `the container's seccomp setting is '${seccomp.kind}', not a profile`);
+    throw new AgentError(
+      'AGENT_SECCOMP_UNMEASURABLE',
+      `the container's seccomp setting is '${seccomp.kind}', not a profile`,
+    );
   }
   return seccompProfileDigest(seccomp.profile as SeccompProfileJson);
 }
@@ -39,7 +42,8 @@ export function measuredSeccompDigest(inspect: unknown): string {
 /** Build the body from the inspect document: image id, config digest and seccomp digest all come from it. */
 export function evidenceBody(inspect: unknown, input: EvidenceInput): EvidenceBody {
   const image = (inspect as { Image?: unknown } | null)?.Image;
-  if (typeof image !== 'string') throw new AgentError('AGENT_SECCOMP_UNMEASURABLE', 'the inspect document names no image');
+  if (typeof image !== 'string')
+    throw new AgentError('AGENT_SECCOMP_UNMEASURABLE', 'the inspect document names no image');
   return {
     version: EVIDENCE_VERSION,
     tier: 'software',
@@ -59,6 +63,10 @@ export function evidenceBody(inspect: unknown, input: EvidenceInput): EvidenceBo
 }
 
 /** The signed evidence document (attest's software tier, the node key). */
-export function signEvidence(inspect: unknown, input: EvidenceInput, nodeSecretKey: Uint8Array): EvidenceDocument {
+export function signEvidence(
+  inspect: unknown,
+  input: EvidenceInput,
+  nodeSecretKey: Uint8Array,
+): EvidenceDocument {
   return signSoftwareEvidence(evidenceBody(inspect, input), nodeSecretKey);
 }

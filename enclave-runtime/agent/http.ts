@@ -5,7 +5,7 @@
  * keep-alive Agent for every request (docs/node-protocol.md §1).
  */
 import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { AgentError } from './errors.js';
 
@@ -72,11 +72,16 @@ export function httpsNodeClient(options: HttpsNodeClientOptions): NodeHttpClient
     method: string,
     path: string,
     headers: Record<string, string | number>,
-    write: (req: import('node:http').ClientRequest) => void,
+    write: (req: ClientRequest) => void,
     signal?: AbortSignal,
   ): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
-      const req = https.request(new URL(path, base), { method, agent, headers, ...(signal ? { signal } : {}) });
+      const req = https.request(new URL(path, base), {
+        method,
+        agent,
+        headers,
+        ...(signal ? { signal } : {}),
+      });
       req.on('response', resolve);
       req.on('error', (err) =>
         reject(
@@ -125,8 +130,13 @@ export async function fetchCaUnverified(baseUrl: string): Promise<GatewayReply> 
   const url = new URL('/v1/node/ca', baseUrl);
   if (url.protocol !== 'https:') throw new TypeError('the nodes listener URL must be https://');
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'GET', agent: false, rejectUnauthorized: false, minVersion: 'TLSv1.3' });
-    req.on('response', (res) => readJson(res).then(resolve, reject));
+    const req = https.request(url, {
+      method: 'GET',
+      agent: false,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+    });
+    req.on('response', (res) => void readJson(res).then(resolve, reject));
     req.on('error', (err) =>
       reject(new AgentError('AGENT_UNREACHABLE', `GET /v1/node/ca: ${err.message}`, { cause: err })),
     );

@@ -42,8 +42,17 @@ export interface EnrollToken {
 /** Parse a token's shape (its secret stays opaque). Throws AGENT_TOKEN_MALFORMED. */
 export function parseEnrollToken(text: string): EnrollToken {
   const parts = text.trim().split('.');
-  if (parts.length !== 4 || parts[0] !== 'sgn1' || parts[1] === '' || parts[2] === '' || !/^[0-9a-f]{64}$/.test(parts[3])) {
-    throw new AgentError('AGENT_TOKEN_MALFORMED', 'the enrollment token is not sgn1.<id>.<secret>.<ca-sha256>');
+  if (
+    parts.length !== 4 ||
+    parts[0] !== 'sgn1' ||
+    parts[1] === '' ||
+    parts[2] === '' ||
+    !/^[0-9a-f]{64}$/.test(parts[3])
+  ) {
+    throw new AgentError(
+      'AGENT_TOKEN_MALFORMED',
+      'the enrollment token is not sgn1.<id>.<secret>.<ca-sha256>',
+    );
   }
   return { text: text.trim(), caSha256: Uint8Array.from(Buffer.from(parts[3], 'hex')) };
 }
@@ -54,11 +63,16 @@ export function checkCaPin(caPem: string, token: EnrollToken): void {
   try {
     der = new X509Certificate(caPem).raw;
   } catch (err) {
-    throw new AgentError('AGENT_CA_PIN_MISMATCH', 'the gateway served no parsable CA certificate', { cause: err });
+    throw new AgentError('AGENT_CA_PIN_MISMATCH', 'the gateway served no parsable CA certificate', {
+      cause: err,
+    });
   }
   const digest = Uint8Array.from(createHash('sha256').update(der).digest());
   if (!constantTimeEqual(digest, token.caSha256)) {
-    throw new AgentError('AGENT_CA_PIN_MISMATCH', "the gateway's CA is not the one the enrollment token pins");
+    throw new AgentError(
+      'AGENT_CA_PIN_MISMATCH',
+      "the gateway's CA is not the one the enrollment token pins",
+    );
   }
 }
 
@@ -106,7 +120,11 @@ export interface EnrollTransport {
  * certificate yet. Throws AGENT_STATE_INVALID when enrollment is needed and no
  * token was given, AGENT_CA_PIN_MISMATCH, or AGENT_ENROLL_REFUSED.
  */
-export async function loadOrEnroll(dataDir: string, token: string | undefined, transport: EnrollTransport): Promise<NodeIdentity> {
+export async function loadOrEnroll(
+  dataDir: string,
+  token: string | undefined,
+  transport: EnrollTransport,
+): Promise<NodeIdentity> {
   const keyPair = await loadOrCreateNodeKey(dataDir);
   const [certPem, caPem, keyPem] = await Promise.all(
     ['node.crt', 'ca.crt', 'tls.key'].map((f) => readIfPresent(join(dataDir, f))),
@@ -115,15 +133,19 @@ export async function loadOrEnroll(dataDir: string, token: string | undefined, t
   if (certPem !== undefined && caPem !== undefined && keyPem !== undefined) {
     return { nodeId: id, keyPair, tls: { certPem, caPem, keyPem } };
   }
-  if (certPem !== undefined) throw new AgentError('AGENT_STATE_INVALID', `${dataDir} has node.crt but not ca.crt and tls.key`);
-  if (token === undefined) throw new AgentError('AGENT_STATE_INVALID', 'this node is not enrolled yet: pass --token');
+  if (certPem !== undefined)
+    throw new AgentError('AGENT_STATE_INVALID', `${dataDir} has node.crt but not ca.crt and tls.key`);
+  if (token === undefined)
+    throw new AgentError('AGENT_STATE_INVALID', 'this node is not enrolled yet: pass --token');
   const parsed = parseEnrollToken(token);
 
   const served = await transport.fetchCa();
   const pem = (served.body as { certificate?: unknown } | undefined)?.certificate;
   if (served.status !== 200 || typeof pem !== 'string') {
     const { code, message } = gatewayError(served);
-    throw new AgentError('AGENT_ENROLL_REFUSED', `GET /v1/node/ca: ${code}: ${message}`, { gatewayCode: code });
+    throw new AgentError('AGENT_ENROLL_REFUSED', `GET /v1/node/ca: ${code}: ${message}`, {
+      gatewayCode: code,
+    });
   }
   checkCaPin(pem, parsed);
 
@@ -138,9 +160,12 @@ export async function loadOrEnroll(dataDir: string, token: string | undefined, t
   const body = reply.body as { nodeId?: unknown; certificate?: unknown; caCertificate?: unknown } | undefined;
   if (reply.status !== 201 || typeof body?.certificate !== 'string') {
     const { code, message } = gatewayError(reply);
-    throw new AgentError('AGENT_ENROLL_REFUSED', `enrollment refused: ${code}: ${message}`, { gatewayCode: code });
+    throw new AgentError('AGENT_ENROLL_REFUSED', `enrollment refused: ${code}: ${message}`, {
+      gatewayCode: code,
+    });
   }
-  if (body.nodeId !== id) throw new AgentError('AGENT_ENROLL_REFUSED', `the gateway enrolled ${String(body.nodeId)}, not ${id}`);
+  if (body.nodeId !== id)
+    throw new AgentError('AGENT_ENROLL_REFUSED', `the gateway enrolled ${String(body.nodeId)}, not ${id}`);
   // The CA we keep is the pinned one we fetched, whatever the reply's caCertificate says.
   await writeAtomic(join(dataDir, 'tls.key'), tlsKeyPem, 0o600);
   await writeAtomic(join(dataDir, 'ca.crt'), pem, 0o644);

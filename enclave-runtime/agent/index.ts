@@ -29,7 +29,7 @@ export {
   type UsageReceipt,
 } from './receipt.js';
 export { METRIC_BATCH_MS, METRIC_BATCH_RECORDS, MetricBatcher, type MetricRecord } from './metrics.js';
-export { parseSupervisorLine, type RunMessage, type SupervisorMessage } from './messages.js';
+export { jsonLines, parseSupervisorLine, type RunMessage, type SupervisorMessage } from './messages.js';
 export { createAgentLogger, silentLogger } from './logger.js';
 export { JobRunner, type JobContext } from './job.js';
 export { runtimeVersion } from './version.js';

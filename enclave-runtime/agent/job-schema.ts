@@ -58,7 +58,10 @@ export function parseJob(input: unknown): Job {
     throw new AgentError('AGENT_GATEWAY', `malformed job: /model ${(err as Error).message}`, { cause: err });
   }
   if (job.kind === 'predict' && (model.entrypoints.predict === undefined || job.inferenceId === undefined)) {
-    throw new AgentError('AGENT_GATEWAY', 'malformed job: a predict job needs inferenceId and a predict entrypoint');
+    throw new AgentError(
+      'AGENT_GATEWAY',
+      'malformed job: a predict job needs inferenceId and a predict entrypoint',
+    );
   }
   return {
     kind: job.kind,

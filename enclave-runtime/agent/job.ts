@@ -80,7 +80,10 @@ export class JobRunner {
       done = await this.#steps(dir);
     } catch (err) {
       failure = this.#reason ? abortFailure(this.#reason) : errorFailure(err, this.#step);
-      ctx.logger.warn({ jobId: job.jobId, runId: job.runId, step: this.#step, code: failure.code }, 'job failed');
+      ctx.logger.warn(
+        { jobId: job.jobId, runId: job.runId, step: this.#step, code: failure.code },
+        'job failed',
+      );
     }
     await this.#cleanup(dir);
     try {
@@ -89,7 +92,10 @@ export class JobRunner {
         await ctx.api.failInference(job.inferenceId, { jobId: job.jobId, ...failure });
       } else await ctx.api.fail(job.runId, { jobId: job.jobId, ...failure });
     } catch (err) {
-      ctx.logger.error({ jobId: job.jobId, runId: job.runId, err: (err as Error).message }, 'report not accepted');
+      ctx.logger.error(
+        { jobId: job.jobId, runId: job.runId, err: (err as Error).message },
+        'report not accepted',
+      );
     }
     const outcome = failure?.code ?? 'ok';
     this.#emit('finished', outcome);
@@ -102,7 +108,8 @@ export class JobRunner {
   }
 
   #checkAborted(): void {
-    if (this.#reason !== undefined) throw new AgentError('AGENT_JOB_ABORTED', `job stopped (${this.#reason})`);
+    if (this.#reason !== undefined)
+      throw new AgentError('AGENT_JOB_ABORTED', `job stopped (${this.#reason})`);
   }
 
   // The sealed sequence. Returns the success report to send after cleanup; throws on failure.
@@ -115,7 +122,10 @@ export class JobRunner {
     this.#checkAborted();
     this.#step = 'image';
     const archive = job.image.archive;
-    await ctx.runtime.ensureImage(job.image.digest, archive ? () => ctx.api.blob(archive, signal) : undefined);
+    await ctx.runtime.ensureImage(
+      job.image.digest,
+      archive ? () => ctx.api.blob(archive, signal) : undefined,
+    );
     this.#checkAborted();
     this.#step = 'create';
     this.#container = await ctx.runtime.createSealed({
@@ -165,11 +175,17 @@ export class JobRunner {
     this.#checkAborted();
     const failed = exitFailure(exit, session.exit, session.error);
     if (failed) throw new JobFailed(failed);
-    if (session.exit === undefined) throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor ended without exit');
-    return job.kind === 'predict' ? this.#answers(session) : this.#complete(session, exit, startedAt, endedAt);
+    if (session.exit === undefined)
+      throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor ended without exit');
+    return job.kind === 'predict'
+      ? this.#answers(session)
+      : this.#complete(session, exit, startedAt, endedAt);
   }
 
-  async #stopAndWait(container: SealedContainer, exited: Promise<ContainerExit>): Promise<ContainerExit | undefined> {
+  async #stopAndWait(
+    container: SealedContainer,
+    exited: Promise<ContainerExit>,
+  ): Promise<ContainerExit | undefined> {
     await container.cancel().catch(() => undefined);
     return exited.catch(() => undefined);
   }
@@ -180,10 +196,16 @@ export class JobRunner {
     return () => ctx.api.answers(job.inferenceId ?? '', { jobId: job.jobId, answers });
   }
 
-  #complete(session: SessionResult, exit: ContainerExit, startedAt: Date, endedAt: Date): () => Promise<void> {
+  #complete(
+    session: SessionResult,
+    exit: ContainerExit,
+    startedAt: Date,
+    endedAt: Date,
+  ): () => Promise<void> {
     const { job, ctx } = this;
     const output = session.output;
-    if (output === undefined) throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor sent no sealed output');
+    if (output === undefined)
+      throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor sent no sealed output');
     const durationSeconds = Math.max(0, endedAt.getTime() - startedAt.getTime()) / 1000;
     const receipt = signUsageReceipt(
       {
@@ -206,9 +228,11 @@ export class JobRunner {
   async #cleanup(dir: string): Promise<void> {
     const { job, ctx } = this;
     if (this.#container) {
-      await this.#container.remove().catch((err: unknown) =>
-        ctx.logger.error({ jobId: job.jobId, err: (err as Error).message }, 'container not removed'),
-      );
+      await this.#container
+        .remove()
+        .catch((err: unknown) =>
+          ctx.logger.error({ jobId: job.jobId, err: (err as Error).message }, 'container not removed'),
+        );
     }
     await rm(dir, { recursive: true, force: true }).catch((err: unknown) =>
       ctx.logger.error({ jobId: job.jobId, err: (err as Error).message }, 'job directory not removed'),

@@ -51,7 +51,7 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const CODE = /^SUPERVISOR_[A-Z0-9_]{1,64}$/;
 
 type Rec = Record<string, unknown>;
-const str = (m: Rec, k: string, max = 4096) => typeof m[k] === 'string' && (m[k] as string).length <= max;
+const str = (m: Rec, k: string, max = 4096) => typeof m[k] === 'string' && m[k].length <= max;
 const count = (m: Rec, k: string) => Number.isSafeInteger(m[k]) && (m[k] as number) >= 0;
 const finite = (m: Rec, k: string) => typeof m[k] === 'number' && Number.isFinite(m[k]);
 
@@ -62,7 +62,11 @@ const RULES: Record<SupervisorMessage['t'], (m: Rec) => boolean> = {
   answer: (m) => count(m, 'index') && 'value' in m,
   output: (m) => str(m, 'chunk', MAX_LINE_BYTES) && BASE64.test(m.chunk as string),
   'output-end': (m) =>
-    str(m, 'digest') && DIGEST.test(m.digest as string) && count(m, 'size') && str(m, 'wrappedKey') && str(m, 'keyId', 256),
+    str(m, 'digest') &&
+    DIGEST.test(m.digest as string) &&
+    count(m, 'size') &&
+    str(m, 'wrappedKey') &&
+    str(m, 'keyId', 256),
   exit: (m) =>
     (m.code === null || Number.isSafeInteger(m.code)) &&
     (m.signal === null || str(m, 'signal', 32)) &&
@@ -87,7 +91,10 @@ export function parseSupervisorLine(line: string): SupervisorMessage {
   const m = value as Rec;
   const t = m.t;
   if (typeof t !== 'string' || !Object.hasOwn(RULES, t)) {
-    throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', `unknown supervisor message type ${JSON.stringify(t)}`.slice(0, 120));
+    throw new AgentError(
+      'AGENT_SUPERVISOR_PROTOCOL',
+      `unknown supervisor message type ${JSON.stringify(t)}`.slice(0, 120),
+    );
   }
   if (!RULES[t as SupervisorMessage['t']](m)) {
     throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', `malformed supervisor message '${t}'`);
@@ -111,7 +118,10 @@ export async function* jsonLines(stream: AsyncIterable<Buffer | string>): AsyncG
       if (line !== '') yield parseSupervisorLine(line);
     }
     if (pending.length > MAX_LINE_BYTES) {
-      throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'a supervisor line is longer than the protocol allows');
+      throw new AgentError(
+        'AGENT_SUPERVISOR_PROTOCOL',
+        'a supervisor line is longer than the protocol allows',
+      );
     }
   }
   if (pending.trim() !== '') yield parseSupervisorLine(pending.trim());

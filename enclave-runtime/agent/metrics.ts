@@ -57,6 +57,8 @@ export class MetricBatcher {
     if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
-    this.#chain = this.#chain.then(() => this.options.send(batch)).catch((err: unknown) => this.options.onError(err));
+    this.#chain = this.#chain
+      .then(() => this.options.send(batch))
+      .catch((err: unknown) => this.options.onError(err));
   }
 }

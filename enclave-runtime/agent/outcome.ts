@@ -47,7 +47,8 @@ export function exitFailure(
       message: `the model exited with ${exitMessage.signal ?? `code ${String(modelCode)}`}`,
     };
   }
-  if (exit.exitCode !== 0) return { code: 'RUN_MODEL_EXIT', message: `the container exited with code ${exit.exitCode}` };
+  if (exit.exitCode !== 0)
+    return { code: 'RUN_MODEL_EXIT', message: `the container exited with code ${exit.exitCode}` };
   return undefined;
 }
 
@@ -60,7 +61,10 @@ export function errorFailure(err: unknown, step: string): RunFailure {
   if (err instanceof AgentError && err.code === 'AGENT_GATEWAY' && KEY_STEPS.has(step)) {
     return { code: 'RUN_KEY_REFUSED', message: `${err.gatewayCode ?? 'refused'}: ${err.message}` };
   }
-  if (isSealgateError(err, 'RUNTIME_SANDBOX_VIOLATION') || isSealgateError(err, 'AGENT_SECCOMP_UNMEASURABLE')) {
+  if (
+    isSealgateError(err, 'RUNTIME_SANDBOX_VIOLATION') ||
+    isSealgateError(err, 'AGENT_SECCOMP_UNMEASURABLE')
+  ) {
     return { code: 'RUN_SANDBOX_REFUSED', message: err.message };
   }
   if (isSealgateError(err)) return { code: err.code, message: err.message };

@@ -4,7 +4,13 @@
  * deployment record `{timestamp, node address, image id}` — with its Ed25519
  * node key over `domainSeparated('sealgate/v1/usage-receipt', JCS(body))`.
  */
-import { bytesToBase64, canonicalizeBytes, signDetached, verifyDetached, base64ToBytes } from '../../attest/index.js';
+import {
+  bytesToBase64,
+  canonicalizeBytes,
+  signDetached,
+  verifyDetached,
+  base64ToBytes,
+} from '../../attest/index.js';
 
 /** The domain label of a usage receipt signature. */
 export const USAGE_RECEIPT_LABEL = 'sealgate/v1/usage-receipt';

@@ -57,49 +57,57 @@ t.test('start sweeps and heartbeats; a polled job runs to completion', async (t)
   await until(() => events.some((e) => e.kind === 'finished'));
   t.equal(events.find((e) => e.kind === 'finished')?.outcome, 'ok');
   t.ok(gateway.calls.some((c) => c.path === '/v1/node/runs/run_1/complete'));
-  t.match(
-    gateway.calls.find((c) => c.path.startsWith('/v1/node/jobs'))?.path,
-    /waitSeconds=1$/,
-  );
+  t.match(gateway.calls.find((c) => c.path.startsWith('/v1/node/jobs'))?.path, /waitSeconds=1$/);
   await agent.stop();
   t.ok(gateway.closed, 'stop closes the HTTP client');
   t.equal(runtime.log.filter((l) => l === 'sweep').length, 1);
 });
 
-t.test('control from a heartbeat reaches the matching job; stop fails the rest with RUN_NODE_STOPPED', async (t) => {
-  const { gateway, runtime, agent, events } = await setup(t);
-  runtime.script = { hang: true };
-  gateway.jobs.push(jobBody(), jobBody({ jobId: 'job_2', runId: 'run_2' }));
-  await agent.start();
-  await until(() => events.some((e) => e.kind === 'started'));
-  t.same(agent.running, ['run_1'], 'one job at a time by default');
-  gateway.control = [
-    { runId: 'run_other', action: 'cancel' },
-    { runId: 'run_1', action: 'pause' },
-  ];
-  await until(() => runtime.log.includes('pause'));
-  const beats = gateway.calls.filter((c) => c.path === '/v1/node/heartbeat');
-  t.ok(beats.some((b) => (b.body as { runs: string[] }).runs.includes('run_1')), 'heartbeats list the running run');
-  gateway.control = [{ runId: 'run_1', action: 'cancel' }];
-  await until(() => events.some((e) => e.kind === 'finished'));
-  t.equal(events.find((e) => e.kind === 'finished')?.outcome, 'RUN_CANCELLED');
-  // the second job starts once the first is gone, and the stop fails it.
-  await until(() => events.filter((e) => e.kind === 'started').length === 2);
-  await agent.stop();
-  const fails = gateway.calls.filter((c) => c.path.endsWith('/fail')).map((c) => c.body as { jobId: string; code: string });
-  t.same(
-    fails.map((f) => [f.jobId, f.code]),
-    [
-      ['job_1', 'RUN_CANCELLED'],
-      ['job_2', 'RUN_NODE_STOPPED'],
-    ],
-  );
-  t.equal(runtime.live.size, 0, 'no container left');
-  t.same(agent.running, []);
-});
+t.test(
+  'control from a heartbeat reaches the matching job; stop fails the rest with RUN_NODE_STOPPED',
+  async (t) => {
+    const { gateway, runtime, agent, events } = await setup(t);
+    runtime.script = { hang: true };
+    gateway.jobs.push(jobBody(), jobBody({ jobId: 'job_2', runId: 'run_2' }));
+    await agent.start();
+    await until(() => events.some((e) => e.kind === 'started'));
+    t.same(agent.running, ['run_1'], 'one job at a time by default');
+    gateway.control = [
+      { runId: 'run_other', action: 'cancel' },
+      { runId: 'run_1', action: 'pause' },
+    ];
+    await until(() => runtime.log.includes('pause'));
+    const beats = gateway.calls.filter((c) => c.path === '/v1/node/heartbeat');
+    t.ok(
+      beats.some((b) => (b.body as { runs: string[] }).runs.includes('run_1')),
+      'heartbeats list the running run',
+    );
+    gateway.control = [{ runId: 'run_1', action: 'cancel' }];
+    await until(() => events.some((e) => e.kind === 'finished'));
+    t.equal(events.find((e) => e.kind === 'finished')?.outcome, 'RUN_CANCELLED');
+    // the second job starts once the first is gone, and the stop fails it.
+    await until(() => events.filter((e) => e.kind === 'started').length === 2);
+    await agent.stop();
+    const fails = gateway.calls
+      .filter((c) => c.path.endsWith('/fail'))
+      .map((c) => c.body as { jobId: string; code: string });
+    t.same(
+      fails.map((f) => [f.jobId, f.code]),
+      [
+        ['job_1', 'RUN_CANCELLED'],
+        ['job_2', 'RUN_NODE_STOPPED'],
+      ],
+    );
+    t.equal(runtime.live.size, 0, 'no container left');
+    t.same(agent.running, []);
+  },
+);
 
 t.test('a refused first heartbeat fails start', async (t) => {
   const { gateway, agent } = await setup(t);
-  gateway.on(/heartbeat$/, () => ({ status: 401, body: { error: { code: 'AUTH_NOT_NODE', message: 'revoked' } } }));
+  gateway.on(/heartbeat$/, () => ({
+    status: 401,
+    body: { error: { code: 'AUTH_NOT_NODE', message: 'revoked' } },
+  }));
   await t.rejects(agent.start(), { name: 'AgentError', code: 'AGENT_GATEWAY', gatewayCode: 'AUTH_NOT_NODE' });
 });

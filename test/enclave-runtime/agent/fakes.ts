@@ -82,7 +82,8 @@ export class FakeGateway implements NodeHttpClient {
       return { status: 200, body: { now: new Date().toISOString(), heartbeatSeconds: 0.02, control } };
     }
     if (/\/nonce$/.test(p)) return { status: 201, body: { nonce: 'bm9uY2Utbm9uY2Utbm9uY2U', expiresAt: '' } };
-    if (/\/evidence$/.test(p)) return { status: 200, body: { status: 'released', wrappedKey: 'd3JhcHBlZA==', keyId: 'k1' } };
+    if (/\/evidence$/.test(p))
+      return { status: 200, body: { status: 'released', wrappedKey: 'd3JhcHBlZA==', keyId: 'k1' } };
     if (/\/(metrics|fail|answers)$/.test(p)) return { status: 204, body: undefined };
     if (/\/complete$/.test(p)) return { status: 200, body: {} };
     return { status: 404, body: { error: { code: 'NOT_FOUND', message: p } } };
@@ -91,7 +92,8 @@ export class FakeGateway implements NodeHttpClient {
   download(path: string): Promise<Readable | GatewayReply> {
     this.calls.push({ method: 'GET', path, body: undefined });
     const blob = this.blobs.get(path.replace('/v1/node/blobs/', ''));
-    if (!blob) return Promise.resolve({ status: 404, body: { error: { code: 'BLOB_NOT_FOUND', message: path } } });
+    if (!blob)
+      return Promise.resolve({ status: 404, body: { error: { code: 'BLOB_NOT_FOUND', message: path } } });
     return Promise.resolve(Readable.from([blob]));
   }
 
@@ -180,7 +182,9 @@ export class FakeRuntime implements ContainerRuntime {
     this.log.push('createSealed');
     this.specs.push(spec);
     if (this.refuseCreate) {
-      return Promise.reject(new FakeDriverError('RUNTIME_SANDBOX_VIOLATION', 'SANDBOX_NETWORK at /HostConfig/NetworkMode'));
+      return Promise.reject(
+        new FakeDriverError('RUNTIME_SANDBOX_VIOLATION', 'SANDBOX_NETWORK at /HostConfig/NetworkMode'),
+      );
     }
     const id = `c-${spec.jobId}`;
     this.live.add(id);

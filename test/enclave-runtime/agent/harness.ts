@@ -14,7 +14,11 @@ import { FakeGateway, FakeRuntime, sha } from './fakes.js';
 
 export const DATA = Buffer.from('envelope ciphertext bytes '.repeat(100));
 export const IMAGE = sha('model image');
-export const SUPERVISOR = { path: '/opt/sealgate/supervisor', digest: sha('supervisor tree'), entrypoint: ['/x'] };
+export const SUPERVISOR = {
+  path: '/opt/sealgate/supervisor',
+  digest: sha('supervisor tree'),
+  entrypoint: ['/x'],
+};
 export const NOW = new Date('2026-01-02T03:04:05.000Z');
 
 export function jobBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -26,14 +30,24 @@ export function jobBody(overrides: Record<string, unknown> = {}): Record<string,
     model: {
       name: 'ref',
       version: '1',
-      entrypoints: { train: ['/usr/bin/node', '/model/train.js'], predict: ['/usr/bin/node', '/model/predict.js'] },
+      entrypoints: {
+        train: ['/usr/bin/node', '/model/train.js'],
+        predict: ['/usr/bin/node', '/model/predict.js'],
+      },
       metrics: ['loss', 'accuracy'],
       unitCost: '2',
       baseFee: '10',
       benchmark: { steps: 10, seconds: 1 },
     },
     data: { digest: sha(DATA), size: DATA.length },
-    limits: { pids: 64, memoryBytes: 256 * 1024 * 1024, nanoCpus: 1e9, wallSeconds: 60, tmpfsBytes: 1 << 26, gpus: 0 },
+    limits: {
+      pids: 64,
+      memoryBytes: 256 * 1024 * 1024,
+      nanoCpus: 1e9,
+      wallSeconds: 60,
+      tmpfsBytes: 1 << 26,
+      gpus: 0,
+    },
     params: { steps: 2, hyperparameters: { lr: 0.1 } },
     brokerPublicKey: Buffer.alloc(32, 9).toString('base64'),
     ...overrides,

@@ -15,7 +15,13 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Test } from 'tap';
 import { X509Certificate } from 'node:crypto';
-import { RevocationList, createCa, issueNodeCertificate, issueServerCertificate, verifyNodeCertificate } from '../../../attest/index.js';
+import {
+  RevocationList,
+  createCa,
+  issueNodeCertificate,
+  issueServerCertificate,
+  verifyNodeCertificate,
+} from '../../../attest/index.js';
 import {
   checkCaPin,
   fetchCaUnverified,
@@ -25,14 +31,27 @@ import {
 } from '../../../enclave-runtime/index.js';
 
 const ca = createCa({ commonName: 'sealgate node CA', now: new Date(), validityDays: 2, bits: 2048 });
-const server = issueServerCertificate({ ca, now: new Date(), validityDays: 1, commonName: 'sealgate gateway', ipAddresses: ['127.0.0.1'] });
+const server = issueServerCertificate({
+  ca,
+  now: new Date(),
+  validityDays: 1,
+  commonName: 'sealgate gateway',
+  ipAddresses: ['127.0.0.1'],
+});
 const caSha = createHash('sha256').update(new X509Certificate(ca.certPem).raw).digest('hex');
 
 /** A loopback listener: /v1/node/ca and /v1/node/enroll without a client certificate, /ping with one. */
 async function listener(t: Test): Promise<{ url: string; enrolled: string[] }> {
   const enrolled: string[] = [];
   const srv = https.createServer(
-    { key: server.keyPem, cert: server.certPem, ca: [ca.certPem], requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.3' },
+    {
+      key: server.keyPem,
+      cert: server.certPem,
+      ca: [ca.certPem],
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+    },
     (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -43,9 +62,18 @@ async function listener(t: Test): Promise<{ url: string; enrolled: string[] }> {
         };
         if (req.url === '/v1/node/ca') return reply(200, { certificate: ca.certPem });
         if (req.url === '/v1/node/enroll') {
-          const { token, csr } = JSON.parse(Buffer.concat(chunks).toString()) as { token: string; csr: string };
-          if (!token.startsWith('sgn1.good.')) return reply(401, { error: { code: 'ENROLL_TOKEN_UNKNOWN', message: 'no' } });
-          void issueNodeCertificate(csr, { ca, now: new Date(), validityDays: 1, enrollment: () => true }).then((issued) => {
+          const { token, csr } = JSON.parse(Buffer.concat(chunks).toString()) as {
+            token: string;
+            csr: string;
+          };
+          if (!token.startsWith('sgn1.good.'))
+            return reply(401, { error: { code: 'ENROLL_TOKEN_UNKNOWN', message: 'no' } });
+          void issueNodeCertificate(csr, {
+            ca,
+            now: new Date(),
+            validityDays: 1,
+            enrollment: () => true,
+          }).then((issued) => {
             enrolled.push(issued.nodeId);
             reply(201, { nodeId: issued.nodeId, certificate: issued.certPem, caCertificate: ca.certPem });
           });
@@ -53,7 +81,11 @@ async function listener(t: Test): Promise<{ url: string; enrolled: string[] }> {
         }
         const peer = (req.socket as TLSSocket).getPeerCertificate(true);
         if (!peer.raw) return reply(401, { error: { code: 'AUTH_NOT_NODE', message: 'no certificate' } });
-        const node = verifyNodeCertificate(peer.raw, { caCertPem: ca.certPem, revocations: new RevocationList(), now: new Date() });
+        const node = verifyNodeCertificate(peer.raw, {
+          caCertPem: ca.certPem,
+          revocations: new RevocationList(),
+          now: new Date(),
+        });
         reply(200, { nodeId: node.nodeId });
       });
     },
@@ -107,7 +139,9 @@ t.test('a CA that is not the pinned one is refused before anything is sent', asy
   });
   t.same(enrolled, [], 'no CSR was sent');
   t.same(await readdir(dir), ['node.key'], 'no certificate or CA kept');
-  t.throws(() => checkCaPin('not a pem', parseEnrollToken(`sgn1.a.b.${caSha}`)), { code: 'AGENT_CA_PIN_MISMATCH' });
+  t.throws(() => checkCaPin('not a pem', parseEnrollToken(`sgn1.a.b.${caSha}`)), {
+    code: 'AGENT_CA_PIN_MISMATCH',
+  });
 });
 
 t.test('token shape, refusals and missing state', async (t) => {

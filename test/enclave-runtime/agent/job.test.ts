@@ -5,92 +5,113 @@
  */
 import t from 'tap';
 import type { Test } from 'tap';
-import { canonicalizeBytes, verifyDetached, base64ToBytes, parseEvidence, softwareVerifier } from '../../../attest/index.js';
+import {
+  canonicalizeBytes,
+  verifyDetached,
+  base64ToBytes,
+  parseEvidence,
+  softwareVerifier,
+} from '../../../attest/index.js';
 import { USAGE_RECEIPT_LABEL, verifyUsageReceipt } from '../../../enclave-runtime/index.js';
 import type { SignedUsageReceipt } from '../../../enclave-runtime/index.js';
-import { SEALGATE_SECCOMP_JSON, seccompProfileDigest, securityConfigDigest } from '../../../policies/index.js';
+import {
+  SEALGATE_SECCOMP_JSON,
+  seccompProfileDigest,
+  securityConfigDigest,
+} from '../../../policies/index.js';
 import type { SeccompProfileJson } from '../../../policies/index.js';
 import { OUTPUT, sealedInspect, sha } from './fakes.js';
 import { DATA, IMAGE, NOW, SUPERVISOR, harness, jobBody } from './harness.js';
 
-t.test('a train job runs in order, reports complete with a verifiable receipt, and leaves nothing', async (t) => {
-  const h = await harness(t);
-  const outcome = await h.runner().run();
-  t.equal(outcome, 'ok');
-  t.same(h.runtime.log, [
-    `ensureImage ${IMAGE}`,
-    'createSealed',
-    'attach',
-    'start',
-    'inspect',
-    'remove',
-  ]);
-  t.same(h.gateway.paths(), [
-    `GET /v1/node/blobs/${sha(DATA)}`,
-    'POST /v1/node/runs/run_1/nonce',
-    'POST /v1/node/runs/run_1/evidence',
-    `PUT /v1/node/blobs/${sha(OUTPUT)}`,
-    'POST /v1/node/runs/run_1/metrics',
-    'POST /v1/node/runs/run_1/complete',
-  ]);
-  t.ok(h.gateway.uploads.get(sha(OUTPUT))?.equals(OUTPUT), 'the sealed output is uploaded byte for byte');
-  const spec = h.runtime.specs[0];
-  t.equal(spec.image, IMAGE);
-  t.equal(spec.binds.supervisor, SUPERVISOR.path);
-  t.match(spec.binds.ciphertext, /jobs\/job_1\/ciphertext$/);
-  t.notOk(spec.gpuDeviceIds, 'no GPUs unless asked');
+t.test(
+  'a train job runs in order, reports complete with a verifiable receipt, and leaves nothing',
+  async (t) => {
+    const h = await harness(t);
+    const outcome = await h.runner().run();
+    t.equal(outcome, 'ok');
+    t.same(h.runtime.log, [`ensureImage ${IMAGE}`, 'createSealed', 'attach', 'start', 'inspect', 'remove']);
+    t.same(h.gateway.paths(), [
+      `GET /v1/node/blobs/${sha(DATA)}`,
+      'POST /v1/node/runs/run_1/nonce',
+      'POST /v1/node/runs/run_1/evidence',
+      `PUT /v1/node/blobs/${sha(OUTPUT)}`,
+      'POST /v1/node/runs/run_1/metrics',
+      'POST /v1/node/runs/run_1/complete',
+    ]);
+    t.ok(h.gateway.uploads.get(sha(OUTPUT))?.equals(OUTPUT), 'the sealed output is uploaded byte for byte');
+    const spec = h.runtime.specs[0];
+    t.equal(spec.image, IMAGE);
+    t.equal(spec.binds.supervisor, SUPERVISOR.path);
+    t.match(spec.binds.ciphertext, /jobs\/job_1\/ciphertext$/);
+    t.notOk(spec.gpuDeviceIds, 'no GPUs unless asked');
 
-  const run = h.runtime.run!;
-  t.equal(run.mode, 'train');
-  t.same(run.command, ['/usr/bin/node', '/model/train.js']);
-  t.same(run.metrics, ['loss', 'accuracy']);
-  t.equal(run.wrappedKey, 'd3JhcHBlZA==');
-  t.same(run.params, { steps: 2, hyperparameters: { lr: 0.1 } });
+    const run = h.runtime.run!;
+    t.equal(run.mode, 'train');
+    t.same(run.command, ['/usr/bin/node', '/model/train.js']);
+    t.same(run.metrics, ['loss', 'accuracy']);
+    t.equal(run.wrappedKey, 'd3JhcHBlZA==');
+    t.same(run.params, { steps: 2, hyperparameters: { lr: 0.1 } });
 
-  const metrics = h.gateway.calls.find((c) => c.path.endsWith('/metrics'))!.body;
-  t.same(metrics, {
-    jobId: 'job_1',
-    records: [
-      { metric: 'loss', step: 1, value: 0.5 },
-      { metric: 'loss', step: 2, value: 0.25 },
-    ],
-    dropped: 0,
-  });
+    const metrics = h.gateway.calls.find((c) => c.path.endsWith('/metrics'))!.body;
+    t.same(metrics, {
+      jobId: 'job_1',
+      records: [
+        { metric: 'loss', step: 1, value: 0.5 },
+        { metric: 'loss', step: 2, value: 0.25 },
+      ],
+      dropped: 0,
+    });
 
-  const complete = h.gateway.calls.find((c) => c.path.endsWith('/complete'))!.body as {
-    jobId: string;
-    output: unknown;
-    receipt: SignedUsageReceipt;
-  };
-  t.same(complete.output, { digest: sha(OUTPUT), size: OUTPUT.length, wrappedKey: 'bW9kZWwta2V5', keyId: 'mk1' });
-  t.same(complete.receipt.body, {
-    version: 1,
-    runId: 'run_1',
-    jobId: 'job_1',
-    nodeId: h.nodeId,
-    steps: 2,
-    cpuSeconds: 1.5,
-    gpuSeconds: 0,
-    durationSeconds: 0,
-    exitCode: 0,
-    deployment: { timestamp: NOW.toISOString(), nodeAddress: h.nodeId, imageId: IMAGE },
-  });
-  const signature = base64ToBytes(complete.receipt.signature)!;
-  t.ok(
-    verifyDetached(USAGE_RECEIPT_LABEL, canonicalizeBytes(complete.receipt.body), signature, h.keyPair.publicKey),
-    'the receipt verifies with attest over domainSeparated(sealgate/v1/usage-receipt, JCS(body))',
-  );
-  t.ok(verifyUsageReceipt(complete.receipt, h.keyPair.publicKey));
-  t.notOk(verifyUsageReceipt({ ...complete.receipt, body: { ...complete.receipt.body, steps: 3 } }, h.keyPair.publicKey));
+    const complete = h.gateway.calls.find((c) => c.path.endsWith('/complete'))!.body as {
+      jobId: string;
+      output: unknown;
+      receipt: SignedUsageReceipt;
+    };
+    t.same(complete.output, {
+      digest: sha(OUTPUT),
+      size: OUTPUT.length,
+      wrappedKey: 'bW9kZWwta2V5',
+      keyId: 'mk1',
+    });
+    t.same(complete.receipt.body, {
+      version: 1,
+      runId: 'run_1',
+      jobId: 'job_1',
+      nodeId: h.nodeId,
+      steps: 2,
+      cpuSeconds: 1.5,
+      gpuSeconds: 0,
+      durationSeconds: 0,
+      exitCode: 0,
+      deployment: { timestamp: NOW.toISOString(), nodeAddress: h.nodeId, imageId: IMAGE },
+    });
+    const signature = base64ToBytes(complete.receipt.signature)!;
+    t.ok(
+      verifyDetached(
+        USAGE_RECEIPT_LABEL,
+        canonicalizeBytes(complete.receipt.body),
+        signature,
+        h.keyPair.publicKey,
+      ),
+      'the receipt verifies with attest over domainSeparated(sealgate/v1/usage-receipt, JCS(body))',
+    );
+    t.ok(verifyUsageReceipt(complete.receipt, h.keyPair.publicKey));
+    t.notOk(
+      verifyUsageReceipt(
+        { ...complete.receipt, body: { ...complete.receipt.body, steps: 3 } },
+        h.keyPair.publicKey,
+      ),
+    );
 
-  t.same(
-    h.events.map((e) => e.kind),
-    ['assigned', 'container-started', 'key-released', 'started', 'finished'],
-  );
-  t.equal(h.events.at(-1)?.outcome, 'ok');
-  t.same(h.runtime.live.size, 0, 'the container is removed');
-  t.same(await h.leftovers(), [], 'the job directory is deleted');
-});
+    t.same(
+      h.events.map((e) => e.kind),
+      ['assigned', 'container-started', 'key-released', 'started', 'finished'],
+    );
+    t.equal(h.events.at(-1)?.outcome, 'ok');
+    t.same(h.runtime.live.size, 0, 'the container is removed');
+    t.same(await h.leftovers(), [], 'the job directory is deleted');
+  },
+);
 
 t.test('the evidence body measures the inspect document and verifies with attest', async (t) => {
   const h = await harness(t);
@@ -140,14 +161,17 @@ async function failing(
   const report = fail?.body as { jobId: string; code: string; message: string };
   t.equal(report.jobId, 'job_1');
   t.equal(outcome, report.code);
-  t.notOk(h.gateway.calls.some((c) => c.path.endsWith('/complete')), 'never complete');
+  t.notOk(
+    h.gateway.calls.some((c) => c.path.endsWith('/complete')),
+    'never complete',
+  );
   t.equal(h.runtime.live.size, 0, 'no container left');
   t.same(await h.leftovers(), [], 'no job directory (no ciphertext copy) left');
   t.equal(h.events.at(-1)?.outcome, report.code);
   return { ...report, h };
 }
 
-t.test('failures: each is mapped, reported, and cleaned up', async (t) => {
+t.test('failures: each is mapped, reported, and cleaned up', (t) => {
   t.test('download digest mismatch', async (t) => {
     const { code, h } = await failing(t, (h) => h.gateway.blobs.set(sha(DATA), Buffer.from('tampered')));
     t.equal(code, 'AGENT_BLOB_DIGEST');
@@ -197,7 +221,10 @@ t.test('failures: each is mapped, reported, and cleaned up', async (t) => {
   t.test('model exits non-zero', async (t) => {
     const { code } = await failing(t, (h) => {
       h.runtime.script = {
-        messages: () => [{ t: 'started' }, { t: 'exit', code: 3, signal: null, steps: 0, cpuSeconds: 0, dropped: 0 }],
+        messages: () => [
+          { t: 'started' },
+          { t: 'exit', code: 3, signal: null, steps: 0, cpuSeconds: 0, dropped: 0 },
+        ],
         exit: { exitCode: 0 },
       };
     });
@@ -223,7 +250,9 @@ t.test('failures: each is mapped, reported, and cleaned up', async (t) => {
   });
   t.test('garbage from the supervisor', async (t) => {
     const { code } = await failing(t, (h) => {
-      h.runtime.script = { messages: () => [{ t: 'started' }, { t: 'metric', metric: 'loss', step: -1, value: 1 }] };
+      h.runtime.script = {
+        messages: () => [{ t: 'started' }, { t: 'metric', metric: 'loss', step: -1, value: 1 }],
+      };
     });
     t.equal(code, 'AGENT_SUPERVISOR_PROTOCOL');
   });
@@ -239,9 +268,10 @@ t.test('failures: each is mapped, reported, and cleaned up', async (t) => {
     });
     t.equal(code, 'AGENT_OUTPUT_DIGEST');
   });
+  t.end();
 });
 
-t.test('cancel: mid-run and before the container exists', async (t) => {
+t.test('cancel: mid-run and before the container exists', (t) => {
   t.test('mid-run', async (t) => {
     const h = await harness(t);
     h.runtime.script = { hang: true };
@@ -269,6 +299,7 @@ t.test('cancel: mid-run and before the container exists', async (t) => {
     t.same(await h.leftovers(), []);
     t.notOk(h.runtime.log.includes('createSealed'));
   });
+  t.end();
 });
 
 t.test('predict: answers are collected and posted to the inference', async (t) => {
@@ -281,7 +312,9 @@ t.test('predict: answers are collected and posted to the inference', async (t) =
       { t: 'exit', code: 0, signal: null, steps: 0, cpuSeconds: 0.1, dropped: 0 },
     ],
   };
-  const outcome = await h.runner(jobBody({ kind: 'predict', inferenceId: 'inf_1', inputs: '{"x":1}\n' })).run();
+  const outcome = await h
+    .runner(jobBody({ kind: 'predict', inferenceId: 'inf_1', inputs: '{"x":1}\n' }))
+    .run();
   t.equal(outcome, 'ok');
   t.equal(h.runtime.run?.mode, 'predict');
   t.same(h.runtime.run?.command, ['/usr/bin/node', '/model/predict.js']);
@@ -293,7 +326,10 @@ t.test('predict: answers are collected and posted to the inference', async (t) =
 
 t.test('GPUs: device ids go to the container and gpuSeconds into the receipt', async (t) => {
   const h = await harness(t);
-  t.equal(await h.runner(jobBody({ limits: { ...(jobBody().limits as object), gpus: 1 } }), ['GPU-0']).run(), 'ok');
+  t.equal(
+    await h.runner(jobBody({ limits: { ...(jobBody().limits as object), gpus: 1 } }), ['GPU-0']).run(),
+    'ok',
+  );
   t.same(h.runtime.specs[0].gpuDeviceIds, ['GPU-0']);
 });
 
