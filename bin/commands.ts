@@ -97,4 +97,21 @@ export const serviceCommands: readonly Command[] = [
     async () => (await import('./commands/ledger-verify.js')).runLedgerExport,
   ),
   // --- end ledger ---
+  // --- model images: wt-supervisor, docs/supervisor.md ---
+  lazyCommand(
+    {
+      name: ['model', 'build'],
+      usage: 'DIR [--tag T] [--archive FILE]',
+      summary: 'build a model image FROM scratch from DIR (model.json + code); prints its image id',
+      options: { tag: { type: 'string' }, archive: { type: 'string' } },
+      optionHelp: {
+        tag: 'the image tag (default sealgate-model/NAME:VERSION from model.json)',
+        archive: 'also write the image as a docker save tarball, for model publish --archive',
+      },
+      positionals: [1, 1],
+      example: 'sealgate model build ./my-model --archive my-model.tar --json',
+    },
+    async () => (await import('./commands/model-build.js')).runModelBuild,
+  ),
+  // --- end model images ---
 ];

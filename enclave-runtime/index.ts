@@ -16,3 +16,6 @@ export * from './docker/index.js';
 export * from './gpu/index.js';
 // the node agent (wt-agent): enrollment, heartbeats, the sealed job sequence
 export * from './agent/index.js';
+// the in-container supervisor, its staging and its digest (wt-supervisor)
+export * from './supervisor/index.js';
+// --- end supervisor ---

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { CommandContext, ParsedArgs } from '../../client/cli/index.js';
 import { CliError } from '../../client/cli/index.js';
-import type { SupervisorBundle } from '../../enclave-runtime/index.js';
 import {
   NodeAgent,
   createAgentLogger,
@@ -20,6 +19,7 @@ import {
   httpsNodeClient,
   loadOrEnroll,
   runtimeVersion,
+  stageSupervisor,
 } from '../../enclave-runtime/index.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -43,20 +43,6 @@ function nodesUrl(ctx: CommandContext, args: ParsedArgs): string {
   return url;
 }
 
-/**
- * The staged supervisor (wt-supervisor's stageSupervisor), looked up at run time
- * so this command builds before that branch is merged.
- */
-async function stageSupervisor(dataDir: string): Promise<SupervisorBundle> {
-  const runtime = (await import('../../enclave-runtime/index.js')) as unknown as {
-    stageSupervisor?: (dir: string) => Promise<SupervisorBundle>;
-  };
-  if (typeof runtime.stageSupervisor !== 'function') {
-    throw new CliError('CLI_USAGE', 'this build has no supervisor to stage (enclave-runtime/supervisor)');
-  }
-  return runtime.stageSupervisor(join(dataDir, 'supervisor'));
-}
-
 /** Enroll if needed, start the agent, run until a signal, stop cleanly. */
 export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   const baseUrl = nodesUrl(ctx, args);
@@ -68,7 +54,7 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
     fetchCa: () => fetchCaUnverified(baseUrl),
     client: (caPem) => httpsNodeClient({ baseUrl, tls: { caPem } }),
   });
-  const supervisor = await stageSupervisor(dataDir);
+  const supervisor = await stageSupervisor(join(dataDir, 'supervisor'));
   const runtime = dockerRuntime({
     entrypoint: supervisor.entrypoint,
     labels: { 'sealgate.node': identity.nodeId },

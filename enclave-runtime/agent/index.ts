@@ -28,8 +28,18 @@ export {
   type SignedUsageReceipt,
   type UsageReceipt,
 } from './receipt.js';
-export { METRIC_BATCH_MS, METRIC_BATCH_RECORDS, MetricBatcher, type MetricRecord } from './metrics.js';
-export { jsonLines, parseSupervisorLine, type RunMessage, type SupervisorMessage } from './messages.js';
+export {
+  METRIC_BATCH_MS,
+  METRIC_BATCH_RECORDS,
+  MetricBatcher,
+  type MetricRecord as AgentMetricRecord,
+} from './metrics.js';
+export {
+  jsonLines,
+  parseSupervisorLine,
+  type RunMessage as AgentRunMessage,
+  type SupervisorMessage as AgentSupervisorMessage,
+} from './messages.js';
 export { createAgentLogger, silentLogger } from './logger.js';
 export { JobRunner, type JobContext } from './job.js';
 export { runtimeVersion } from './version.js';

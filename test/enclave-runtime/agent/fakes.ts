@@ -13,7 +13,7 @@ import type {
   ContainerRuntime,
   GatewayReply,
   NodeHttpClient,
-  RunMessage,
+  AgentRunMessage as RunMessage,
   SealedContainer,
   SealedContainerSpec,
 } from '../../../enclave-runtime/index.js';

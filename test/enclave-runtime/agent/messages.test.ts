@@ -5,7 +5,10 @@
  */
 import { Readable } from 'node:stream';
 import t from 'tap';
-import type { MetricRecord, SupervisorMessage } from '../../../enclave-runtime/index.js';
+import type {
+  AgentMetricRecord as MetricRecord,
+  AgentSupervisorMessage as SupervisorMessage,
+} from '../../../enclave-runtime/index.js';
 import {
   MetricBatcher,
   METRIC_BATCH_RECORDS,

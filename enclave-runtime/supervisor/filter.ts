@@ -1,0 +1,72 @@
+/**
+ * What a model's stdout may say (DESIGN.md 6.5, docs/node-protocol.md section 5):
+ * one JSON object a line, exactly `{"metric","step","value"}` with a declared
+ * metric name, or (predict and loss modes) exactly `{"index","value"}`.
+ * Everything else is dropped and counted; a forwarded record is rebuilt from
+ * the parsed fields, so nothing but the three values ever leaves.
+ */
+import type { RunMode } from './protocol.js';
+
+/** A metric the supervisor forwards. */
+export interface MetricRecord {
+  readonly t: 'metric';
+  readonly metric: string;
+  readonly step: number;
+  readonly value: number;
+}
+
+/** A predict answer (or a loss-mode per-record loss) the supervisor forwards. */
+export interface AnswerRecord {
+  readonly t: 'answer';
+  readonly index: number;
+  readonly value: number;
+}
+
+/** What the filter accepts for one run. */
+export interface FilterRules {
+  readonly mode: RunMode;
+  /** The declared metric names (model.json `metrics`). */
+  readonly metrics: readonly string[];
+  /** The step cap: a step above it is dropped. */
+  readonly maxStep: number;
+  /** Predict and loss: answers are indexed 0 .. maxIndex. */
+  readonly maxIndex: number;
+}
+
+const isCount = (v: unknown, max: number): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= max;
+const isFinite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function hasExactly(o: object, keys: readonly string[]): boolean {
+  const own = Object.keys(o);
+  return own.length === keys.length && keys.every((k) => Object.hasOwn(o, k));
+}
+
+/**
+ * Parses one line of the model's stdout under `rules`: the record to forward,
+ * or `undefined` when the line must be dropped.
+ */
+export function filterLine(line: string, rules: FilterRules): MetricRecord | AnswerRecord | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const o = parsed as Record<string, unknown>;
+  if (hasExactly(o, ['metric', 'step', 'value'])) {
+    if (rules.mode === 'predict') return undefined;
+    const { metric, step, value } = o;
+    if (typeof metric !== 'string' || !rules.metrics.includes(metric)) return undefined;
+    if (!isCount(step, rules.maxStep) || !isFinite(value)) return undefined;
+    return { t: 'metric', metric, step, value };
+  }
+  if (hasExactly(o, ['index', 'value'])) {
+    if (rules.mode === 'train') return undefined;
+    const { index, value } = o;
+    if (!isCount(index, rules.maxIndex) || !isFinite(value)) return undefined;
+    return { t: 'answer', index, value };
+  }
+  return undefined;
+}

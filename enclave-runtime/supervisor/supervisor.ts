@@ -1,0 +1,124 @@
+/**
+ * The supervisor's run, in the order of docs/node-protocol.md section 5 and
+ * DESIGN.md 5 steps 5-8: hello with an ephemeral X25519 key, the agent's `run`
+ * message, the key unwrapped, inputs decrypted into the tmpfs, sealgate's
+ * seccomp filter loaded (with thread sync), the model run with its stdout
+ * filtered, the output sealed to the broker (train), plaintext wiped, `exit`.
+ * Any failure is one `error` message and exit status 1; plaintext is wiped on
+ * every path. No key or plaintext byte is ever written to stdout or stderr.
+ */
+import type { Readable, Writable } from 'node:stream';
+import { bytesToBase64, generateBoxKeyPair, unwrapKey } from '../../attest/index.js';
+import type { BundleLimits } from './bundle.js';
+import { MessageWriter, readFirstLine } from './channel.js';
+import { SupervisorError } from './errors.js';
+import { inputPaths, writeInputs, type SealedPaths } from './inputs.js';
+import { runModel } from './model.js';
+import { SUPERVISOR_VERSION, parseRunMessage, type RunMessage } from './protocol.js';
+import { sealOutput } from './seal.js';
+import { cpuSeconds } from './usage.js';
+import { wipeTree } from './wipe.js';
+
+/** Everything the supervisor touches, so tests can run it as a host process. */
+export interface SupervisorOptions {
+  readonly stdin: Readable;
+  readonly stdout: Writable;
+  readonly paths: SealedPaths;
+  /** Applies sealgate's seccomp filter to this process and its children; throws on failure. */
+  readonly loadSeccomp: () => void;
+  /** The model's working directory (default `/tmp`). */
+  readonly cwd?: string;
+  /** The model's PATH (default `/usr/local/bin:/usr/bin:/bin`). */
+  readonly path?: string;
+  /** Most bytes of the `run` message (default 64 MiB: predict carries the queries). */
+  readonly maxRunMessageBytes?: number;
+  /** Most bytes of one model stdout line (default 4096). */
+  readonly maxLineBytes?: number;
+  /** Caps on the sealed output and a sealed model (default 4 GiB, 100 000 files). */
+  readonly bundleLimits?: BundleLimits;
+  /** Root of /sys and /proc for the CPU figure (default `/`). */
+  readonly procRoot?: string;
+  /** Aborted when the container is told to stop: the model is killed and the run fails. */
+  readonly signal?: AbortSignal;
+}
+
+const DEFAULT_LIMITS: BundleLimits = { maxBytes: 4 * 1024 ** 3, maxFiles: 100_000 };
+
+async function unwrap(run: RunMessage, secretKey: Uint8Array): Promise<Uint8Array> {
+  try {
+    return unwrapKey(run.wrappedKey, secretKey);
+  } catch (cause) {
+    throw new SupervisorError('SUPERVISOR_KEY', 'the wrapped key does not open with the hello key', { cause });
+  } finally {
+    secretKey.fill(0);
+  }
+}
+
+function seccomp(load: () => void): void {
+  try {
+    load();
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code;
+    throw new SupervisorError('SUPERVISOR_SECCOMP', `the seccomp filter did not load (${String(code ?? 'error')})`, { cause });
+  }
+}
+
+async function wipe(paths: SealedPaths): Promise<void> {
+  await wipeTree(paths.input);
+  await wipeTree(paths.output);
+}
+
+/** Runs one sealed job over `stdin`/`stdout`; resolves to the process exit status (0 or 1). */
+export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
+  const out = new MessageWriter(opts.stdout);
+  const limits = opts.bundleLimits ?? DEFAULT_LIMITS;
+  let touched = false;
+  try {
+    const box = generateBoxKeyPair();
+    await out.send({ t: 'hello', publicKey: bytesToBase64(box.publicKey), version: SUPERVISOR_VERSION });
+    const run = parseRunMessage(await readFirstLine(opts.stdin, opts.maxRunMessageBytes ?? 64 * 1024 ** 2));
+    const key = await unwrap(run, box.secretKey);
+    touched = true;
+    try {
+      await writeInputs(opts.paths, run, key, limits);
+    } finally {
+      key.fill(0);
+    }
+    seccomp(opts.loadSeccomp);
+    const queries = run.inputs === undefined ? 0 : run.inputs.split('\n').filter((l) => l.trim() !== '').length;
+    const exit = await runModel({
+      command: run.command,
+      cwd: opts.cwd ?? '/tmp',
+      env: {
+        PATH: opts.path ?? '/usr/local/bin:/usr/bin:/bin',
+        HOME: '/tmp',
+        SEALGATE_PARAMS: inputPaths(opts.paths).params,
+      },
+      rules: {
+        mode: run.mode,
+        metrics: run.metrics,
+        maxStep: run.params.steps,
+        maxIndex: run.mode === 'predict' ? queries - 1 : Number.MAX_SAFE_INTEGER,
+      },
+      maxLineBytes: opts.maxLineBytes ?? 4096,
+      onStarted: () => out.send({ t: 'started' }),
+      forward: (record) => out.send(record),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+    });
+    if (opts.signal?.aborted === true) throw new SupervisorError('SUPERVISOR_STOPPED', 'the container was told to stop');
+    if (run.mode === 'train' && exit.code === 0 && exit.signal === null) {
+      const sealed = await sealOutput(opts.paths.output, run.brokerPublicKey, limits, (m) => out.send(m));
+      await out.send({ t: 'output-end', ...sealed });
+    }
+    await wipe(opts.paths);
+    const cpu = await cpuSeconds(opts.procRoot);
+    await out.send({ t: 'exit', ...exit, cpuSeconds: cpu, wiped: true });
+    return 0;
+  } catch (err) {
+    if (touched) await wipe(opts.paths).catch(() => undefined);
+    const failure =
+      err instanceof SupervisorError ? err : new SupervisorError('SUPERVISOR_INTERNAL', 'the supervisor failed');
+    await out.send({ t: 'error', code: failure.code, message: failure.message }).catch(() => undefined);
+    return 1;
+  }
+}

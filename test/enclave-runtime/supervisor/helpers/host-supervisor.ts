@@ -1,0 +1,27 @@
+/**
+ * The supervisor as a host process, for tests: `node host-supervisor.js ROOT
+ * SECCOMP` runs runSupervisor with its /sealed paths under ROOT (ciphertext,
+ * input/, output/) and SECCOMP `real` (sealgate's profile through libseccomp,
+ * as in the container) or `fail` (a loader that throws, to see
+ * SUPERVISOR_SECCOMP). Not a test file itself; the tests spawn it.
+ */
+import { join } from 'node:path';
+import { runSupervisor } from '../../../../enclave-runtime/index.js';
+import { SEALGATE_SECCOMP_PROFILE, SeccompError } from '../../../../policies/index.js';
+import { loadProfile } from '../../../../policies/seccomp-native.js';
+
+const [root, mode] = process.argv.slice(2) as [string, string];
+const status = await runSupervisor({
+  stdin: process.stdin,
+  stdout: process.stdout,
+  paths: { ciphertext: join(root, 'ciphertext'), input: join(root, 'input'), output: join(root, 'output') },
+  loadSeccomp:
+    mode === 'real'
+      ? () => loadProfile(SEALGATE_SECCOMP_PROFILE)
+      : () => {
+          throw new SeccompError('SECCOMP_LIBSECCOMP_FAILED', 'refused for the test');
+        },
+  cwd: root,
+  path: process.env.PATH ?? '/usr/bin:/bin',
+});
+process.stdout.write('', () => process.exit(status));
