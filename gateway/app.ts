@@ -45,6 +45,12 @@ import { rateRoutes } from './runs/rate-routes.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/service.js';
 import { runEventRoutes } from './runs/sse.js';
+// nodes, jobs, faults and sealed inference (wt-nodes)
+import { nodeAdminRoutes } from './nodes/admin-routes.js';
+import { NODE_STATUSES, PKI_STATUSES } from './nodes/errors.js';
+import { createNodeServices } from './nodes/services.js';
+import { INFERENCE_STATUSES } from './inference/errors.js';
+import { inferenceRoutes } from './inference/routes.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -53,6 +59,9 @@ registerStatuses(BLOB_STATUSES);
 registerStatuses(LEDGER_STATUSES);
 registerStatuses(RUN_STATUSES);
 registerStatuses(RATING_STATUSES);
+registerStatuses(NODE_STATUSES);
+registerStatuses(PKI_STATUSES);
+registerStatuses(INFERENCE_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -96,6 +105,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       nodes: storeNodeDirectory(store),
       quoteTtlSeconds: opts.quoteTtlSeconds,
     });
+    // nodes, jobs and faults (wt-nodes)
+    const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts });
     const context: GatewayContext = {
       options: opts,
       now: opts.now,
@@ -111,6 +122,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       ledger,
       tokenRate,
       runs,
+      // nodes, jobs and faults (wt-nodes)
+      nodes,
     };
 
     const app = Fastify({
@@ -149,6 +162,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(runEventRoutes);
     await app.register(rateRoutes);
     await app.register(ratingRoutes);
+    // nodes, jobs, faults and sealed inference (wt-nodes)
+    await app.register(nodeAdminRoutes);
+    await app.register(inferenceRoutes);
     await app.ready();
     return app;
   } catch (err) {

@@ -16,6 +16,8 @@ import type { Store } from './store/index.js';
 import type { Ledger } from './ledger/index.js';
 import type { TokenRate } from './runs/rate.js';
 import type { RunService } from './runs/service.js';
+// nodes, jobs and faults (wt-nodes)
+import type { NodeServices } from './nodes/services.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -36,6 +38,9 @@ export interface GatewayContext {
   readonly tokenRate: TokenRate;
   /** Quotes, runs and their state machine; the node API and the guard call `runs.transition`. */
   readonly runs: RunService;
+  // nodes, jobs and faults (wt-nodes)
+  /** The node registry (and its CA), the scheduler and the fault sweeper (docs/nodes.md). */
+  readonly nodes: NodeServices;
 }
 
 declare module 'fastify' {

@@ -35,6 +35,36 @@ export interface GatewayOptions {
   readonly tokenRate?: { readonly fiat: bigint | string; readonly tokens: bigint | string };
   /** How long a quote holds, seconds (default 900). */
   readonly quoteTtlSeconds?: number;
+  // nodes, jobs and faults (wt-nodes, docs/nodes.md)
+  /** A node is offline once its last heartbeat is older than this, seconds (default 30). */
+  readonly nodeTimeoutSeconds?: number;
+  /** How often nodes should heartbeat, seconds (default 5). */
+  readonly heartbeatSeconds?: number;
+  /** Jobs a run may have before a fault fails it instead of requeueing it (default 2). */
+  readonly maxAttempts?: number;
+  /** How often the fault sweeper runs, seconds (default 1). */
+  readonly sweepSeconds?: number;
+  /** A placed run must be running within this, seconds, or it is treated as a fault (default 300). */
+  readonly startConfirmSeconds?: number;
+  /** Caps on a job's limits, whatever model.json asks (defaults: no cap beyond model.json's). */
+  readonly jobLimitCaps?: Partial<JobLimitCaps>;
+  /** Largest sealed-inference input, bytes (default 1 MiB). */
+  readonly inferenceMaxBytes?: number;
+  /** RSA size of a new node CA key (default 3072; tests use 2048). */
+  readonly nodeCaBits?: number;
+  /** Names the nodes dial the gateway by, for the listener's certificate. */
+  readonly nodeDnsNames?: readonly string[];
+  readonly nodeIpAddresses?: readonly string[];
+}
+
+/** The most a job may get, in model.json's units. */
+export interface JobLimitCaps {
+  readonly cpus: number;
+  readonly memoryMiB: number;
+  readonly pids: number;
+  readonly maxSeconds: number;
+  readonly tmpfsMiB: number;
+  readonly gpus: number;
 }
 
 export interface NormalizedOptions {
@@ -52,10 +82,32 @@ export interface NormalizedOptions {
   // runs and quotes (wt-runs)
   readonly tokenRate: { readonly fiat: bigint; readonly tokens: bigint };
   readonly quoteTtlSeconds: number;
+  // nodes, jobs and faults (wt-nodes)
+  readonly nodeTimeoutSeconds: number;
+  readonly heartbeatSeconds: number;
+  readonly maxAttempts: number;
+  readonly sweepSeconds: number;
+  readonly startConfirmSeconds: number;
+  readonly jobLimitCaps: JobLimitCaps;
+  readonly inferenceMaxBytes: number;
+  readonly nodeCaBits: number;
+  readonly nodeDnsNames: readonly string[];
+  readonly nodeIpAddresses: readonly string[];
 }
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer`);
+  return value;
+}
+
+function positiveNumber(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new TypeError(`${name} must be a positive number`);
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be an integer >= 0`);
   return value;
 }
 
@@ -94,5 +146,23 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
       tokens: ratePart('tokenRate.tokens', options.tokenRate?.tokens ?? 1_000_000n),
     },
     quoteTtlSeconds: positiveInteger('quoteTtlSeconds', options.quoteTtlSeconds ?? 900),
+    // nodes, jobs and faults (wt-nodes)
+    nodeTimeoutSeconds: positiveNumber('nodeTimeoutSeconds', options.nodeTimeoutSeconds ?? 30),
+    heartbeatSeconds: positiveNumber('heartbeatSeconds', options.heartbeatSeconds ?? 5),
+    maxAttempts: positiveInteger('maxAttempts', options.maxAttempts ?? 2),
+    sweepSeconds: positiveNumber('sweepSeconds', options.sweepSeconds ?? 1),
+    startConfirmSeconds: positiveNumber('startConfirmSeconds', options.startConfirmSeconds ?? 300),
+    jobLimitCaps: {
+      cpus: positiveNumber('jobLimitCaps.cpus', options.jobLimitCaps?.cpus ?? 256),
+      memoryMiB: positiveInteger('jobLimitCaps.memoryMiB', options.jobLimitCaps?.memoryMiB ?? 1024 * 1024),
+      pids: positiveInteger('jobLimitCaps.pids', options.jobLimitCaps?.pids ?? 65_536),
+      maxSeconds: positiveInteger('jobLimitCaps.maxSeconds', options.jobLimitCaps?.maxSeconds ?? 7 * 86_400),
+      tmpfsMiB: positiveInteger('jobLimitCaps.tmpfsMiB', options.jobLimitCaps?.tmpfsMiB ?? 1024 * 1024),
+      gpus: nonNegativeInteger('jobLimitCaps.gpus', options.jobLimitCaps?.gpus ?? 16),
+    },
+    inferenceMaxBytes: positiveInteger('inferenceMaxBytes', options.inferenceMaxBytes ?? 1024 * 1024),
+    nodeCaBits: positiveInteger('nodeCaBits', options.nodeCaBits ?? 3072),
+    nodeDnsNames: [...(options.nodeDnsNames ?? ['localhost'])],
+    nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
   };
 }

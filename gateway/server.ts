@@ -14,7 +14,6 @@ import { SealgateError } from '../attest/index.js';
 import { buildApp } from './app.js';
 import { createLogger } from './log.js';
 import { buildNodeApp } from './nodes/app.js';
-import { loadNodePki } from './nodes/pki.js';
 import type { GatewayOptions } from './options.js';
 
 /** Codes of failures to start the gateway service. */
@@ -67,9 +66,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   const logger =
     options.logger ?? createLogger({ name: 'gateway' }, pino.destination({ dest: 2, sync: true }));
+  // The nodes' listener certificate names the host it listens on (the node CA is made on first use).
+  const isIp = isIP(host) !== 0;
+  const nodeNames = {
+    nodeIpAddresses: [
+      ...new Set(['127.0.0.1', ...(isIp ? [host] : []), ...(appOptions.nodeIpAddresses ?? [])]),
+    ],
+    nodeDnsNames: [...new Set(['localhost', ...(isIp ? [] : [host]), ...(appOptions.nodeDnsNames ?? [])])],
+  };
   let app: FastifyInstance;
   try {
-    app = await buildApp({ ...appOptions, logger });
+    app = await buildApp({ ...appOptions, ...nodeNames, logger });
   } catch (err) {
     throw openFailure(options.dataDir, err);
   }
@@ -77,7 +84,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let nodes: { app: FastifyInstance; url: string } | undefined;
   if (nodePort !== undefined) {
     try {
-      nodes = await listenForNodes(app, host, nodePort);
+      const nodeApp = await buildNodeApp(app.gateway);
+      nodes = { app: nodeApp, url: urlOf(await listen(nodeApp, host, nodePort), 'https') };
     } catch (err) {
       await app.close();
       throw err;
@@ -96,23 +104,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return closing;
     },
   };
-}
-
-// The nodes' mTLS listener (gateway/nodes/): the node CA is made on first use; the listener's
-// certificate names the host it listens on.
-async function listenForNodes(
-  app: FastifyInstance,
-  host: string,
-  port: number,
-): Promise<{ app: FastifyInstance; url: string }> {
-  const isIp = isIP(host) !== 0;
-  const pki = await loadNodePki(app.gateway.options.dataDir, {
-    now: app.gateway.now(),
-    ipAddresses: [...new Set(['127.0.0.1', ...(isIp ? [host] : [])])],
-    dnsNames: [...new Set(['localhost', ...(isIp ? [] : [host])])],
-  });
-  const nodeApp = await buildNodeApp(app.gateway, pki);
-  return { app: nodeApp, url: urlOf(await listen(nodeApp, host, port), 'https') };
 }
 
 // Listen on host:port, or close `app` and say why in one line (SERVER_LISTEN).

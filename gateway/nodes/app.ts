@@ -1,34 +1,50 @@
 /**
  * The nodes' API (DESIGN.md 3, 6.3): a separate fastify instance on its own
- * port, mutual TLS only. OpenSSL refuses a client without a certificate from
- * the node CA during the handshake; every request is then checked again with
- * attest's verifyNodeCertificate (node identity, validity, revocation), since
- * OpenSSL knows nothing of our revocation list, and revoking a node also
- * closes its open connections. Accounts never appear here: nodes see run ids,
- * blob digests and image digests only.
+ * port, TLS 1.3 with client certificates. The TLS server asks every client
+ * for a certificate but admits one without, because two routes serve nodes
+ * that have none yet: `GET /v1/node/ca` and `POST /v1/node/enroll` (routes
+ * with `config.enrollment`). Everything else needs a certificate that OpenSSL
+ * chained to the node CA (`socket.authorized`) and that attest's
+ * verifyNodeCertificate accepts on this very request (node identity,
+ * validity, revocation - OpenSSL knows nothing of our revocation list), else
+ * AUTH_NOT_NODE. A presented certificate that does not chain is refused on
+ * every route, the enrollment routes included. Accounts never appear here.
  */
 import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { VerifiedNodeCertificate } from '../../attest/index.js';
 import { isSealgateError, verifyNodeCertificate } from '../../attest/index.js';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
 import { installErrorHandlers } from '../http/error-handler.js';
+import { installJsonParser } from '../http/json-body.js';
 import { validatorCompiler } from '../http/validation.js';
-import type { NodePki } from './pki.js';
 import { nodeBlobRoutes } from './blob-routes.js';
+import { nodeRoutes } from './node-routes.js';
+import { inferenceNodeRoutes } from '../inference/node-routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The verified node of a request on the nodes' listener. */
     node?: VerifiedNodeCertificate;
   }
+  interface FastifyContextConfig {
+    /** A route a node without a certificate may call (the CA and enrollment). */
+    enrollment?: boolean;
+  }
 }
 
-/** Build the nodes' mTLS app over the gateway's shared context. */
-export async function buildNodeApp(context: GatewayContext, pki: NodePki): Promise<FastifyInstance> {
+/** The verified node of a request on the nodes' listener (a TypeError on an enrollment route). */
+export function nodeOf(request: FastifyRequest): VerifiedNodeCertificate {
+  if (!request.node) throw new TypeError(`${request.url} has no verified node`);
+  return request.node;
+}
+
+/** Build the nodes' mTLS app over the gateway's shared context (its node CA: `context.nodes.pki()`). */
+export async function buildNodeApp(context: GatewayContext): Promise<FastifyInstance> {
+  const pki = await context.nodes.registry.pki();
   const app = Fastify({
     logger: false,
     https: {
@@ -36,32 +52,45 @@ export async function buildNodeApp(context: GatewayContext, pki: NodePki): Promi
       cert: pki.server.certPem,
       ca: [pki.ca.certPem],
       requestCert: true,
-      rejectUnauthorized: true,
+      rejectUnauthorized: false,
       minVersion: 'TLSv1.3',
     },
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandlers(app);
+  installJsonParser(app);
   app.decorate('gateway', context);
   app.decorateRequest('node', undefined);
 
   app.addHook('onRequest', (request, _reply, next) => {
     const socket = request.raw.socket as TLSSocket;
+    const peer = socket.getPeerCertificate(true);
+    const presented = peer.raw !== undefined;
+    if (presented && !socket.authorized) {
+      return next(new GatewayError('AUTH_NOT_NODE', 'the client certificate is not from the node CA'));
+    }
+    if (request.routeOptions.config.enrollment === true) return next();
     try {
-      request.node = verifyNodeCertificate(socket.getPeerCertificate(true).raw, {
+      if (!presented) throw new GatewayError('AUTH_NOT_NODE', 'this route needs a node certificate');
+      request.node = verifyNodeCertificate(peer.raw, {
         caCertPem: pki.ca.certPem,
         revocations: pki.revocations,
         now: context.now(),
       });
     } catch (err) {
       if (!isSealgateError(err)) return next(err as Error);
+      if (err instanceof GatewayError) return next(err);
       return next(new GatewayError('AUTH_NOT_NODE', `not an enrolled node: ${err.message}`, { cause: err }));
     }
     next();
   });
 
   await app.register(nodeBlobRoutes);
+  await app.register(nodeRoutes);
+  await app.register(inferenceNodeRoutes);
+  // --- key broker (wt-broker): the lead wires `await app.register(brokerNodeRoutes);` here ---
+  // --- end key broker ---
   await app.ready();
   return app;
 }

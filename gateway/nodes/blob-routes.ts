@@ -2,11 +2,15 @@
  * `GET /v1/node/blobs/:digest` on the nodes' mTLS listener: the only way a
  * blob leaves the gateway, and only to an enrolled node (DESIGN.md 5 step 5).
  * The node checks the digest of what it receives (docs/blobs.md).
+ * `PUT /v1/node/blobs/:digest`: an enrolled node uploads a sealed output,
+ * streamed into the blob store and checked against its digest exactly as the
+ * public upload is (docs/node-protocol.md section 2).
  */
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { DigestParams } from '../blobs/routes.js';
+import { BlobError } from '../blobs/errors.js';
 import { ErrorReply } from '../http/schemas.js';
 
 export const nodeBlobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
@@ -27,6 +31,37 @@ export const nodeBlobRoutes: FastifyPluginCallbackTypebox = (app, _options, done
       void reply.header('content-type', 'application/octet-stream');
       if (size !== undefined) void reply.header('content-length', size);
       return reply.send(stream);
+    },
+  );
+
+  // Leave the body unread: the handler streams request.raw into the store.
+  app.addContentTypeParser('application/octet-stream', (_request, _payload, next) => next(null, undefined));
+  const Stored = Type.Object({ digest: Type.String(), size: Type.Integer(), created: Type.Boolean() });
+  app.put(
+    '/v1/node/blobs/:digest',
+    {
+      schema: {
+        summary:
+          'Upload a sealed output (application/octet-stream), addressed by its SHA-256 (enrolled nodes)',
+        tags: ['nodes'],
+        params: DigestParams,
+        response: { 200: Stored, 201: Stored, '4xx': ErrorReply },
+      },
+    },
+    async (request, reply) => {
+      await app.gateway.nodes.registry.caller(request.node?.nodeId ?? '');
+      const declared = request.headers['content-length'];
+      const length = declared === undefined ? undefined : Number(declared);
+      try {
+        const stored = await blobs.put(request.params.digest, request.raw, {
+          ...(length !== undefined && Number.isSafeInteger(length) ? { length } : {}),
+        });
+        return await reply.code(stored.created ? 201 : 200).send(stored);
+      } catch (err) {
+        // Once reading has started, the store destroys a refused request; say so to the client.
+        if (err instanceof BlobError) void reply.header('connection', 'close');
+        throw err;
+      }
     },
   );
   done();

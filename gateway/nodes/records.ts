@@ -8,6 +8,14 @@ import { NODES_SUBLEVEL } from '../runs/nodes.js';
 export { NODES_SUBLEVEL };
 export const JOBS_SUBLEVEL = 'jobs';
 export const ENROLL_TOKENS_SUBLEVEL = 'enroll-tokens';
+/** Active jobs by node: `${nodeId}/${jobId}` -> jobId (deleted when the job ends). */
+export const NODE_JOBS_SUBLEVEL = 'node-jobs';
+/** Every job of a run or inference: `${runOrInferenceId}/${jobId}` -> jobId (its attempts). */
+export const RUN_JOBS_SUBLEVEL = 'run-jobs';
+/** Usage receipts of settled runs, keyed by run id (signed by the node). */
+export const RECEIPTS_SUBLEVEL = 'receipts';
+/** The seed's deployment records, keyed by run id: `{timestamp, nodeAddress, imageId, runId}`. */
+export const DEPLOYMENTS_SUBLEVEL = 'deployments';
 
 /** A node's capacity, from its latest heartbeat. */
 export interface NodeCapacity {
@@ -24,7 +32,8 @@ export interface NodeCapacity {
 /** Something that went wrong on a node and counts against it. */
 export interface NodeFault {
   readonly runId: string;
-  readonly kind: 'offline' | 'failed' | 'forged-evidence';
+  /** `unconfirmed`: placed, but not running within startConfirmSeconds (the seed's start confirmation). */
+  readonly kind: 'offline' | 'unconfirmed' | 'failed' | 'forged-evidence';
   readonly at: string;
 }
 
@@ -44,6 +53,9 @@ export interface NodeRecord {
   readonly running: readonly string[];
   readonly faults: readonly NodeFault[];
   readonly revoked?: string;
+  /** Jobs it finished (answered or settled) and jobs it abandoned (offline, unconfirmed). */
+  readonly jobsDone?: number;
+  readonly jobsAbandoned?: number;
 }
 
 /** The limits a job runs under (also in the job sent to the node). */

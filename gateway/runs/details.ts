@@ -3,6 +3,7 @@
  * and the guard of issue 5), checked before they reach a record: each bad
  * field is RUN_BAD_DETAILS naming it.
  */
+import { isKeyId } from '../../attest/index.js';
 import { isAccount } from '../ledger/index.js';
 import { RunError } from './errors.js';
 import type { RunEvent } from './machine.js';
@@ -10,8 +11,12 @@ import type { RunRecord } from './record.js';
 
 /** What a transition may carry. */
 export interface TransitionDetails {
-  /** `place`: the node that holds the run — until nodes exist (issue 4), the miner's account id. */
+  /** `place`: the node that holds the run (a node id; before issue 4, the miner's account id). */
   readonly node?: string;
+  /** `place`: the account paid for the node's work (issue 4); settlement pays it. */
+  readonly miner?: string;
+  /** `seal-output` (issue 4): the sealed model the node uploaded. */
+  readonly output?: NonNullable<RunRecord['output']>;
   /** `settle`: the node's usage receipt. */
   readonly usage?: NonNullable<RunRecord['usage']>;
   /** `fail`, `cancel`, `flag`: why. */
@@ -52,9 +57,24 @@ export function defaultReason(event: RunEvent): { code: string; message: string 
 export function checkDetails(event: RunEvent, details: TransitionDetails): Partial<RunRecord> {
   if (event === 'place') {
     if (typeof details.node !== 'string' || !isAccount(`user:${details.node}`)) {
-      throw bad('place needs the node (a miner account id)');
+      throw bad('place needs the node (a node id or a miner account id)');
     }
-    return { node: details.node };
+    if (details.miner !== undefined && !isKeyId('account', details.miner)) {
+      throw bad('the miner of a placed run is an account id');
+    }
+    return { node: details.node, ...(details.miner === undefined ? {} : { miner: details.miner }) };
+  }
+  if (event === 'seal-output' && details.output !== undefined) {
+    const o = details.output;
+    if (
+      typeof o.digest !== 'string' ||
+      !nonNegative(o.size, true) ||
+      typeof o.wrappedKey !== 'string' ||
+      typeof o.keyId !== 'string'
+    ) {
+      throw bad('a sealed output is a digest, a size, a wrapped key and a key id');
+    }
+    return { output: { digest: o.digest, size: o.size, wrappedKey: o.wrappedKey, keyId: o.keyId } };
   }
   if (event === 'settle') {
     const u = details.usage;

@@ -45,6 +45,7 @@ function eventKey(runId: string, seq: number): string {
 export class RunEventLog {
   readonly #sub: Sublevel;
   readonly #listeners = new Map<string, Set<RunEventListener>>();
+  readonly #everyRun = new Set<(runId: string, event: RunEventRecord) => void>();
 
   constructor(store: Store) {
     this.#sub = store.sublevel(RUN_EVENTS_SUBLEVEL);
@@ -87,9 +88,16 @@ export class RunEventLog {
     };
   }
 
+  /** Listen to every run's new events (the scheduler wakes on `queued`); returns the unsubscribe function. */
+  subscribeAll(listener: (runId: string, event: RunEventRecord) => void): () => void {
+    this.#everyRun.add(listener);
+    return () => this.#everyRun.delete(listener);
+  }
+
   /** Tell the run's subscribers about `event` (after its batch is written). */
   publish(runId: string, event: RunEventRecord): void {
     for (const listener of [...(this.#listeners.get(runId) ?? [])]) listener(event);
+    for (const listener of [...this.#everyRun]) listener(runId, event);
   }
 
   /** How many subscribers the run has (for tests and metrics). */

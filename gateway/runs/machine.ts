@@ -2,15 +2,17 @@
  * The run state machine (issue 3, DESIGN.md 5 steps 3-9), pure: which event
  * moves a run from which state to which. The happy path is
  * queued -> placed -> sealing -> running -> sealing-output -> settled; `fail`
- * ends any run that has not ended; the buyer may `cancel` before sealing
- * starts; the egress guard may `flag` a run while its container can emit.
+ * ends any run that has not ended; the buyer may `cancel` before the output
+ * is sealed; the egress guard may `flag` a run while its container can emit;
+ * `requeue` puts a run whose node went offline back in the queue.
  * RunService applies a decision together with its ledger effect.
  */
 import type { RunState } from './record.js';
 import { RunError } from './errors.js';
 
 /** What can happen to a run. */
-export type RunEvent = 'place' | 'seal' | 'start' | 'seal-output' | 'settle' | 'fail' | 'cancel' | 'flag';
+export type RunEvent =
+  'place' | 'seal' | 'start' | 'seal-output' | 'settle' | 'fail' | 'cancel' | 'flag' | 'requeue';
 
 /** Every event, in happy-path order then the ends. */
 export const RUN_EVENTS: readonly RunEvent[] = [
@@ -22,6 +24,7 @@ export const RUN_EVENTS: readonly RunEvent[] = [
   'fail',
   'cancel',
   'flag',
+  'requeue',
 ];
 
 /** Every state. */
@@ -51,8 +54,11 @@ const TRANSITIONS: Readonly<Record<RunEvent, { readonly to: RunState; readonly f
     'seal-output': { to: 'sealing-output', from: ['running'] },
     settle: { to: 'settled', from: ['sealing-output'] },
     fail: { to: 'failed', from: NOT_FINAL },
-    cancel: { to: 'cancelled', from: ['queued', 'placed'] },
+    // sealing and running (issue 4): the route asks the node first; the run ends when it confirms
+    cancel: { to: 'cancelled', from: ['queued', 'placed', 'sealing', 'running'] },
     flag: { to: 'flagged', from: ['running', 'sealing-output'] },
+    // issue 4: the node holding it went offline; back in the queue, no ledger effect
+    requeue: { to: 'queued', from: ['placed', 'sealing', 'running'] },
   };
 
 /** What applying an event to a state does. */
@@ -82,7 +88,7 @@ export function targetOf(event: RunEvent): RunState {
  * ```ts
  * decide('queued', 'place'); // { kind: 'move', to: 'placed' }
  * decide('placed', 'place'); // { kind: 'repeat' }
- * decide('running', 'cancel'); // throws RUN_INVALID_TRANSITION
+ * decide('settled', 'cancel'); // throws RUN_ALREADY_FINAL
  * ```
  */
 export function decide(state: RunState, event: RunEvent): Decision {

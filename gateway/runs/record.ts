@@ -71,6 +71,15 @@ export interface RunRecord {
   readonly state: RunState;
   /** The node that holds it (once placed). */
   readonly node?: string;
+  /** The account paid for the node's work (issue 4: the node's miner, never sent to the node). */
+  readonly miner?: string;
+  /** The sealed model (issue 4): its blob, and its key wrapped to the broker's X25519 key. */
+  readonly output?: {
+    readonly digest: string;
+    readonly size: number;
+    readonly wrappedKey: string;
+    readonly keyId: string;
+  };
   /** Why it failed, was cancelled or flagged (a code and a line). */
   readonly reason?: { readonly code: string; readonly message: string };
   /** What was actually used (from the node's usage receipt), when settled. */

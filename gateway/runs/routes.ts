@@ -8,6 +8,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { Account } from '../accounts/registry.js';
 import { caller } from '../auth/signed.js';
+import { requestControl } from '../nodes/control.js';
 import { RunError } from './errors.js';
 import type { QuoteRecord, RunRecord } from './record.js';
 import type { RunService } from './service.js';
@@ -123,17 +124,24 @@ export const runRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => 
     {
       preValidation: app.signed(),
       schema: {
-        summary: 'Cancel a run that no container holds yet (queued or placed); the escrow is refunded',
+        summary:
+          'Cancel a run: queued or placed at once (200); sealing or running once its node confirms or times out (202)',
         tags: ['runs'],
         security,
         params: RunIdParams,
         body: CancelBody,
-        response: { 200: RunSchema, '4xx': ErrorReply },
+        response: { 200: RunSchema, 202: RunSchema, '4xx': ErrorReply },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const run = await runForBuyer(runs, request.params.id, caller(request));
       const message = request.body.message ?? 'cancelled by the buyer';
+      // issue 4 (docs/nodes.md): a container holds it, so the node is asked first (heartbeat control)
+      if (run.state === 'sealing' || run.state === 'running') {
+        const { store, now } = app.gateway;
+        await store.exclusive(() => requestControl(store, run.id, 'cancel', now()));
+        return reply.code(202).send(wireRun(run));
+      }
       return wireRun(await runs.transition(run.id, 'cancel', { reason: { code: 'RUN_CANCELLED', message } }));
     },
   );

@@ -8,7 +8,7 @@
  * gateway context (`app.gateway.runs`).
  */
 import type { Ledger, TransactionInput } from '../ledger/index.js';
-import type { Store } from '../store/index.js';
+import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 import type { MetricInput, TransitionDetails } from './details.js';
 import { checkDetails, checkMetric } from './details.js';
@@ -53,8 +53,11 @@ export class RunService {
   }
 
   /** Start a run from `buyer`'s quote, escrowing its price (see orders.ts). */
-  start(buyer: string, quoteId: string): Promise<RunRecord> {
-    return startRun(this.#deps, buyer, quoteId);
+  async start(buyer: string, quoteId: string): Promise<RunRecord> {
+    const run = await startRun(this.#deps, buyer, quoteId);
+    // issue 4: the scheduler's waiting nodes hear of the new queued run (its first event, seq 1)
+    this.events.publish(run.id, { seq: 1, type: 'state', state: 'queued', at: run.createdAt });
+    return run;
   }
 
   /** The run `id`, or RUN_NOT_FOUND. */
@@ -70,46 +73,69 @@ export class RunService {
    * request); a transition the machine refuses throws its code.
    */
   async transition(runId: string, event: RunEvent, details: TransitionDetails = {}): Promise<RunRecord> {
-    const { run, published } = await this.#store.exclusive(async () => {
-      const run = await this.get(runId);
-      const decision = decide(run.state, event);
-      if (decision.kind === 'repeat') return { run };
-      const fields = checkDetails(event, details);
-      const at = this.#deps.now().toISOString();
-      let next: RunRecord = {
-        ...run,
-        ...fields,
-        state: decision.to,
-        history: [...run.history, { state: decision.to, at }],
-        updatedAt: at,
-      };
-      let tx: TransactionInput | undefined;
-      if (event === 'settle') {
-        // place always precedes settle, so the run has its node (the miner's account, docs/runs.md)
-        const settled = settleTransaction(run, run.node as string, next.usage?.steps ?? 0);
-        tx = settled.tx;
-        next = { ...next, settlement: settled.settlement };
-      } else if (decision.to === 'failed' || decision.to === 'cancelled' || decision.to === 'flagged') {
-        tx = refundTransaction(run, decision.to);
-      }
-      const stateEvent: RunStateEvent = {
-        seq: (await this.events.lastSeq(runId)) + 1,
-        type: 'state',
-        state: decision.to,
-        at,
-        ...(next.reason && decision.to !== 'settled' ? { reason: next.reason } : {}),
-      };
-      const ops = [
-        put(this.#store.sublevel(RUNS_SUBLEVEL), runId, next),
-        this.events.appendOp(runId, stateEvent),
-      ];
-      const committed = tx ? await this.#ledger.commitLocked([tx], ops) : undefined;
-      // the effect was already on the ledger (it cannot be, as both are one batch): record the state anyway
-      if (!tx || committed?.applied === false) await this.#store.write(ops);
-      return { run: next, published: stateEvent };
-    });
+    const { run, published } = await this.#store.exclusive(() =>
+      this.transitionLocked(runId, event, details),
+    );
     if (published) this.events.publish(runId, published);
     return run;
+  }
+
+  /**
+   * {@link transition} for a caller that already holds the store's lock
+   * (issue 4: the scheduler places a run and writes its job in one batch).
+   * `extraOps(next)` are written in the same batch as the run; the caller
+   * publishes `published` (if any) once the lock is released.
+   */
+  async transitionLocked(
+    runId: string,
+    event: RunEvent,
+    details: TransitionDetails = {},
+    extraOps: (next: RunRecord) => BatchOp[] = () => [],
+  ): Promise<{ run: RunRecord; published?: RunStateEvent }> {
+    const run = await this.get(runId);
+    const decision = decide(run.state, event);
+    if (decision.kind === 'repeat') return { run };
+    const fields = checkDetails(event, details);
+    const at = this.#deps.now().toISOString();
+    let next: RunRecord = {
+      ...run,
+      ...fields,
+      state: decision.to,
+      history: [...run.history, { state: decision.to, at }],
+      updatedAt: at,
+    };
+    if (event === 'requeue') {
+      // issue 4: back in the queue, held by no node
+      const { node, miner, ...rest } = next;
+      void [node, miner];
+      next = rest;
+    }
+    let tx: TransactionInput | undefined;
+    if (event === 'settle') {
+      // place always precedes settle, so the run has its node; the node's miner is paid (issue 4),
+      // or, for runs placed before nodes existed, the account named as the node (docs/runs.md)
+      const settled = settleTransaction(run, run.miner ?? (run.node as string), next.usage?.steps ?? 0);
+      tx = settled.tx;
+      next = { ...next, settlement: settled.settlement };
+    } else if (decision.to === 'failed' || decision.to === 'cancelled' || decision.to === 'flagged') {
+      tx = refundTransaction(run, decision.to);
+    }
+    const stateEvent: RunStateEvent = {
+      seq: (await this.events.lastSeq(runId)) + 1,
+      type: 'state',
+      state: decision.to,
+      at,
+      ...(next.reason && decision.to !== 'settled' ? { reason: next.reason } : {}),
+    };
+    const ops = [
+      put(this.#store.sublevel(RUNS_SUBLEVEL), runId, next),
+      this.events.appendOp(runId, stateEvent),
+      ...extraOps(next),
+    ];
+    const committed = tx ? await this.#ledger.commitLocked([tx], ops) : undefined;
+    // the effect was already on the ledger (it cannot be, as both are one batch): record the state anyway
+    if (!tx || committed?.applied === false) await this.#store.write(ops);
+    return { run: next, published: stateEvent };
   }
 
   /**

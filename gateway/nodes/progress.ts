@@ -1,0 +1,159 @@
+/**
+ * What a node reports about a train job (docs/node-protocol.md section 4):
+ * metrics (names declared in model.json), completion (the sealed output
+ * uploaded, the usage receipt verified, then seal-output and settle) and
+ * failure (the run fails and the buyer is refunded). Every report names a
+ * job that must be the calling node's, for the run in the path, and active.
+ */
+import { base64ToBytes, canonicalizeBytes, verifyDetached } from '../../attest/index.js';
+import type { BlobStore } from '../blobs/index.js';
+import type { MetricInput } from '../runs/details.js';
+import type { RunStateEvent } from '../runs/events.js';
+import type { RunRecord } from '../runs/record.js';
+import type { RunService } from '../runs/service.js';
+import type { Store } from '../store/index.js';
+import { put } from '../store/index.js';
+import { clearControlOp, controlOf } from './control.js';
+import { NodeError } from './errors.js';
+import { claimedJob, endJobOps } from './jobs.js';
+import type { NodeRecord } from './records.js';
+import { DEPLOYMENTS_SUBLEVEL, NODES_SUBLEVEL, RECEIPTS_SUBLEVEL } from './records.js';
+
+/** The domain label of usage receipts. */
+export const USAGE_RECEIPT_LABEL = 'sealgate/v1/usage-receipt';
+
+/** The node's usage receipt body (docs/node-protocol.md section 4). */
+export interface UsageReceipt {
+  readonly version: 1;
+  readonly runId: string;
+  readonly jobId: string;
+  readonly nodeId: string;
+  readonly steps: number;
+  readonly cpuSeconds: number;
+  readonly gpuSeconds: number;
+  readonly durationSeconds: number;
+  readonly exitCode: number;
+  readonly deployment: { readonly timestamp: string; readonly nodeAddress: string; readonly imageId: string };
+}
+
+/** A completion report. */
+export interface Completion {
+  readonly jobId: string;
+  readonly output: NonNullable<RunRecord['output']>;
+  readonly receipt: { readonly body: UsageReceipt; readonly signature: string };
+}
+
+export interface ProgressDeps {
+  readonly store: Store;
+  readonly runs: RunService;
+  readonly blobs: BlobStore;
+  readonly now: () => Date;
+}
+
+/** Append metric records of `runId` from node `node`'s job; undeclared names: NODE_METRIC_UNDECLARED. */
+export async function reportMetrics(
+  deps: ProgressDeps,
+  node: NodeRecord,
+  runId: string,
+  jobId: string,
+  records: readonly MetricInput[],
+): Promise<void> {
+  const job = await claimedJob(deps.store, { jobId, nodeId: node.id, ownerId: runId });
+  const undeclared = records.find((r) => !job.model.metrics.includes(r.metric));
+  if (undeclared) {
+    throw new NodeError('NODE_METRIC_UNDECLARED', `${undeclared.metric} is not a metric of this model`);
+  }
+  for (const record of records) await deps.runs.appendMetric(runId, record);
+}
+
+// Ed25519 over domainSeparated(label, JCS(body)) (RFC 8032, RFC 8785), by the node key.
+function checkReceipt(node: NodeRecord, runId: string, jobId: string, receipt: Completion['receipt']): void {
+  const signature = base64ToBytes(receipt.signature);
+  const publicKey = base64ToBytes(node.publicKey);
+  if (
+    signature?.length !== 64 ||
+    !publicKey ||
+    !verifyDetached(USAGE_RECEIPT_LABEL, canonicalizeBytes(receipt.body), signature, publicKey)
+  ) {
+    throw new NodeError('NODE_RECEIPT_INVALID', 'the usage receipt is not signed by this node');
+  }
+  const b = receipt.body;
+  if (
+    b.runId !== runId ||
+    b.jobId !== jobId ||
+    b.nodeId !== node.id ||
+    b.deployment.nodeAddress !== node.id
+  ) {
+    throw new NodeError('NODE_RECEIPT_MISMATCH', 'the usage receipt names another run, job or node');
+  }
+}
+
+/**
+ * Complete a train job: the receipt verified and the output blob present
+ * before anything is written; then seal-output (with the output, the receipt,
+ * the deployment record and the job done) and settle with the receipt's usage.
+ */
+export async function completeRun(
+  deps: ProgressDeps,
+  node: NodeRecord,
+  runId: string,
+  report: Completion,
+): Promise<RunRecord> {
+  const { store, runs } = deps;
+  checkReceipt(node, runId, report.jobId, report.receipt);
+  const stored = await deps.blobs.stat(report.output.digest);
+  if (stored?.size !== report.output.size) {
+    throw new NodeError('NODE_OUTPUT_MISSING', 'upload the output blob (PUT /v1/node/blobs/:digest) first');
+  }
+  const published: RunStateEvent[] = [];
+  const run = await store.exclusive(async () => {
+    const job = await claimedJob(store, { jobId: report.jobId, nodeId: node.id, ownerId: runId });
+    const at = deps.now().toISOString();
+    const r = report.receipt.body;
+    const sealed = await runs.transitionLocked(runId, 'seal-output', { output: report.output }, () => [
+      put(store.sublevel(RECEIPTS_SUBLEVEL), runId, report.receipt),
+      put(store.sublevel(DEPLOYMENTS_SUBLEVEL), runId, { ...r.deployment, runId }),
+      ...endJobOps(store, job, 'done', at),
+      put(store.sublevel(NODES_SUBLEVEL), node.id, { ...node, jobsDone: (node.jobsDone ?? 0) + 1 }),
+      clearControlOp(store, runId),
+    ]);
+    if (sealed.published) published.push(sealed.published);
+    const usage = {
+      steps: r.steps,
+      cpuSeconds: r.cpuSeconds,
+      gpuSeconds: r.gpuSeconds,
+      seconds: r.durationSeconds,
+    };
+    const settled = await runs.transitionLocked(runId, 'settle', { usage });
+    if (settled.published) published.push(settled.published);
+    return settled.run;
+  });
+  for (const event of published) runs.events.publish(runId, event);
+  return run;
+}
+
+/**
+ * A train job failed on the node: the run fails (or, when the buyer asked
+ * to cancel and the node confirms with RUN_CANCELLED, is cancelled), the
+ * buyer is refunded and the job is marked failed, in one batch.
+ */
+export async function failRun(
+  deps: ProgressDeps,
+  node: NodeRecord,
+  runId: string,
+  report: { readonly jobId: string; readonly code: string; readonly message: string },
+): Promise<RunRecord> {
+  const { store, runs } = deps;
+  const { run, published } = await store.exclusive(async () => {
+    const job = await claimedJob(store, { jobId: report.jobId, nodeId: node.id, ownerId: runId });
+    const cancelled = report.code === 'RUN_CANCELLED' && (await controlOf(store, runId))?.action === 'cancel';
+    const reason = { code: report.code, message: report.message };
+    const at = deps.now().toISOString();
+    return runs.transitionLocked(runId, cancelled ? 'cancel' : 'fail', { reason }, () => [
+      ...endJobOps(store, job, 'failed', at),
+      clearControlOp(store, runId),
+    ]);
+  });
+  if (published) runs.events.publish(runId, published);
+  return run;
+}
