@@ -30,6 +30,25 @@ export const serviceCommands: readonly Command[] = [
     },
     async () => (await import('./commands/gateway-start.js')).runGatewayStart,
   ),
+  // --- node agent: wt-agent, docs/node-agent.md ---
+  lazyCommand(
+    {
+      name: ['node', 'start'],
+      usage: '--gateway URL [--token TOKEN] [--data DIR]',
+      summary: 'run the node agent until SIGINT or SIGTERM; prints node: ID once connected',
+      options: { token: { type: 'string' }, data: { type: 'string' } },
+      optionHelp: {
+        gateway: "the gateway's nodes URL (https://…, printed by gateway start --node-port)",
+        token: 'a one-time enrollment token (sealgate admin enroll-token); needed on first start only',
+        data: 'node data directory: node key, certificate, job directories (default $SEALGATE_HOME/node)',
+      },
+      positionals: [0, 0],
+      example:
+        'sealgate node start --gateway https://gw.example:7701 --token sgn1.… --data /var/lib/sealgate-node',
+    },
+    async () => (await import('./commands/node-start.js')).runNodeStart,
+  ),
+  // --- end node agent ---
   // --- the ledger, offline (and balance online): wt-cli2, docs/cli.md ---
   lazyCommand(
     {

@@ -11,9 +11,11 @@ export type {
 } from './docker/types.js';
 // images built FROM scratch with the host's Node runtime
 export * from './image/index.js';
-// the in-container supervisor, its staging and its digest (wt-supervisor)
-export * from './supervisor/index.js';
-// --- end supervisor ---
 // the Docker driver (dockerode) and the GPU inventory (nvidia-smi)
 export * from './docker/index.js';
 export * from './gpu/index.js';
+// the node agent (wt-agent): enrollment, heartbeats, the sealed job sequence
+export * from './agent/index.js';
+// the in-container supervisor, its staging and its digest (wt-supervisor)
+export * from './supervisor/index.js';
+// --- end supervisor ---

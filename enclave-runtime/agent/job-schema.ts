@@ -1,0 +1,79 @@
+/**
+ * The job a node receives from `GET /v1/node/jobs` (docs/node-protocol.md §2),
+ * parsed into a typed value before any of it is used: digests are checked for
+ * their grammar, limits for their ranges, and the model descriptor with
+ * policies' own parser. Unknown fields are ignored (the gateway may add some).
+ */
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { ModelDescriptor } from '../../policies/index.js';
+import { parseModelDescriptor } from '../../policies/index.js';
+import { AgentError } from './errors.js';
+
+const Digest = Type.String({ pattern: '^sha256:[0-9a-f]{64}$' });
+const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' });
+const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+const JobSchema = Type.Object({
+  kind: Type.Union([Type.Literal('train'), Type.Literal('predict')]),
+  jobId: Id,
+  runId: Id,
+  /** Predict jobs: the inference the answers belong to (see the agent's notes in node-protocol.md). */
+  inferenceId: Type.Optional(Id),
+  image: Type.Object({ digest: Digest, archive: Type.Optional(Digest) }),
+  model: Type.Unknown(),
+  data: Type.Object({ digest: Digest, size: Count }),
+  limits: Type.Object({
+    pids: Type.Integer({ minimum: 1 }),
+    memoryBytes: Type.Integer({ minimum: 1 }),
+    nanoCpus: Type.Integer({ minimum: 1 }),
+    wallSeconds: Type.Number({ exclusiveMinimum: 0 }),
+    tmpfsBytes: Type.Integer({ minimum: 1 }),
+    gpus: Type.Integer({ minimum: 0, maximum: 16 }),
+  }),
+  params: Type.Object({
+    steps: Count,
+    hyperparameters: Type.Record(Type.String(), Type.Unknown()),
+  }),
+  brokerPublicKey: Type.String({ minLength: 44, maxLength: 44 }),
+  inputs: Type.Optional(Type.String()),
+});
+
+/** A job as handed out by the gateway, with its model descriptor parsed. */
+export type Job = Omit<Static<typeof JobSchema>, 'model'> & { readonly model: ModelDescriptor };
+
+/**
+ * Parse an untrusted job body. Throws AgentError AGENT_GATEWAY naming the
+ * first bad field (the job cannot be run, and cannot safely be reported on).
+ */
+export function parseJob(input: unknown): Job {
+  const first = Value.Errors(JobSchema, input).First();
+  if (first) throw new AgentError('AGENT_GATEWAY', `malformed job: ${first.path || '/'} ${first.message}`);
+  const job = input as Static<typeof JobSchema>;
+  let model: ModelDescriptor;
+  try {
+    model = parseModelDescriptor(job.model);
+  } catch (err) {
+    throw new AgentError('AGENT_GATEWAY', `malformed job: /model ${(err as Error).message}`, { cause: err });
+  }
+  if (job.kind === 'predict' && (model.entrypoints.predict === undefined || job.inferenceId === undefined)) {
+    throw new AgentError(
+      'AGENT_GATEWAY',
+      'malformed job: a predict job needs inferenceId and a predict entrypoint',
+    );
+  }
+  return {
+    kind: job.kind,
+    jobId: job.jobId,
+    runId: job.runId,
+    ...(job.inferenceId === undefined ? {} : { inferenceId: job.inferenceId }),
+    image: { digest: job.image.digest, ...(job.image.archive ? { archive: job.image.archive } : {}) },
+    model,
+    data: { digest: job.data.digest, size: job.data.size },
+    limits: { ...job.limits },
+    params: { steps: job.params.steps, hyperparameters: { ...job.params.hyperparameters } },
+    brokerPublicKey: job.brokerPublicKey,
+    ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
+  };
+}

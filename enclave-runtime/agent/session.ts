@@ -1,0 +1,152 @@
+/**
+ * One sealed container's conversation, from `hello` to `exit`
+ * (docs/node-protocol.md §3–§5): key release over the container's own inspect
+ * document, the `run` message, then metrics, answers and the sealed output as
+ * they come. The job (job.ts) owns the directory, the container and cleanup.
+ */
+import { createReadStream } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import type { ContainerStdio, SealedContainer } from '../docker/types.js';
+import type { NodeApi, ReleaseReply } from './api.js';
+import { OutputFile } from './blob-files.js';
+import { AgentError } from './errors.js';
+import { signEvidence } from './evidence.js';
+import type { Job } from './job-schema.js';
+import type { RunMessage, SupervisorMessage } from './messages.js';
+import { jsonLines } from './messages.js';
+import { MetricBatcher } from './metrics.js';
+import type { Clock, JobEvent } from './types.js';
+
+/** What a session needs from the agent. */
+export interface SessionContext {
+  readonly api: NodeApi;
+  readonly nodeId: string;
+  readonly nodeSecretKey: Uint8Array;
+  readonly supervisorDigest: string;
+  readonly runtimeVersion: string;
+  readonly clock: Clock;
+  readonly releasePollMs: number;
+  readonly maxOutputBytes: number;
+  readonly signal: AbortSignal;
+  emit(kind: JobEvent['kind']): void;
+  /** Which step is running, for failure mapping. */
+  step(name: string): void;
+  warn(message: string, err: unknown): void;
+}
+
+/** What the supervisor said by the time its stdout ended. */
+export interface SessionResult {
+  exit?: Extract<SupervisorMessage, { t: 'exit' }>;
+  error?: Extract<SupervisorMessage, { t: 'error' }>;
+  output?: { digest: string; size: number; wrappedKey: string; keyId: string };
+  answers: unknown[];
+}
+
+/** Drive the supervisor of a started container until its stdout ends. */
+export async function runSession(
+  ctx: SessionContext,
+  job: Job,
+  container: SealedContainer,
+  stdio: ContainerStdio,
+  dir: string,
+): Promise<SessionResult> {
+  const messages = jsonLines(stdio.stdout)[Symbol.asyncIterator]();
+  ctx.step('hello');
+  const first = await messages.next();
+  if (first.done || first.value.t !== 'hello') {
+    throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor did not begin with hello');
+  }
+  const hello = first.value;
+
+  ctx.step('nonce');
+  const nonce = await ctx.api.nonce(job.runId, job.jobId);
+  ctx.step('evidence');
+  const inspect = await container.inspect();
+  const evidence = signEvidence(
+    inspect,
+    {
+      nodeId: ctx.nodeId,
+      runId: job.runId,
+      nonce,
+      ephemeralPublicKey: hello.publicKey,
+      supervisorDigest: ctx.supervisorDigest,
+      runtimeVersion: ctx.runtimeVersion,
+      time: Math.floor(ctx.clock.now().getTime() / 1000),
+    },
+    ctx.nodeSecretKey,
+  );
+  let release: ReleaseReply = await ctx.api.evidence(job.runId, { jobId: job.jobId, evidence, inspect });
+  ctx.step('release');
+  while (release.status === 'pending') {
+    await sleep(ctx.releasePollMs, undefined, { signal: ctx.signal });
+    release = (await ctx.api.release(release.releaseId, ctx.signal)) ?? release;
+  }
+  ctx.emit('key-released');
+
+  ctx.step('run');
+  const entry = job.kind === 'train' ? job.model.entrypoints.train : job.model.entrypoints.predict;
+  const run: RunMessage = {
+    t: 'run',
+    mode: job.kind,
+    wrappedKey: release.wrappedKey,
+    command: entry ?? [],
+    metrics: job.model.metrics,
+    params: job.params,
+    brokerPublicKey: job.brokerPublicKey,
+    ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
+  };
+  stdio.stdin.write(`${JSON.stringify(run)}\n`);
+
+  const batcher = new MetricBatcher({
+    send: (records) => ctx.api.metrics(job.runId, { jobId: job.jobId, records, dropped: 0 }),
+    onError: (err) => ctx.warn('metrics batch not accepted', err),
+  });
+  const output = new OutputFile(join(dir, 'output'), ctx.maxOutputBytes);
+  const result: SessionResult = { answers: [] };
+  try {
+    for (;;) {
+      const next = await messages.next();
+      if (next.done) break;
+      const m = next.value;
+      switch (m.t) {
+        case 'started':
+          ctx.emit('started');
+          break;
+        case 'metric':
+          batcher.add({ metric: m.metric, step: m.step, value: m.value });
+          break;
+        case 'answer':
+          result.answers[m.index] = m.value;
+          break;
+        case 'output':
+          await output.append(m.chunk);
+          break;
+        case 'output-end':
+          ctx.step('output');
+          await output.finish(m.digest, m.size);
+          await ctx.api.uploadBlob(m.digest, createReadStream(output.path), m.size);
+          result.output = { digest: m.digest, size: m.size, wrappedKey: m.wrappedKey, keyId: m.keyId };
+          ctx.step('run');
+          break;
+        case 'error':
+          result.error = m;
+          break;
+        case 'exit':
+          result.exit = m;
+          break;
+        case 'hello':
+          throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor said hello twice');
+      }
+    }
+  } finally {
+    await batcher.close();
+    await output.close();
+  }
+  if (result.exit && result.exit.dropped > 0) {
+    await ctx.api
+      .metrics(job.runId, { jobId: job.jobId, records: [], dropped: result.exit.dropped })
+      .catch((err: unknown) => ctx.warn('dropped count not accepted', err));
+  }
+  return result;
+}
