@@ -11,19 +11,21 @@ export const serviceCommands: readonly Command[] = [
   lazyCommand(
     {
       name: ['gateway', 'start'],
-      usage: '[--data DIR] [--host HOST] [--port N] [--node-port N]',
+      usage: '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]]',
       summary: 'run the gateway until SIGINT or SIGTERM; prints the URL it listens on',
       options: {
         data: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         'node-port': { type: 'string' },
+        'supervisor-digest': { type: 'string' },
       },
       optionHelp: {
         data: 'data directory: database, blobs, keys (default $SEALGATE_HOME/gateway)',
         host: 'interface to listen on (default 127.0.0.1)',
         port: 'public API port; 0 picks a free one (default 7700)',
         'node-port': "port of the nodes' mTLS API (0 picks one); printed as a second line, nodes: URL",
+        'supervisor-digest': "the node supervisor the key broker accepts (default: this installation's)",
       },
       positionals: [0, 0],
       example: 'sealgate gateway start --data /var/lib/sealgate --host 0.0.0.0 --port 7700',

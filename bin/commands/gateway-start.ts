@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { CommandContext, ParsedArgs } from '../../client/cli/index.js';
 import { CliError } from '../../client/cli/index.js';
 import { DEFAULT_GATEWAY_PORT, startGateway } from '../../gateway/index.js';
+import type { BrokerOptions } from '../../gateway/index.js';
+import { runtimeVersion, supervisorDigest } from '../../enclave-runtime/index.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
@@ -51,18 +53,35 @@ function firstSignal(): { received: Promise<NodeJS.Signals>; cancel(): void } {
   return { received, cancel };
 }
 
+/**
+ * What the key broker accepts (docs/broker.md): the supervisor this installation
+ * ships (or the operator's pinned `--supervisor-digest`) and this version of the
+ * node agent. Only computed when nodes can connect (`--node-port`).
+ */
+async function brokerAllowlists(args: ParsedArgs): Promise<BrokerOptions> {
+  const pinned = stringOption(args, 'supervisor-digest');
+  if (pinned !== undefined && !/^sha256:[0-9a-f]{64}$/.test(pinned)) {
+    throw new CliError('CLI_USAGE', '--supervisor-digest must be sha256: and 64 lowercase hex digits');
+  }
+  return {
+    supervisorDigests: [pinned ?? (await supervisorDigest())],
+    runtimeVersions: [await runtimeVersion()],
+  };
+}
+
 /** Run the gateway until a signal, then close it. */
 export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   const dataDir = stringOption(args, 'data') ?? join(ctx.home, 'gateway');
   const host = stringOption(args, 'host') ?? '127.0.0.1';
   const port = portOption(args, 'port', DEFAULT_GATEWAY_PORT);
   const nodePort = portOption(args, 'node-port');
+  const broker = nodePort === undefined ? undefined : await brokerAllowlists(args);
   const signal = firstSignal();
   const gateway = await startGateway({
     dataDir,
     host,
     port,
-    ...(nodePort === undefined ? {} : { nodePort }),
+    ...(nodePort === undefined || broker === undefined ? {} : { nodePort, broker }),
   }).catch((err: unknown) => {
     signal.cancel();
     throw err;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
+import { chmod } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -39,6 +40,9 @@ export async function downloadTo(
   if (written !== size || !constantTimeEqualText(got, digest)) {
     throw new AgentError('AGENT_BLOB_DIGEST', `blob ${digest}: received ${written} bytes with digest ${got}`);
   }
+  // The sealed container runs as an unprivileged uid and reads this through a read-only bind:
+  // it is ciphertext, so read access for all is no disclosure; nobody may change it.
+  await chmod(path, 0o444);
 }
 
 /** Gathers `output` chunks into a file and checks them against `output-end`. */
