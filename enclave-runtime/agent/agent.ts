@@ -5,6 +5,8 @@
  * stop, running jobs are cancelled and reported `RUN_NODE_STOPPED`, their
  * containers and directories removed (docs/node-agent.md "Stopping").
  */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -67,6 +69,12 @@ export class NodeAgent {
   async start(): Promise<void> {
     const swept = await this.options.runtime.sweep();
     if (swept > 0) this.#logger.warn({ swept }, 'removed containers left by an earlier run');
+    // A crash (or SIGKILL) skips a job's cleanup: its ciphertext copy and sealed output stay on disk.
+    const jobs = join(this.options.dataDir, 'jobs');
+    const leftovers = await readdir(jobs).catch(() => []);
+    for (const name of leftovers) await rm(join(jobs, name), { recursive: true, force: true });
+    if (leftovers.length > 0)
+      this.#logger.warn({ jobs: leftovers.length }, 'removed job files left by an earlier run');
     await this.#heartbeat();
     this.#loops = [this.#heartbeatLoop(), this.#jobLoop()];
   }
