@@ -5,7 +5,7 @@
  * dockerd, the staged supervisor, and model images built FROM scratch here.
  * Accounts act through the SDK. Everything made is removed when the test ends.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import {
   bytesToBase64,
   bytesToHex,
   dataKeyId,
+  encodeDataKeyFile,
   generateDataKey,
   generateSigningKeyPair,
   wrapKey,
@@ -88,6 +89,10 @@ export function supervisor(): Promise<SupervisorBundle> {
 /** A gateway, accounts, and helpers to list, publish, trade and run nodes. */
 export class SealedWorld {
   readonly docker = new Docker();
+  /** The seller's SEALGATE_HOME (its data keys, for seller custody). */
+  get sellerHome(): string {
+    return join(this.dir, 'seller-home');
+  }
   readonly label: string;
   private constructor(
     readonly t: Test,
@@ -187,6 +192,12 @@ export class SealedWorld {
         ...(custody === 'broker' ? { wrapped: bytesToBase64(wrapKey(dek, broker)) } : {}),
       },
     });
+    if (custody === 'seller') {
+      // The seller keeps the key where `sealgate dataset publish` does: HOME/datasets/KEYID.key.
+      await mkdir(join(this.sellerHome, 'datasets'), { recursive: true, mode: 0o700 });
+      const keyFile = join(this.sellerHome, 'datasets', `${bytesToHex(dataKeyId(dek))}.key`);
+      await writeFile(keyFile, encodeDataKeyFile(dek), { mode: 0o600 });
+    }
     return { id: listing.id, dek, csv };
   }
 
