@@ -101,3 +101,5 @@ export type {
   ReleaseExpectations,
 } from './sdk/releases.js';
 // --- end seller custody ---
+// sealed inference (issue 4)
+export { getInference, infer, requestInference, type InferenceInfo } from './sdk/inference.js';

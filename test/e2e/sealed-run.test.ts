@@ -5,10 +5,26 @@
  * and the buyer gets 403 for the model blob and has no route to any key.
  * While it runs, the container's inspect document shows every sandbox setting.
  */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { evaluateSandbox, sealedSandboxProfile } from '../../policies/index.js';
-import { getRun } from '../../client/index.js';
+import { defaultKeyPath, getRun, saveKeyFile } from '../../client/index.js';
 import { REFERENCE_MODEL, SealedWorld, supervisor } from './world.js';
+
+/** The built CLI, from dist/test/e2e. */
+const BIN = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
+
+/** Run `sealgate ARGS...` to completion. */
+function sealgate(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
+    });
+  });
+}
 
 /** Read the run's SSE stream until it ends; return the metric events seen and when each came. */
 async function follow(
@@ -133,6 +149,43 @@ t.test('a sealed training run, live metrics, the sealed model and sealed inferen
   t.ok(
     answer.answers?.every((p) => p >= 0 && p <= 1),
     'probabilities',
+  );
+
+  // The same through the CLI, as a buyer would type it.
+  const home = join(world.dir, 'buyer-home');
+  await saveKeyFile(defaultKeyPath(home, 'account'), 'account', world.buyer.key);
+  const queryFile = join(world.dir, 'queries.jsonl');
+  await writeFile(queryFile, `${queries}\n`);
+  const cli = await sealgate([
+    'infer',
+    run.id,
+    '--input',
+    queryFile,
+    '--json',
+    '--gateway',
+    world.gateway.url,
+    '--home',
+    home,
+  ]);
+  t.equal(cli.code, 0, cli.stderr);
+  const printed = JSON.parse(cli.stdout) as { answers: number[] };
+  t.equal(printed.answers.length, 3, 'sealgate infer prints one answer per query');
+  await writeFile(queryFile, 'not json\n');
+  const bad = await sealgate([
+    'infer',
+    run.id,
+    '--input',
+    queryFile,
+    '--gateway',
+    world.gateway.url,
+    '--home',
+    home,
+  ]);
+  t.not(bad.code, 0);
+  t.match(
+    bad.stderr.trim(),
+    /^[^\n]*line 1 is not JSON[^\n]*$/,
+    'a bad query file is one line, before any request',
   );
 
   // The blob store refuses the buyer the sealed model's bytes.

@@ -248,6 +248,23 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./runs.js')).runStatus,
   ),
+  // sealed inference (issue 4)
+  lazyCommand(
+    {
+      name: ['infer'],
+      usage: 'RUN_ID --input FILE [--wait S]',
+      summary:
+        "ask a settled run's sealed model: FILE holds JSON lines, one query each; prints one answer a line",
+      options: { input: { type: 'string' }, wait: { type: 'string' } },
+      optionHelp: {
+        input: 'queries, one JSON object a line (the fields the model was trained on)',
+        wait: 'seconds to wait for the answers (default 300)',
+      },
+      positionals: [1, 1],
+      example: 'sealgate infer run_hz3k5n7q2w4e6r7t3y2u4i6oab --input queries.jsonl --json',
+    },
+    async () => (await import('./infer.js')).runInfer,
+  ),
   lazyCommand(
     {
       name: ['rate'],
