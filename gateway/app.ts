@@ -144,7 +144,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     app.decorate('gateway', context);
     installSigned(app, signatures);
 
-    const prune = setInterval(() => void nonces.prune().catch(() => undefined), 60_000);
+    // Request nonces and the broker's key-release nonces past their windows are dropped hourly-ish.
+    const prune = setInterval(() => {
+      void nonces.prune().catch(() => undefined);
+      void context.broker.nonces.prune().catch(() => undefined);
+    }, 60_000);
     prune.unref();
     app.addHook('onClose', () => clearInterval(prune));
     // runs, quotes and the ledger (wt-runs): seal ledger blocks on the interval (DESIGN.md 9)
