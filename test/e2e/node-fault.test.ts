@@ -7,51 +7,16 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { createEnrollToken } from '../../client/index.js';
-import { SealedWorld } from './world.js';
+import { SealedWorld, slowModel } from './world.js';
 
 /** The built CLI (dist/bin/sealgate.js), from dist/test/e2e. */
 const BIN = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
 type Test = Parameters<Parameters<typeof t.test>[0]>[0];
-
-/** A model that ticks for `seconds` and then writes its output: slow enough to be killed mid-run. */
-async function slowModel(dir: string, seconds: number): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  await writeFile(
-    join(dir, 'model.json'),
-    JSON.stringify({
-      name: 'slow-ticker',
-      version: '1.0.0',
-      entrypoints: { train: ['/usr/bin/node', '/model/main.js'] },
-      metrics: ['tick'],
-      resources: { cpus: 1, memoryMiB: 128, gpus: 0, tmpfsMiB: 16, pids: 32, maxSeconds: 120 },
-      unitCost: '1',
-      baseFee: '10',
-      maxSteps: 1000,
-      benchmark: { steps: 1, seconds: 1, hardware: 'test' },
-    }),
-  );
-  await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
-  await writeFile(
-    join(dir, 'main.js'),
-    `import { writeFileSync } from 'node:fs';
-let step = 0;
-const timer = setInterval(() => {
-  step += 1;
-  process.stdout.write(JSON.stringify({ metric: 'tick', step, value: step }) + '\\n');
-  if (step >= ${seconds * 2}) {
-    clearInterval(timer);
-    writeFileSync('/sealed/output/model.json', JSON.stringify({ ticks: step }));
-  }
-}, 500);
-`,
-  );
-  return dir;
-}
 
 /** `sealgate node start` as a child process; resolves with its node id once it is connected. */
 function startAgentProcess(

@@ -62,6 +62,41 @@ export const REFERENCE_MODEL = join(ROOT, 'models/reference');
 /** A hostile model's directory under test/fixtures/models. */
 export const hostileModel = (name: string): string => join(ROOT, 'test/fixtures/models', name);
 
+/** A model that ticks for `seconds` and then writes its output: slow enough to be killed mid-run. */
+export async function slowModel(dir: string, seconds: number): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'model.json'),
+    JSON.stringify({
+      name: 'slow-ticker',
+      version: '1.0.0',
+      entrypoints: { train: ['/usr/bin/node', '/model/main.js'] },
+      metrics: ['tick'],
+      resources: { cpus: 1, memoryMiB: 128, gpus: 0, tmpfsMiB: 16, pids: 32, maxSeconds: 120 },
+      unitCost: '1',
+      baseFee: '10',
+      maxSteps: 1000,
+      benchmark: { steps: 1, seconds: 1, hardware: 'test' },
+    }),
+  );
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
+  await writeFile(
+    join(dir, 'main.js'),
+    `import { writeFileSync } from 'node:fs';
+let step = 0;
+const timer = setInterval(() => {
+  step += 1;
+  process.stdout.write(JSON.stringify({ metric: 'tick', step, value: step }) + '\\n');
+  if (step >= ${seconds * 2}) {
+    clearInterval(timer);
+    writeFileSync('/sealed/output/model.json', JSON.stringify({ ticks: step }));
+  }
+}, 500);
+`,
+  );
+  return dir;
+}
+
 /** One account: its key and a signed client. */
 export interface Actor {
   readonly id: string;
