@@ -17,7 +17,7 @@ t.test('hostile resource models, sealed', async (t) => {
 
   t.test('memory-bomb: killed at the memory limit, the run fails RUN_OOM', async (t) => {
     const { run, events } = await world.trade(dataset.id, memory.id);
-    t.equal(run.state, 'failed');
+    t.equal(run.state, 'failed', 'the run failed');
     t.equal(run.reason?.code, 'RUN_OOM', JSON.stringify(run.reason ?? null));
     t.same(metricValues(events, 'probe'), [], 'it never finished: no probe');
     const allocated = metricValues(events, 'allocated_mib');
@@ -31,7 +31,7 @@ t.test('hostile resource models, sealed', async (t) => {
 
   t.test('never-ends: killed at its 3 s time limit, the run fails RUN_TIME_LIMIT', async (t) => {
     const { run, events } = await world.trade(dataset.id, endless.id);
-    t.equal(run.state, 'failed');
+    t.equal(run.state, 'failed', 'the run failed');
     t.equal(run.reason?.code, 'RUN_TIME_LIMIT', JSON.stringify(run.reason ?? null));
     const ticks = metricValues(events, 'tick');
     t.ok(

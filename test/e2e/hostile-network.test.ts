@@ -42,7 +42,11 @@ t.test('hostile network models, sealed', async (t) => {
     const { run, events } = await world.trade(dataset.id, tcp.id, {
       hyperparameters: { host, port, timeoutMs: 5000 },
     });
-    t.same(metricValues(events, 'probe'), [EPERM], `the buyer sees probe -1 (EPERM) aiming at ${host}:${port}`);
+    t.same(
+      metricValues(events, 'probe'),
+      [EPERM],
+      `the buyer sees probe -1 (EPERM) aiming at ${host}:${port}`,
+    );
     t.equal(connections, 0, 'the listener got no connection');
     t.equal(run.state, 'settled', 'the model reported and exited 0: the run settles');
     await world.assertClean(t, node);

@@ -304,7 +304,11 @@ export class SealedWorld {
   async trade(
     dataset: string,
     model: string,
-    options: { steps?: number; hyperparameters?: Record<string, string | number | boolean>; ms?: number } = {},
+    options: {
+      steps?: number;
+      hyperparameters?: Record<string, string | number | boolean>;
+      ms?: number;
+    } = {},
   ): Promise<{ run: RunInfo; events: SeenEvent[] }> {
     const started = await this.startRun(dataset, model, options.steps ?? 100, options.hyperparameters);
     const events = this.follow(started.id);
