@@ -89,3 +89,13 @@ export {
 // --- the key broker: nonces, evidence, key release, seller custody, audit (wt-broker, docs/broker.md) ---
 export * from './broker/index.js';
 // --- end broker ---
+// --- buyer hyperparameters (wt-hostile, docs/hyperparameters.md) ---
+export {
+  checkHyperparameters,
+  HyperparametersSchema,
+  HYPERPARAMETERS_MAX_BYTES,
+  HYPERPARAMETERS_MAX_KEYS,
+  HYPERPARAMETER_KEY,
+  type Hyperparameters,
+} from './runs/hyperparameters.js';
+// --- end hyperparameters ---

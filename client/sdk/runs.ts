@@ -32,6 +32,8 @@ export interface Quote {
   readonly dataset: string;
   readonly model: string;
   readonly steps: number;
+  /** The buyer's hyperparameters for the model, when given. */
+  readonly hyperparameters?: Readonly<Record<string, string | number | boolean>>;
   readonly price: RunPrice;
   readonly nodes: string[];
   readonly queueSeconds: number;
@@ -62,6 +64,8 @@ export interface RunInfo {
   readonly dataset: string;
   readonly model: string;
   readonly steps: number;
+  /** The quote's hyperparameters, handed to the model. */
+  readonly hyperparameters?: Readonly<Record<string, string | number | boolean>>;
   readonly price: RunPrice;
   readonly state: RunState;
   readonly node?: string;
@@ -137,10 +141,19 @@ function parseRun(value: unknown): RunInfo {
   });
 }
 
-/** Price a run of `model` on `dataset` for `steps` (capped at the model's maxSteps); a signed buyer request. */
+/**
+ * Price a run of `model` on `dataset` for `steps` (capped at the model's maxSteps); a signed buyer
+ * request. `hyperparameters` (at most 32 string/number/boolean values, 4 KiB of JSON) reach the
+ * model as `params.hyperparameters`.
+ */
 export async function requestQuote(
   client: GatewayClient,
-  order: { readonly dataset: string; readonly model: string; readonly steps: number },
+  order: {
+    readonly dataset: string;
+    readonly model: string;
+    readonly steps: number;
+    readonly hyperparameters?: Readonly<Record<string, string | number | boolean>>;
+  },
 ): Promise<Quote> {
   return parseQuote(await client.request('POST', '/v1/quotes', { body: order, signed: true }));
 }

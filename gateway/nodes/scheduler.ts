@@ -167,7 +167,7 @@ export class Scheduler {
       },
       model: model.descriptor,
       limits: limitsFor(model.descriptor, this.#deps.options.jobLimitCaps),
-      params: { steps: run.steps, hyperparameters: {} },
+      params: { steps: run.steps, hyperparameters: { ...run.hyperparameters } },
       state: 'assigned',
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),

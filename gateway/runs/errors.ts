@@ -29,7 +29,9 @@ export type RunErrorCode =
   | 'RUN_INVALID_TRANSITION'
   | 'RUN_ALREADY_FINAL'
   | 'RUN_NOT_RUNNING'
-  | 'RUN_BAD_DETAILS';
+  | 'RUN_BAD_DETAILS'
+  // the buyer's hyperparameters (issue 4, docs/hyperparameters.md)
+  | 'RUN_BAD_HYPERPARAMETERS';
 
 /** A refused quote, start, transition or read of a run. */
 export class RunError extends SealgateError<RunErrorCode> {}
@@ -55,4 +57,5 @@ export const RUN_STATUSES = {
   RUN_ALREADY_FINAL: 409,
   RUN_NOT_RUNNING: 409,
   RUN_BAD_DETAILS: 400,
+  RUN_BAD_HYPERPARAMETERS: 400,
 } satisfies Record<RunErrorCode, number>;

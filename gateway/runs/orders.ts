@@ -16,6 +16,7 @@ import type { Store } from '../store/index.js';
 import { put } from '../store/index.js';
 import { escrowTransaction } from './effects.js';
 import { RunError } from './errors.js';
+import { checkHyperparameters } from './hyperparameters.js';
 import type { RunEventLog, RunStateEvent } from './events.js';
 import type { NodeDirectory } from './nodes.js';
 import { checkPolicy, loadDataset, loadModel } from './policy.js';
@@ -45,6 +46,8 @@ export interface QuoteRequest {
   readonly dataset: string;
   readonly model: string;
   readonly steps: number;
+  /** The model's hyperparameters (issue 4): checked by checkHyperparameters, stored on the quote. */
+  readonly hyperparameters?: Readonly<Record<string, unknown>>;
 }
 
 /** The key of a run in the party index. */
@@ -60,6 +63,8 @@ export async function createQuote(
 ): Promise<QuoteRecord> {
   const { store } = deps;
   const now = deps.now();
+  const hyperparameters =
+    request.hyperparameters === undefined ? undefined : checkHyperparameters(request.hyperparameters);
   const dataset = await loadDataset(store, request.dataset);
   const model = await loadModel(store, request.model);
   checkPolicy(dataset, model, { now, buyerScore: (await readSummary(store, buyer, 'buyer')).score });
@@ -78,6 +83,7 @@ export async function createQuote(
     dataset: dataset.id,
     model: model.id,
     steps,
+    ...(hyperparameters === undefined ? {} : { hyperparameters }),
     price,
     nodes: [...offer.nodes],
     queueSeconds: offer.queueSeconds,
@@ -116,6 +122,7 @@ export async function startRun(deps: OrderDeps, buyer: string, quoteId: string):
       dataset: dataset.id,
       model: model.id,
       steps: quote.steps,
+      ...(quote.hyperparameters === undefined ? {} : { hyperparameters: quote.hyperparameters }),
       price: quote.price,
       state: 'queued',
       history: [{ state: 'queued', at }],

@@ -47,6 +47,8 @@ export interface QuoteRecord {
   readonly model: string;
   /** Steps asked for, after the model's cap. */
   readonly steps: number;
+  /** The buyer's hyperparameters for the model (issue 4), when given. */
+  readonly hyperparameters?: Readonly<Record<string, string | number | boolean>>;
   readonly price: Price;
   /** Nodes that could take the run now (node ids) and the queue estimate, seconds. */
   readonly nodes: readonly string[];
@@ -67,6 +69,8 @@ export interface RunRecord {
   readonly dataset: string;
   readonly model: string;
   readonly steps: number;
+  /** The quote's hyperparameters (issue 4), handed to the model in the job's params. */
+  readonly hyperparameters?: Readonly<Record<string, string | number | boolean>>;
   readonly price: Price;
   readonly state: RunState;
   /** The node that holds it (once placed). */

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Amount } from '../../policies/index.js';
 import { idPattern } from '../ids.js';
 import { PageQuery } from '../http/schemas.js';
+import { HyperparametersSchema } from './hyperparameters.js';
 import { RUN_STATES } from './machine.js';
 
 export { ErrorReply } from '../http/schemas.js';
@@ -25,6 +26,7 @@ export const QuoteBody = Type.Object(
       maximum: 1_000_000_000,
       description: "capped at the model's maxSteps",
     }),
+    hyperparameters: Type.Optional(HyperparametersSchema),
   },
   { additionalProperties: false },
 );
@@ -47,6 +49,7 @@ export const QuoteSchema = Type.Object({
   dataset: Type.String(),
   model: Type.String(),
   steps: Type.Integer(),
+  hyperparameters: Type.Optional(HyperparametersSchema),
   price: PriceSchema,
   nodes: Type.Array(Type.String(), { description: 'nodes that could take the run now' }),
   queueSeconds: Type.Integer({ description: 'estimated wait before a node takes it' }),
@@ -66,6 +69,7 @@ export const RunSchema = Type.Object({
   dataset: Type.String(),
   model: Type.String(),
   steps: Type.Integer(),
+  hyperparameters: Type.Optional(HyperparametersSchema),
   price: PriceSchema,
   state: RunStateSchema,
   node: Type.Optional(Type.String()),

@@ -5,9 +5,9 @@
  * dockerd, the staged supervisor, and model images built FROM scratch here.
  * Accounts act through the SDK. Everything made is removed when the test ends.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { pino } from 'pino';
@@ -95,6 +95,54 @@ const timer = setInterval(() => {
 `,
   );
   return dir;
+}
+
+/**
+ * Publish the hostile model `name` (test/fixtures/models) as its publisher would, from a copy
+ * with `changes` (see {@link SealedWorld.modelCopy}). The fixtures' baseFee of 0 is below the
+ * gateway's price floor (MODEL_PRICE_BELOW_FLOOR), so the copy charges 1.
+ */
+export async function publishHostile(
+  world: SealedWorld,
+  name: string,
+  changes: { resources?: Readonly<Record<string, number>>; [field: string]: unknown } = {},
+): Promise<{ id: string; digest: string }> {
+  const dir = await world.modelCopy(hostileModel(name), { baseFee: '1', ...changes });
+  return world.publishModel(dir, `sealgate-test/hostile-${name}:e2e`);
+}
+
+/** A server-sent event of a run as the buyer saw it, and when it came (ms). */
+export interface SeenEvent {
+  readonly type: string;
+  readonly at: number;
+  readonly data: unknown;
+}
+
+/** The values of the buyer-visible metric `name`, in order, from {@link SealedWorld.follow}'s events. */
+export function metricValues(events: readonly SeenEvent[], name: string): number[] {
+  return events
+    .filter((e) => e.type === 'metric')
+    .map((e) => e.data as { metric?: string; value?: number; data?: { metric?: string; value?: number } })
+    .map((d) => d.data ?? d)
+    .filter((d) => d.metric === name && typeof d.value === 'number')
+    .map((d) => d.value as number);
+}
+
+/** The job directories (DATA/jobs/*: ciphertext copies) a node still holds. */
+export async function jobDirsLeft(node: TestNode): Promise<string[]> {
+  return readdir(join(node.dataDir, 'jobs')).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw err;
+  });
+}
+
+/** The host's first non-loopback IPv4 address (what a hostile model would aim at), if any. */
+export function hostIPv4(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    const found = list?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (found) return found.address;
+  }
+  return undefined;
 }
 
 /** One account: its key and a signed client. */
@@ -236,10 +284,99 @@ export class SealedWorld {
     return { id: listing.id, dek, csv };
   }
 
-  /** Quote and start a run of `steps`. */
-  async startRun(dataset: string, model: string, steps: number): Promise<RunInfo> {
-    const quote = await requestQuote(this.buyer.client, { dataset, model, steps });
+  /** Quote and start a run of `steps`, with the buyer's `hyperparameters` if given. */
+  async startRun(
+    dataset: string,
+    model: string,
+    steps: number,
+    hyperparameters?: Readonly<Record<string, string | number | boolean>>,
+  ): Promise<RunInfo> {
+    const quote = await requestQuote(this.buyer.client, {
+      dataset,
+      model,
+      steps,
+      ...(hyperparameters ? { hyperparameters } : {}),
+    });
     return startRun(this.buyer.client, quote.id);
+  }
+
+  /**
+   * Read the run's server-sent events (GET /v1/runs/:id/events, as the buyer) until the
+   * stream ends with the run; each event with when it came.
+   */
+  async follow(runId: string): Promise<SeenEvent[]> {
+    const res = await this.buyer.client.send('GET', `/v1/runs/${runId}/events`, { signed: true });
+    const out: SeenEvent[] = [];
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: (.*)$/m.exec(frame)?.[1];
+        const data = /^data: (.*)$/m.exec(frame)?.[1];
+        if (type !== undefined && data !== undefined)
+          out.push({ type, at: Date.now(), data: JSON.parse(data) as unknown });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A copy of the model directory `modelDir` (in this world's temp dir) whose model.json has
+   * `changes` merged over its own (`resources` merged field by field), e.g. a smaller
+   * `resources.maxSeconds` or a `baseFee` at the gateway's price floor.
+   */
+  async modelCopy(
+    modelDir: string,
+    changes: { resources?: Readonly<Record<string, number>>; [field: string]: unknown },
+  ): Promise<string> {
+    const copy = await mkdtemp(join(this.dir, `${basename(modelDir)}-`));
+    await cp(modelDir, copy, { recursive: true });
+    const file = join(copy, 'model.json');
+    const descriptor = JSON.parse(await readFile(file, 'utf8')) as { resources?: Record<string, number> };
+    const { resources, ...rest } = changes;
+    const merged = { ...descriptor, ...rest, resources: { ...descriptor.resources, ...resources } };
+    await writeFile(file, JSON.stringify(merged, null, 2));
+    return copy;
+  }
+
+  /**
+   * Run `model` on `dataset` as a buyer would (quote, start), follow its events and wait for
+   * its end; the run as it ended and every event the buyer saw.
+   */
+  async trade(
+    dataset: string,
+    model: string,
+    options: {
+      steps?: number;
+      hyperparameters?: Record<string, string | number | boolean>;
+      ms?: number;
+    } = {},
+  ): Promise<{ run: RunInfo; events: SeenEvent[] }> {
+    const started = await this.startRun(dataset, model, options.steps ?? 100, options.hyperparameters);
+    const events = this.follow(started.id);
+    const run = await this.waitRun(started.id, ['settled', 'failed', 'cancelled', 'flagged'], options.ms);
+    return { run, events: await events };
+  }
+
+  /** Assert nothing of a finished run is left: no container of this world, no job directory on `node`. */
+  async assertClean(t: Test, node: TestNode): Promise<void> {
+    t.equal(await this.containersGone(), 0, 'no container left behind');
+    t.same(await jobDirsLeft(node), [], 'no job directory (ciphertext, plaintext) left on the node');
+  }
+
+  /** Wait up to `ms` for this world's containers to be gone; how many are left. */
+  async containersGone(ms = 10_000): Promise<number> {
+    const until = Date.now() + ms;
+    let left = await this.containersLeft();
+    while (left > 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = await this.containersLeft();
+    }
+    return left;
   }
 
   /** Poll the run until it is in one of `states` (or `ms` pass). */

@@ -212,17 +212,23 @@ export const commands: readonly Command[] = [
   lazyCommand(
     {
       name: ['quote'],
-      usage: '--dataset ID --model ID --steps N',
+      usage: '--dataset ID --model ID --steps N [--param KEY=VALUE]...',
       summary: 'price a training run (buyer); the quote holds for a while',
-      options: { dataset: { type: 'string' }, model: { type: 'string' }, steps: { type: 'string' } },
+      options: {
+        dataset: { type: 'string' },
+        model: { type: 'string' },
+        steps: { type: 'string' },
+        param: { type: 'string', multiple: true },
+      },
       optionHelp: {
         dataset: 'the dataset id (ds_…)',
         model: 'the model id (mdl_…)',
         steps: "training steps, capped at the model's maxSteps",
+        param: "a hyperparameter for the model, repeatable (a number's value is sent as a number)",
       },
       positionals: [0, 0],
       example:
-        'sealgate quote --dataset ds_hz3k5n7q2w4e6r7t3y2u4i6oab --model mdl_hz3k5n7q2w4e6r7t3y2u4i6oab --steps 1000',
+        'sealgate quote --dataset ds_hz3k5n7q2w4e6r7t3y2u4i6oab --model mdl_hz3k5n7q2w4e6r7t3y2u4i6oab --steps 1000 --param learningRate=0.05',
     },
     async () => (await import('./runs.js')).runQuote,
   ),

@@ -8,15 +8,48 @@ import type { Quote, RunInfo } from '../../sdk/runs.js';
 import { getRun, rateRun, requestQuote, startRun } from '../../sdk/runs.js';
 import type { CommandContext, ParsedArgs } from '../command.js';
 import { CliError, requireString } from '../command.js';
-import { idOf, integerOption, optionalString, rows, signedClient } from './session.js';
+import { idOf, integerOption, optionalString, repeated, rows, signedClient } from './session.js';
 
-/** `quote --dataset ID --model ID --steps N` */
+const PARAM_KEY = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+// a JSON number (RFC 8259 section 6): such a value is sent as a number, anything else as text
+const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+
+/**
+ * The `--param KEY=VALUE` options as hyperparameters: a value that is a JSON number becomes a
+ * number, any other stays text; a bad or repeated key is CLI_USAGE before any request (the
+ * gateway checks the count and size limits: RUN_BAD_HYPERPARAMETERS or HTTP_INVALID).
+ */
+export function paramsOf(args: ParsedArgs): Record<string, string | number> | undefined {
+  const list = repeated(args, 'param');
+  if (list.length === 0) return undefined;
+  const out: Record<string, string | number> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    if (eq < 0 || !PARAM_KEY.test(key)) {
+      throw new CliError('CLI_USAGE', `--param takes KEY=VALUE with KEY matching ${PARAM_KEY.source}`);
+    }
+    if (Object.hasOwn(out, key)) throw new CliError('CLI_USAGE', `--param ${key} is given twice`);
+    const value = item.slice(eq + 1);
+    const n = JSON_NUMBER.test(value) ? Number(value) : NaN;
+    out[key] = Number.isFinite(n) ? n : value;
+  }
+  return out;
+}
+
+/** `quote --dataset ID --model ID --steps N [--param KEY=VALUE]...` */
 export async function runQuote(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   const dataset = idOf(requireString(args, 'dataset'), 'ds', '--dataset');
   const model = idOf(requireString(args, 'model'), 'mdl', '--model');
   const steps = integerOption(args, 'steps', 1, 1_000_000_000);
   if (steps === undefined) throw new CliError('CLI_USAGE', '--steps is required');
-  const quote = await requestQuote(await signedClient(ctx), { dataset, model, steps });
+  const hyperparameters = paramsOf(args);
+  const quote = await requestQuote(await signedClient(ctx), {
+    dataset,
+    model,
+    steps,
+    ...(hyperparameters ? { hyperparameters } : {}),
+  });
   ctx.print(describeQuote(quote), quote);
 }
 
@@ -25,6 +58,7 @@ function describeQuote(q: Quote): string {
   return rows([
     ['quote', q.id],
     ['steps', q.steps],
+    ['params', q.hyperparameters ? JSON.stringify(q.hyperparameters) : undefined],
     ['price', `${f.total} fiat base units = compute ${f.compute} + fee ${f.baseFee} + data ${f.data}`],
     ['tokens', `${q.price.tokens} token base units (escrowed at run start)`],
     ['nodes', q.nodes.length === 0 ? 'none online now' : String(q.nodes.length)],

@@ -109,8 +109,8 @@ export interface NodeMarket {
   token(ttlSeconds?: number): Promise<string>;
   /** Enroll a new node through the real routes and send its first heartbeat. */
   node(capacity?: { cpus: number; memoryBytes: number }): Promise<FakeNode>;
-  /** Quote and start a run as the buyer (queued). */
-  startRun(steps?: number): Promise<RunRecord>;
+  /** Quote and start a run as the buyer (queued), with the buyer's `hyperparameters` if given. */
+  startRun(steps?: number, hyperparameters?: Record<string, unknown>): Promise<RunRecord>;
 }
 
 const GIB = 1024 ** 3;
@@ -220,8 +220,13 @@ export async function nodeMarket(t: Test, options: Partial<GatewayOptions> = {})
       await node.heartbeat();
       return node;
     },
-    async startRun(steps = 100) {
-      const quote = await as(buyer, 'POST', '/v1/quotes', { dataset: dataset.id, model: model.id, steps });
+    async startRun(steps = 100, hyperparameters?: Record<string, unknown>) {
+      const quote = await as(buyer, 'POST', '/v1/quotes', {
+        dataset: dataset.id,
+        model: model.id,
+        steps,
+        ...(hyperparameters ? { hyperparameters } : {}),
+      });
       const run = await as(buyer, 'POST', '/v1/runs', { quote: quote.json<{ id: string }>().id });
       if (run.statusCode !== 201) throw new Error(`start: ${run.body}`);
       return run.json<RunRecord>();
