@@ -8,6 +8,7 @@
  * time goes, and the supervisor's own start (its imports) is measured apart.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BenchRow, Benchmark } from './benchmark.js';
 import { ratio } from './benchmark.js';
 import type { SealedSample } from './sealing-samples.js';
@@ -94,7 +95,10 @@ export const sealing: Benchmark = {
       ['key-released -> started (unwrap, decrypt, seccomp, spawn)', started - at('keyReleased')],
       ['started -> first metric sent (model runs; agent batches)', at('metricSent') - started],
     ] as const;
-    const imports = supervisorImports((await supervisor()).path);
+    const imports = supervisorImports(
+      (await supervisor()).path,
+      fileURLToPath(new URL('../', import.meta.url)),
+    );
     const rows: BenchRow[] = [
       {
         metric: 'sealing overhead: assigned -> model started',

@@ -7,9 +7,10 @@
  * cost and not the container's.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importSpecifiers } from '../enclave-runtime/index.js';
 
 const ROUNDS = 5;
 
@@ -40,26 +41,29 @@ function bootMs(): number {
 }
 
 /**
- * Node's boot and the import cost of the supervisor's entry and of the index
- * files it reaches, in the staged tree at `bundlePath` (its `app/` directory).
+ * Node's boot, the import cost of what the staged supervisor's entry imports
+ * (in the staged tree at `bundlePath`), and for comparison the cost of
+ * attest's and the policies' index files, which it imported before it was
+ * trimmed to deep paths (from `distRoot`, the compiled tree on the host).
  */
-export function supervisorImports(bundlePath: string): StartFigure[] {
+export function supervisorImports(bundlePath: string, distRoot: string): StartFigure[] {
   const app = join(bundlePath, 'app');
+  // main.js itself would run the supervisor: import what it imports, as it names them.
+  const main = join(app, 'enclave-runtime/supervisor/main.js');
+  const mainImports = importSpecifiers(readFileSync(main, 'utf8'))
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => resolve(dirname(main), spec));
   const sets: [string, string[]][] = [
+    [`imports of main.js (${mainImports.map((f) => relative(app, f)).join(', ')})`, mainImports],
     [
-      "imports of main.js (supervisor.js, policies' index, seccomp-native)",
-      ['enclave-runtime/supervisor/supervisor.js', 'policies/index.js', 'policies/seccomp-native.js'].map(
-        (f) => join(app, f),
-      ),
+      'for comparison: attest/index.js + policies/index.js',
+      ['attest/index.js', 'policies/index.js'].map((f) => join(distRoot, f)),
     ],
-    ['of which attest/index.js alone', [join(app, 'attest/index.js')]],
-    ['of which policies/index.js alone', [join(app, 'policies/index.js')]],
   ];
   const figures: StartFigure[] = [
     { name: 'node boot (node -e 0)', ms: median(Array.from({ length: ROUNDS }, bootMs)) },
   ];
   for (const [name, files] of sets) {
-    if (!files.every((f) => existsSync(f))) continue; // a file trimmed out of the staged tree
     figures.push({ name, ms: median(Array.from({ length: ROUNDS }, () => importMs(files))) });
   }
   return figures;
