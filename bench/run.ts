@@ -11,6 +11,7 @@ import { ledger } from './ledger.js';
 import { blobs } from './blobs.js';
 import { catalog } from './catalog.js';
 import { broker } from './broker.js';
+import { sealing } from './sealing.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
@@ -23,6 +24,8 @@ const benchmarks: readonly Benchmark[] = [
   catalog,
   // the key broker: one release's evidence, policy and wrap (wt-broker, docs/broker.md)
   broker,
+  // sealed runs on the real parts against a bare docker run (issue 4, docs/sealing-figures.md)
+  sealing,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

@@ -1,4 +1,5 @@
-import { SealgateError } from '../../attest/index.js';
+// Deep paths, not attest's index: the supervisor's start pays for every module it loads (docs/sealing-figures.md).
+import { SealgateError } from '../../attest/errors.js';
 
 /**
  * Codes of the supervisor's failures (docs/supervisor.md): each one ends the

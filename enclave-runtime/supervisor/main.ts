@@ -4,7 +4,8 @@
  * Fixed paths and no options: nothing about it is configurable from inside
  * the container or through its command line.
  */
-import { SEALGATE_SECCOMP_PROFILE } from '../../policies/index.js';
+// Deep paths, not the policies' index (the sandbox and documents parts the supervisor never uses).
+import { SEALGATE_SECCOMP_PROFILE } from '../../policies/seccomp/profiles.js';
 import { loadProfile } from '../../policies/seccomp-native.js';
 import { runSupervisor } from './supervisor.js';
 

@@ -3,7 +3,7 @@
  * lines on the container's stdio. The `run` message is untrusted input (a
  * miner controls the agent) and is parsed into a typed value before use.
  */
-import { base64ToBytes } from '../../attest/index.js';
+import { base64ToBytes } from '../../attest/base-encoding.js';
 import { SupervisorError } from './errors.js';
 import type { AnswerRecord, MetricRecord } from './filter.js';
 

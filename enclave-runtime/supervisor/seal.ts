@@ -6,15 +6,10 @@
  * base64 each, then `output-end` names its digest, size and wrapped key.
  */
 import { createHash } from 'node:crypto';
-import {
-  bytesToBase64,
-  bytesToHex,
-  dataKeyId,
-  encryptStream,
-  generateDataKey,
-  isSealgateError,
-  wrapKey,
-} from '../../attest/index.js';
+import { bytesToBase64, bytesToHex } from '../../attest/base-encoding.js';
+import { keyId as dataKeyId, encryptStream, generateDataKey } from '../../attest/envelope/index.js';
+import { isSealgateError } from '../../attest/errors.js';
+import { wrapKey } from '../../attest/keywrap.js';
 import { packTree, type BundleLimits } from './bundle.js';
 import { SupervisorError } from './errors.js';
 import type { SupervisorMessage } from './protocol.js';

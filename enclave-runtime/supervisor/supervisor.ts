@@ -8,7 +8,10 @@
  * every path. No key or plaintext byte is ever written to stdout or stderr.
  */
 import type { Readable, Writable } from 'node:stream';
-import { bytesToBase64, generateBoxKeyPair, isSealgateError, unwrapKey } from '../../attest/index.js';
+// Deep paths, not attest's index (which loads node-forge and typebox): docs/sealing-figures.md.
+import { bytesToBase64 } from '../../attest/base-encoding.js';
+import { isSealgateError } from '../../attest/errors.js';
+import { generateBoxKeyPair, unwrapKey } from '../../attest/keywrap.js';
 import type { BundleLimits } from './bundle.js';
 import { MessageWriter, readFirstLine } from './channel.js';
 import { SupervisorError } from './errors.js';

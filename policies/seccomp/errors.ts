@@ -1,4 +1,6 @@
-import { SealgateError } from '../../attest/index.js';
+// attest's errors module, not its index: the in-container supervisor loads this file, and the index
+// brings node-forge and typebox into its start (docs/sealing-figures.md).
+import { SealgateError } from '../../attest/errors.js';
 
 /**
  * Every way reading, evaluating, compiling or loading a seccomp profile can
