@@ -77,7 +77,9 @@ export class RequestClock {
       const metric = m?.[2] === 'metrics' && records > 0;
       if (m?.[2] === 'nonce') this.#mark(m[1], 'nonce');
       if (metric) this.#mark(m[1], 'metric-sent');
+      const t0 = Date.now();
       const reply = await client.json(method, path, body, signal);
+      if (process.env.SEALGATE_BENCH_TRACE) process.stderr.write(`trace ${path} ${Date.now() - t0} ms\n`);
       if (metric) this.#mark(m[1], 'metric-forwarded');
       return reply;
     },

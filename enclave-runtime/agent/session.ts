@@ -60,9 +60,9 @@ export async function runSession(
   const hello = first.value;
 
   ctx.step('nonce');
-  const nonce = await ctx.api.nonce(job.runId, job.jobId);
+  // The container's inspect document does not depend on the nonce: fetch both at once.
+  const [nonce, inspect] = await Promise.all([ctx.api.nonce(job.runId, job.jobId), container.inspect()]);
   ctx.step('evidence');
-  const inspect = await container.inspect();
   const evidence = signEvidence(
     inspect,
     {

@@ -4,10 +4,20 @@
  * Fixed paths and no options: nothing about it is configurable from inside
  * the container or through its command line.
  */
-// Deep paths, not the policies' index (the sandbox and documents parts the supervisor never uses).
-import { SEALGATE_SECCOMP_PROFILE } from '../../policies/seccomp/profiles.js';
-import { loadProfile } from '../../policies/seccomp-native.js';
 import { runSupervisor } from './supervisor.js';
+
+// The seccomp profile (validated with typebox when its module loads) and libseccomp through
+// koffi are imported after `hello`, while the agent fetches the key: the container's start
+// does not wait for them. Deep paths, not the policies' index (its sandbox and documents parts
+// are never used here).
+let load: (() => void) | undefined;
+async function prepareSeccomp(): Promise<void> {
+  const [{ SEALGATE_SECCOMP_PROFILE }, { loadProfile }] = await Promise.all([
+    import('../../policies/seccomp/profiles.js'),
+    import('../../policies/seccomp-native.js'),
+  ]);
+  load = () => loadProfile(SEALGATE_SECCOMP_PROFILE);
+}
 
 const stop = new AbortController();
 // As PID 1, Node ignores SIGTERM unless it handles it: stop the model, wipe, report.
@@ -17,7 +27,11 @@ const status = await runSupervisor({
   stdin: process.stdin,
   stdout: process.stdout,
   paths: { ciphertext: '/sealed/ciphertext', input: '/sealed/input', output: '/sealed/output' },
-  loadSeccomp: () => loadProfile(SEALGATE_SECCOMP_PROFILE),
+  prepareSeccomp,
+  loadSeccomp: () => {
+    if (load === undefined) throw new TypeError('the seccomp filter was not prepared');
+    load();
+  },
   signal: stop.signal,
 });
 process.stdout.write('', () => process.exit(status));

@@ -29,6 +29,12 @@ export interface SupervisorOptions {
   readonly paths: SealedPaths;
   /** Applies sealgate's seccomp filter to this process and its children; throws on failure. */
   readonly loadSeccomp: () => void;
+  /**
+   * Loads what `loadSeccomp` needs (libseccomp through koffi, the parsed profile). Started right
+   * after `hello`, so it overlaps the agent's key-release round trip; awaited before the filter
+   * loads, and its failure is the filter's failure.
+   */
+  readonly prepareSeccomp?: () => Promise<void>;
   /** The model's working directory (default `/tmp`). */
   readonly cwd?: string;
   /** The model's PATH (default `/usr/local/bin:/usr/bin:/bin`). */
@@ -83,6 +89,10 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   try {
     const box = generateBoxKeyPair();
     await out.send({ t: 'hello', publicKey: bytesToBase64(box.publicKey), version: SUPERVISOR_VERSION });
+    const prepared = (opts.prepareSeccomp?.() ?? Promise.resolve()).then(
+      () => undefined,
+      (cause: unknown) => ({ cause }),
+    );
     const run = parseRunMessage(await readFirstLine(opts.stdin, opts.maxRunMessageBytes ?? 64 * 1024 ** 2));
     const key = unwrap(run, box.secretKey);
     touched = true;
@@ -91,7 +101,11 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     } finally {
       key.fill(0);
     }
-    seccomp(opts.loadSeccomp);
+    const unprepared = await prepared;
+    seccomp(() => {
+      if (unprepared !== undefined) throw unprepared.cause;
+      opts.loadSeccomp();
+    });
     const queries =
       run.inputs === undefined ? 0 : run.inputs.split('\n').filter((l) => l.trim() !== '').length;
     const exit = await runModel({

@@ -18,7 +18,7 @@ t.test('failures: one error message with its code, status 1, plaintext wiped', a
     name: string;
     code: string;
     run: (hello: Uint8Array, root: string) => unknown;
-    seccomp?: 'fail';
+    seccomp?: 'fail' | 'unprepared';
     tamper?: boolean;
   }[] = [
     { name: 'not JSON', code: 'SUPERVISOR_PROTOCOL', run: () => 'hello there\n' },
@@ -48,6 +48,12 @@ t.test('failures: one error message with its code, status 1, plaintext wiped', a
       name: 'seccomp refuses to load',
       code: 'SUPERVISOR_SECCOMP',
       seccomp: 'fail',
+      run: (h) => runMessage(h, dek, broker.publicKey, { command: ['true'] }),
+    },
+    {
+      name: 'the seccomp filter could not be prepared after hello',
+      code: 'SUPERVISOR_SECCOMP',
+      seccomp: 'unprepared',
       run: (h) => runMessage(h, dek, broker.publicKey, { command: ['true'] }),
     },
     {

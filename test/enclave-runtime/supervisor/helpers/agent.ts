@@ -94,7 +94,7 @@ const HOST = fileURLToPath(new URL('./host-supervisor.js', import.meta.url));
 export async function runHost(
   root: string,
   makeRun: (helloKey: Uint8Array) => unknown,
-  seccomp: 'real' | 'fail' = 'real',
+  seccomp: 'real' | 'fail' | 'unprepared' = 'real',
 ): Promise<{ messages: Message[]; status: number | null; stderr: string }> {
   const child = spawn(process.execPath, [HOST, root, seccomp], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';

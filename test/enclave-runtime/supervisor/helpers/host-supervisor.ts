@@ -2,8 +2,9 @@
  * The supervisor as a host process, for tests: `node host-supervisor.js ROOT
  * SECCOMP` runs runSupervisor with its /sealed paths under ROOT (ciphertext,
  * input/, output/) and SECCOMP `real` (sealgate's profile through libseccomp,
- * as in the container) or `fail` (a loader that throws, to see
- * SUPERVISOR_SECCOMP). Not a test file itself; the tests spawn it.
+ * as in the container), `fail` (a loader that throws, to see
+ * SUPERVISOR_SECCOMP) or `unprepared` (the loader's preparation after hello
+ * fails: the same code). Not a test file itself; the tests spawn it.
  */
 import { join } from 'node:path';
 import { runSupervisor } from '../../../../enclave-runtime/index.js';
@@ -15,8 +16,16 @@ const status = await runSupervisor({
   stdin: process.stdin,
   stdout: process.stdout,
   paths: { ciphertext: join(root, 'ciphertext'), input: join(root, 'input'), output: join(root, 'output') },
+  ...(mode === 'unprepared'
+    ? {
+        prepareSeccomp: () =>
+          Promise.reject(
+            new SeccompError('SECCOMP_LIBSECCOMP_FAILED', 'libseccomp did not load for the test'),
+          ),
+      }
+    : {}),
   loadSeccomp:
-    mode === 'real'
+    mode === 'real' || mode === 'unprepared'
       ? () => loadProfile(SEALGATE_SECCOMP_PROFILE)
       : () => {
           throw new SeccompError('SECCOMP_LIBSECCOMP_FAILED', 'refused for the test');
