@@ -122,6 +122,7 @@ t.test('roles, signatures and size limits', async (t) => {
 t.test('nobody downloads a blob from the public API', async (t) => {
   const gw = await gatewayForTest(t);
   const res = await gw.app.inject({ method: 'GET', url: `/v1/blobs/sha256:${'0'.repeat(64)}` });
-  t.equal(res.statusCode, 404);
-  t.equal(res.json<{ error: { code: string } }>().error.code, 'HTTP_NOT_FOUND');
+  // Enrolled nodes download on the mTLS listener only (gateway/nodes/blob-routes.ts).
+  t.equal(res.statusCode, 403);
+  t.equal(res.json<{ error: { code: string } }>().error.code, 'BLOB_NODES_ONLY');
 });

@@ -8,11 +8,19 @@
  * effect are one batch), its event log and its quote; and what was escrowed
  * equals what escrow accounts hold plus what settlements and refunds took out.
  */
-import type { DatasetRecord, LedgerEntry, Posting, QuoteRecord, RunRecord } from '../../../gateway/index.js';
+import type {
+  ControlRecord,
+  DatasetRecord,
+  LedgerEntry,
+  Posting,
+  QuoteRecord,
+  RunRecord,
+} from '../../../gateway/index.js';
 import {
   DATASETS_SUBLEVEL,
   QUOTES_SUBLEVEL,
   RUNS_SUBLEVEL,
+  RUN_CONTROL_SUBLEVEL,
   RunEventLog,
   Store,
   isFinal,
@@ -27,6 +35,8 @@ export interface CrashAudit {
   /** Every broken rule, one line each (empty when the directory is consistent). */
   readonly problems: string[];
   readonly runs: ReadonlyMap<string, RunRecord>;
+  /** Runs with a pending cancel request for their node (a 202 cancel of a sealing or running run). */
+  readonly cancelRequested: ReadonlySet<string>;
   /** Ledger entry hashes by seq (to find acknowledged credits). */
   readonly hashes: ReadonlyMap<number, string>;
   /** Tokens moved into escrow, still held there, and taken out by settlements and refunds. */
@@ -143,5 +153,8 @@ export async function auditStore(store: Store): Promise<CrashAudit> {
     if (ds.runs !== (perDataset.get(ds.id) ?? 0))
       problems.push(`${ds.id}: counts ${ds.runs} runs, ${perDataset.get(ds.id) ?? 0} exist`);
   }
-  return { problems, runs, hashes, escrowed, held, released };
+  const cancelRequested = new Set<string>();
+  for (const c of (await store.sublevel(RUN_CONTROL_SUBLEVEL).values().all()) as ControlRecord[])
+    if (c.action === 'cancel') cancelRequested.add(c.runId);
+  return { problems, runs, cancelRequested, hashes, escrowed, held, released };
 }

@@ -10,6 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { accountId } from '../../../attest/index.js';
 import { GatewayRequestError } from '../../../client/index.js';
+import { isFinal } from '../../../gateway/index.js';
 import type { CrashAudit } from './audit.js';
 import type { GatewayChild } from './child.js';
 import type { CrashMarket } from './market.js';
@@ -145,8 +146,14 @@ export function lostAcks(acks: Acks, audit: CrashAudit): string[] {
     const run = audit.runs.get(id);
     if (run?.price.tokens !== tokens) lost.push(`run ${id} (started, ${tokens} tokens escrowed)`);
   }
-  for (const id of acks.cancels)
-    if (audit.runs.get(id)?.state !== 'cancelled') lost.push(`the cancel of ${id}`);
+  // A 200 cancel ended the run; a 202 (sealing or running) left a cancel request for its node,
+  // which stays until the run ends (cancelled, or otherwise if the run ended first).
+  for (const id of acks.cancels) {
+    const state = audit.runs.get(id)?.state;
+    const kept =
+      state === 'cancelled' || audit.cancelRequested.has(id) || (state !== undefined && isFinal(state));
+    if (!kept) lost.push(`the cancel of ${id}`);
+  }
   for (const [seq, hash] of acks.credits)
     if (audit.hashes.get(seq) !== hash) lost.push(`the credit at seq ${seq}`);
   return lost;
