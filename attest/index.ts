@@ -130,3 +130,11 @@ export type {
 // The envelope's AEAD seam: WebCrypto by default, node:crypto in client/ (wt-perf).
 export { webCryptoChunkCipher } from './envelope/index.js';
 export type { ChunkCipher, ChunkCipherFactory } from './envelope/index.js';
+// the usage receipt a node signs at the end of a run (docs/node-protocol.md section 4)
+export {
+  USAGE_RECEIPT_LABEL,
+  signUsageReceipt,
+  verifyUsageReceipt,
+  type SignedUsageReceipt,
+  type UsageReceipt,
+} from './receipt.js';

@@ -43,7 +43,7 @@ export { NodeRegistry, type Heartbeat, type Enrolled } from './nodes/registry.js
 export { Scheduler } from './nodes/scheduler.js';
 export { Sweeper, type SweepResult } from './nodes/sweeper.js';
 export type { NodeServices } from './nodes/services.js';
-export { USAGE_RECEIPT_LABEL, type UsageReceipt, type Completion } from './nodes/progress.js';
+export type { Completion } from './nodes/progress.js';
 export { caPin, parseToken } from './nodes/tokens.js';
 export { limitsFor, fits, wireJob, type WireJob } from './nodes/job-spec.js';
 export * from './nodes/records.js';

@@ -22,13 +22,6 @@ export {
 export { parseJob, type Job } from './job-schema.js';
 export { evidenceBody, measuredSeccompDigest, signEvidence, type EvidenceInput } from './evidence.js';
 export {
-  USAGE_RECEIPT_LABEL,
-  signUsageReceipt,
-  verifyUsageReceipt,
-  type SignedUsageReceipt,
-  type UsageReceipt,
-} from './receipt.js';
-export {
   METRIC_BATCH_MS,
   METRIC_BATCH_RECORDS,
   MetricBatcher,

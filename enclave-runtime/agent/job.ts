@@ -10,6 +10,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { signUsageReceipt } from '../../attest/index.js';
 import type { ContainerExit, ContainerRuntime, SealedContainer } from '../docker/types.js';
 import type { NodeApi } from './api.js';
 import { downloadTo } from './blob-files.js';
@@ -17,7 +18,6 @@ import { AgentError } from './errors.js';
 import type { Job } from './job-schema.js';
 import type { RunFailure } from './outcome.js';
 import { JobFailed, abortFailure, errorFailure, exitFailure } from './outcome.js';
-import { signUsageReceipt } from './receipt.js';
 import type { SessionResult } from './session.js';
 import { runSession } from './session.js';
 import type { AbortReason, Clock, JobEvent } from './types.js';

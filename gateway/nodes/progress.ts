@@ -5,7 +5,8 @@
  * failure (the run fails and the buyer is refunded). Every report names a
  * job that must be the calling node's, for the run in the path, and active.
  */
-import { base64ToBytes, canonicalizeBytes, verifyDetached } from '../../attest/index.js';
+import type { UsageReceipt } from '../../attest/index.js';
+import { base64ToBytes, verifyUsageReceipt } from '../../attest/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { MetricInput } from '../runs/details.js';
 import type { RunStateEvent } from '../runs/events.js';
@@ -18,23 +19,6 @@ import { NodeError } from './errors.js';
 import { claimedJob, endJobOps } from './jobs.js';
 import type { NodeRecord } from './records.js';
 import { DEPLOYMENTS_SUBLEVEL, NODES_SUBLEVEL, RECEIPTS_SUBLEVEL } from './records.js';
-
-/** The domain label of usage receipts. */
-export const USAGE_RECEIPT_LABEL = 'sealgate/v1/usage-receipt';
-
-/** The node's usage receipt body (docs/node-protocol.md section 4). */
-export interface UsageReceipt {
-  readonly version: 1;
-  readonly runId: string;
-  readonly jobId: string;
-  readonly nodeId: string;
-  readonly steps: number;
-  readonly cpuSeconds: number;
-  readonly gpuSeconds: number;
-  readonly durationSeconds: number;
-  readonly exitCode: number;
-  readonly deployment: { readonly timestamp: string; readonly nodeAddress: string; readonly imageId: string };
-}
 
 /** A completion report. */
 export interface Completion {
@@ -66,15 +50,10 @@ export async function reportMetrics(
   for (const record of records) await deps.runs.appendMetric(runId, record);
 }
 
-// Ed25519 over domainSeparated(label, JCS(body)) (RFC 8032, RFC 8785), by the node key.
+// Signed by this node's key (attest/receipt.ts), and about this run, job and node.
 function checkReceipt(node: NodeRecord, runId: string, jobId: string, receipt: Completion['receipt']): void {
-  const signature = base64ToBytes(receipt.signature);
   const publicKey = base64ToBytes(node.publicKey);
-  if (
-    signature?.length !== 64 ||
-    !publicKey ||
-    !verifyDetached(USAGE_RECEIPT_LABEL, canonicalizeBytes(receipt.body), signature, publicKey)
-  ) {
+  if (!publicKey || !verifyUsageReceipt(receipt, publicKey)) {
     throw new NodeError('NODE_RECEIPT_INVALID', 'the usage receipt is not signed by this node');
   }
   const b = receipt.body;

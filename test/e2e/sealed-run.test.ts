@@ -26,30 +26,6 @@ function sealgate(args: readonly string[]): Promise<{ code: number; stdout: stri
   });
 }
 
-/** Read the run's SSE stream until it ends; return the metric events seen and when each came. */
-async function follow(
-  world: SealedWorld,
-  runId: string,
-): Promise<{ type: string; at: number; data: unknown }[]> {
-  const res = await world.buyer.client.send('GET', `/v1/runs/${runId}/events`, { signed: true });
-  const out: { type: string; at: number; data: unknown }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const type = /^event: (.*)$/m.exec(frame)?.[1];
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (type !== undefined && data !== undefined)
-        out.push({ type, at: Date.now(), data: JSON.parse(data) });
-    }
-  }
-  return out;
-}
-
 t.test('a sealed training run, live metrics, the sealed model and sealed inference', async (t) => {
   const world = await SealedWorld.create(t);
   const model = await world.publishModel(REFERENCE_MODEL, 'sealgate-test/reference:e2e');
@@ -57,7 +33,7 @@ t.test('a sealed training run, live metrics, the sealed model and sealed inferen
   const node = await world.node();
 
   const run = await world.startRun(dataset.id, model.id, 60);
-  const events = follow(world, run.id);
+  const events = world.follow(run.id);
 
   // While it runs: the container Docker made is sealed, per its own inspect document.
   let inspected = false;

@@ -12,8 +12,8 @@ import {
   parseEvidence,
   softwareVerifier,
 } from '../../../attest/index.js';
-import { USAGE_RECEIPT_LABEL, verifyUsageReceipt } from '../../../enclave-runtime/index.js';
-import type { SignedUsageReceipt } from '../../../enclave-runtime/index.js';
+import { USAGE_RECEIPT_LABEL, verifyUsageReceipt } from '../../../attest/index.js';
+import type { SignedUsageReceipt } from '../../../attest/index.js';
 import {
   SEALGATE_SECCOMP_JSON,
   seccompProfileDigest,

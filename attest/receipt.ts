@@ -3,14 +3,11 @@
  * of a run — steps, CPU and GPU seconds, duration, exit code and the seed's
  * deployment record `{timestamp, node address, image id}` — with its Ed25519
  * node key over `domainSeparated('sealgate/v1/usage-receipt', JCS(body))`.
+ * The node agent signs it and the gateway verifies it: one definition for both.
  */
-import {
-  bytesToBase64,
-  canonicalizeBytes,
-  signDetached,
-  verifyDetached,
-  base64ToBytes,
-} from '../../attest/index.js';
+import { base64ToBytes, bytesToBase64 } from './base-encoding.js';
+import { canonicalizeBytes } from './canonical-json.js';
+import { signDetached, verifyDetached } from './signature.js';
 
 /** The domain label of a usage receipt signature. */
 export const USAGE_RECEIPT_LABEL = 'sealgate/v1/usage-receipt';
@@ -44,6 +41,6 @@ export function signUsageReceipt(body: UsageReceipt, nodeSecretKey: Uint8Array):
 /** True when `receipt` is signed by `nodePublicKey` (what the gateway checks). */
 export function verifyUsageReceipt(receipt: SignedUsageReceipt, nodePublicKey: Uint8Array): boolean {
   const signature = base64ToBytes(receipt.signature);
-  if (signature === undefined) return false;
+  if (signature?.length !== 64) return false;
   return verifyDetached(USAGE_RECEIPT_LABEL, canonicalizeBytes(receipt.body), signature, nodePublicKey);
 }
