@@ -81,7 +81,9 @@ export async function driverFixture(t: Test, name: string): Promise<DriverFixtur
     return buildScratchImage(docker, {
       tag,
       withNode,
-      files: [{ imagePath: '/etc/sg-test-driver', content: `${name}\n` }],
+      // Unique content: no two builds share a cache entry, so removing one image (ensureImage's
+      // mismatch test does) can never break a later build that the cache matched to it.
+      files: [{ imagePath: '/etc/sg-test-driver', content: `${name} ${tag} ${Date.now()}\n` }],
       dockerfile,
     });
   };
