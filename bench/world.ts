@@ -57,7 +57,7 @@ import {
 import type { GatewayOptions, RunningGateway } from '../gateway/index.js';
 import { startGateway } from '../gateway/index.js';
 
-/** The repository root, from dist/test/e2e. */
+/** The repository root, from dist/bench. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The reference model's directory. */
 export const REFERENCE_MODEL = join(ROOT, 'models/reference');

@@ -9,6 +9,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { BlobStore, PutResult } from './store.js';
 import { BodySha256 } from '../../attest/index.js';
 import { hasRole } from '../accounts/registry.js';
 import { verifySigned } from '../auth/signed.js';
@@ -32,6 +34,30 @@ export const BLOB_STATUSES = {
   BLOB_ABORTED: 400,
   BLOB_NOT_FOUND: 404,
 } as const;
+
+/**
+ * Stream an upload's raw body into the store under `digest` (the public
+ * upload and the nodes' upload of sealed outputs alike). A refusal once
+ * reading began closes the connection, since the store has destroyed the
+ * request.
+ */
+export async function putUpload(
+  blobs: BlobStore,
+  digest: string,
+  request: { readonly headers: IncomingHttpHeaders; readonly raw: IncomingMessage },
+  reply: { header(name: string, value: string): unknown },
+): Promise<PutResult> {
+  const declared = request.headers['content-length'];
+  const length = declared === undefined ? undefined : Number(declared);
+  try {
+    return await blobs.put(digest, request.raw, {
+      ...(length !== undefined && Number.isSafeInteger(length) ? { length } : {}),
+    });
+  } catch (err) {
+    if (err instanceof BlobError) reply.header('connection', 'close');
+    throw err;
+  }
+}
 
 export const blobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
   const { blobs, signatures, accounts } = app.gateway;
@@ -63,18 +89,8 @@ export const blobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
       },
     },
     async (request, reply) => {
-      const declared = request.headers['content-length'];
-      const length = declared === undefined ? undefined : Number(declared);
-      try {
-        const stored = await blobs.put(request.params.digest, request.raw, {
-          ...(length !== undefined && Number.isSafeInteger(length) ? { length } : {}),
-        });
-        return await reply.code(stored.created ? 201 : 200).send(stored);
-      } catch (err) {
-        // Once reading has started, the store destroys a refused request; say so to the client.
-        if (err instanceof BlobError) void reply.header('connection', 'close');
-        throw err;
-      }
+      const stored = await putUpload(blobs, request.params.digest, request, reply);
+      return reply.code(stored.created ? 201 : 200).send(stored);
     },
   );
   done();

@@ -9,8 +9,7 @@
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { DigestParams } from '../blobs/routes.js';
-import { BlobError } from '../blobs/errors.js';
+import { DigestParams, putUpload } from '../blobs/routes.js';
 import { ErrorReply } from '../http/schemas.js';
 
 export const nodeBlobRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
@@ -50,18 +49,8 @@ export const nodeBlobRoutes: FastifyPluginCallbackTypebox = (app, _options, done
     },
     async (request, reply) => {
       await app.gateway.nodes.registry.caller(request.node?.nodeId ?? '');
-      const declared = request.headers['content-length'];
-      const length = declared === undefined ? undefined : Number(declared);
-      try {
-        const stored = await blobs.put(request.params.digest, request.raw, {
-          ...(length !== undefined && Number.isSafeInteger(length) ? { length } : {}),
-        });
-        return await reply.code(stored.created ? 201 : 200).send(stored);
-      } catch (err) {
-        // Once reading has started, the store destroys a refused request; say so to the client.
-        if (err instanceof BlobError) void reply.header('connection', 'close');
-        throw err;
-      }
+      const stored = await putUpload(blobs, request.params.digest, request, reply);
+      return reply.code(stored.created ? 201 : 200).send(stored);
     },
   );
   done();
