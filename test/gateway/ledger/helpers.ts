@@ -74,6 +74,7 @@ export function memorySource(parts: {
   entries?: unknown[];
   blocks?: unknown[];
   balances?: [string, unknown][];
+  checkpoint?: unknown;
   keys?: [string, unknown][];
 }): LedgerSource {
   // eslint-disable-next-line @typescript-eslint/require-await
@@ -84,6 +85,7 @@ export function memorySource(parts: {
     entries: () => iterate(parts.entries),
     blocks: () => iterate(parts.blocks),
     balances: () => iterate(parts.balances),
+    checkpoint: () => Promise.resolve(parts.checkpoint),
     keys: () => iterate(parts.keys),
     close: () => Promise.resolve(),
   };
@@ -99,6 +101,7 @@ export interface RawLedger {
   entries: Record<string, unknown>[];
   blocks: Record<string, unknown>[];
   balances: [string, unknown][];
+  checkpoint: unknown;
   keys: [string, unknown][];
 }
 
@@ -114,6 +117,7 @@ export async function rawLedger(source: LedgerSource): Promise<RawLedger> {
     entries: clone(await all(source.entries())) as Record<string, unknown>[],
     blocks: clone(await all(source.blocks())) as Record<string, unknown>[],
     balances: clone(await all(source.balances())) as [string, unknown][],
+    checkpoint: await source.checkpoint(),
     keys: clone(await all(source.keys())) as [string, unknown][],
   };
 }
