@@ -19,7 +19,7 @@ import { NOW, SIGNER, SIGNER_KEY_ID, tempDir } from './helpers.js';
 // come from a seeded generator (the seed is logged).
 
 const HARNESS = fileURLToPath(new URL('./fixtures/settle-loop.js', import.meta.url));
-const RUNS = 400;
+const RUNS = 200;
 const KILLS = 8;
 const MAX_ROUNDS = 20;
 
