@@ -13,7 +13,12 @@ import {
   signDetached,
   signingKeyPairFromSeed,
 } from '../../../attest/index.js';
-import type { LedgerSource, Posting, TransactionInput, TransactionKind } from '../../../gateway/index.js';
+import type {
+  LedgerSource,
+  Posting,
+  TransactionInput,
+  TransactionKind,
+} from '../../../gateway/ledger/index.js';
 import {
   BLOCK_SIGNATURE_LABEL,
   GENESIS_HASH,
@@ -21,7 +26,7 @@ import {
   blockHash,
   entriesRoot,
   entryHash,
-} from '../../../gateway/index.js';
+} from '../../../gateway/ledger/index.js';
 import { Store } from '../../../gateway/store/index.js';
 
 /** The tests' gateway key: a fixed seed, so failures reproduce. */
