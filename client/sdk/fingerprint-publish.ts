@@ -52,6 +52,8 @@ export interface PrepareOptions {
   readonly repeat?: number;
   /** Called with the step and its progress, for a progress bar. */
   readonly onProgress?: (step: 'planting' | 'encrypting', done: number, total: number) => void;
+  /** Where the dataset's envelope goes (default `dir/data.env`). */
+  readonly envelope?: string;
   /** Random source for canaries and positions (default node:crypto). */
   readonly random?: CanaryRandom;
 }
@@ -87,7 +89,7 @@ export async function prepareDataset(
 ): Promise<PreparedDataset> {
   const repeat = options.repeat ?? 1;
   if (options.canaries > 0) checkCanaryCounts({ planted: options.canaries, repeat });
-  const envelope = join(dir, 'data.env');
+  const envelope = options.envelope ?? join(dir, 'data.env');
   if (options.canaries === 0 && !options.index) {
     const sealed = await encrypt(file, envelope, dek, options);
     return { envelope, envelopeBytes: sealed };
@@ -187,11 +189,12 @@ export interface FingerprintFields {
 export async function uploadFingerprint(
   client: GatewayClient,
   prepared: PreparedDataset,
-  brokerKey: Uint8Array,
+  brokerKey: Uint8Array | undefined,
   onProgress?: (step: 'index' | 'canaries', sent: number, total: number) => void,
 ): Promise<FingerprintFields> {
   const fields: { -readonly [K in keyof FingerprintFields]: FingerprintFields[K] } = {};
   if (prepared.fingerprint) {
+    if (!brokerKey) throw new TypeError("a fingerprint index needs the broker's key to seal its key to");
     const blob = await uploadBlob(client, prepared.fingerprint.file, (s, t) => onProgress?.('index', s, t));
     fields.fingerprint = { digest: blob.digest };
     fields.fingerprintKey = { wrapped: bytesToBase64(wrapKey(prepared.fingerprint.key, brokerKey)) };
