@@ -10,6 +10,26 @@ const HEX_RUN = /(?:[0-9a-fA-F]{2}){6,}/g;
 const PCT = /(?:%[0-9a-fA-F]{2})+/g;
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * Whether decoded bytes read as text: at most one byte in eight a control
+ * character and at most one in four above 0x7f (UTF-8 text outside ASCII).
+ * Base64 and hex runs are common in honest output (a float's digits are
+ * both); what they decode to is noise, about half high bytes, not worth
+ * scanning.
+ */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  let control = 0;
+  let high = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) high++;
+    else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) control++;
+  }
+  return control * 8 <= bytes.length && high * 4 <= bytes.length;
+}
+
+const texts = (chunks: Uint8Array[]): string[] => chunks.filter(looksLikeText).map((b) => utf8.decode(b));
+
 const B64: Int8Array = (() => {
   const t = new Int8Array(128).fill(-1);
   const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -39,16 +59,18 @@ export function decodeBase64Run(run: string): Uint8Array {
 
 /** Texts decoded from the base64 runs of `text`. */
 export function base64Texts(text: string): string[] {
-  return (text.match(B64_RUN) ?? []).map((run) => utf8.decode(decodeBase64Run(run)));
+  return texts((text.match(B64_RUN) ?? []).map(decodeBase64Run));
 }
 
 /** Texts decoded from the hex runs of `text`. */
 export function hexTexts(text: string): string[] {
-  return (text.match(HEX_RUN) ?? []).map((run) => {
-    const out = new Uint8Array(run.length / 2);
-    for (let i = 0; i < out.length; i++) out[i] = parseInt(run.slice(2 * i, 2 * i + 2), 16);
-    return utf8.decode(out);
-  });
+  return texts(
+    (text.match(HEX_RUN) ?? []).map((run) => {
+      const out = new Uint8Array(run.length / 2);
+      for (let i = 0; i < out.length; i++) out[i] = parseInt(run.slice(2 * i, 2 * i + 2), 16);
+      return out;
+    }),
+  );
 }
 
 /** `text` with its percent-escapes undone, or none when it has none. */

@@ -1,9 +1,9 @@
 /**
  * Keyed MinHash (Broder, "On the resemblance and containment of documents",
- * 1997) with b-bit signatures (Li and König, "b-Bit Minwise Hashing", WWW
+ * 1997), by one permutation hashing, with b-bit signatures (Li and König, "b-Bit Minwise Hashing", WWW
  * 2010) and LSH banding (Leskovec, Rajaraman and Ullman, Mining of Massive
- * Datasets, section 3.4). Each shingle gets one keyed 32-bit hash; function i
- * is a keyed multiply-xorshift of it. The index keeps only the low B_BITS of
+ * Datasets, section 3.4). Each shingle gets one keyed 32-bit hash, which
+ * picks its bin and gives its value. The index keeps only the low B_BITS of
  * each minimum (a record costs hashFunctions/2 bytes) and the band tables;
  * without the minhash sub-key nothing in it can be recomputed.
  */
@@ -29,14 +29,26 @@ const fmix = (h: number): number => {
   return (h ^ (h >>> 16)) >>> 0;
 };
 
-/** A keyed MinHash: the per-function seeds and multipliers come from the sub-key. */
+/** Probes per bin for densification before falling back to a scan. */
+const PROBES = 16;
+
+/**
+ * A keyed MinHash by one permutation hashing with optimal densification
+ * (Shrivastava, "Optimal Densification for Fast and Accurate Minwise
+ * Hashing", ICML 2017): each shingle is hashed once, its hash picks a bin and
+ * gives a value, each bin keeps its minimum, and an empty bin copies the
+ * first non-empty bin of its own keyed probe sequence. One hash per shingle
+ * instead of one per shingle and function: the scanner's hot path.
+ */
 export class MinHasher {
   readonly params: MinHashParameters;
-  private readonly seeds: Uint32Array;
-  private readonly mults: Uint32Array;
+  private readonly probes: Uint16Array;
   private readonly base: number;
   private readonly salt: number;
+  private readonly binSeed: number;
+  private readonly valueSeed: number;
   private readonly mins: Uint32Array;
+  private readonly filled: Uint8Array;
   private readonly rows: number;
 
   constructor(subKey: Uint8Array, params: MinHashParameters) {
@@ -46,39 +58,48 @@ export class MinHasher {
     const dv = new DataView(subKey.buffer, subKey.byteOffset, subKey.byteLength);
     // Expand the 32-byte sub-key with fmix over a counter: only keyed values, never exposed.
     let state = dv.getUint32(0, true) ^ dv.getUint32(16, true);
+    let counter = 0;
     const next = (): number => {
-      state = fmix((state + 0x9e3779b9 + dv.getUint32(((state & 7) << 2) >>> 0, true)) >>> 0);
+      state = fmix((state + 0x9e3779b9 + dv.getUint32((counter++ & 7) << 2, true)) >>> 0);
       return state;
     };
     this.base = next() | 1;
     this.salt = next();
-    this.seeds = new Uint32Array(k);
-    this.mults = new Uint32Array(k);
-    for (let i = 0; i < k; i++) {
-      this.seeds[i] = next();
-      this.mults[i] = next() | 1;
-    }
+    this.binSeed = next();
+    this.valueSeed = next();
+    this.probes = new Uint16Array(k * PROBES);
+    for (let i = 0; i < this.probes.length; i++) this.probes[i] = next() % k;
     this.mins = new Uint32Array(k);
+    this.filled = new Uint8Array(k);
   }
 
   /**
-   * The full minima of a normal-form string (`bounds` as normalise() gives
-   * them, for token shingles); undefined when it has no shingle.
+   * The minima of a normal-form string (`bounds` as normalise() gives them,
+   * for token shingles); undefined when it has no shingle.
    */
   minima(text: string, bounds: Uint8Array): Uint32Array | undefined {
     const shingles = this.shingles(text, bounds);
     if (shingles.length === 0) return undefined;
     const k = this.params.hashFunctions;
     const mins = this.mins.fill(0xffffffff);
-    const seeds = this.seeds;
-    const mults = this.mults;
+    const filled = this.filled.fill(0);
     for (let j = 0; j < shingles.length; j++) {
       const x = shingles[j];
-      for (let i = 0; i < k; i++) {
-        let h = Math.imul(x ^ seeds[i], mults[i]);
-        h = (h ^ (h >>> 15)) >>> 0;
-        if (h < mins[i]) mins[i] = h;
+      const bin = Math.floor((fmix((x ^ this.binSeed) >>> 0) / 4294967296) * k);
+      const v = fmix((x ^ this.valueSeed) >>> 0);
+      filled[bin] = 1;
+      if (v < mins[bin]) mins[bin] = v;
+    }
+    for (let i = 0; i < k; i++) {
+      if (filled[i] === 1) continue;
+      let from = -1;
+      for (let t = 0; t < PROBES && from < 0; t++) {
+        const j = this.probes[i * PROBES + t];
+        if (filled[j] === 1) from = j;
       }
+      // A very sparse set: the first filled bin after i (still a function of the set alone).
+      for (let t = 1; from < 0; t++) if (filled[(i + t) % k] === 1) from = (i + t) % k;
+      mins[i] = mins[from]!;
     }
     return mins;
   }

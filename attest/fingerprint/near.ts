@@ -68,15 +68,15 @@ export class NearWindow {
     const buckets = 2 ** bits;
     let best = -1;
     let bestJ = 0;
-    const seen = new Set<number>();
+    const seen: number[] = [];
     for (let b = 0; b < header.params.lshBands; b++) {
       const h = this.hasher.bandHash(mins, b);
       const bucket = bits === 0 ? 0 : h >>> (32 - bits);
       const off = b * (buckets + 1);
       for (let j = tables.bandOffsets[off + bucket]; j < tables.bandOffsets[off + bucket + 1]; j++) {
         const r = tables.bandIds[b * n + j];
-        if (seen.has(r) || !this.hasher.bandAgrees(mins, tables.signatures, r * half, b)) continue;
-        seen.add(r);
+        if (seen.includes(r) || !this.hasher.bandAgrees(mins, tables.signatures, r * half, b)) continue;
+        seen.push(r);
         const jac = this.hasher.jaccard(mins, tables.signatures, r * half);
         if (jac > bestJ) {
           bestJ = jac;
