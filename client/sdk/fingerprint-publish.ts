@@ -7,10 +7,9 @@
  * index and the canary set in the blob store and returns the listing fields
  * (`fingerprint`, `fingerprintKey` sealed to the broker, `canaries`).
  */
-import { randomBytes } from 'node:crypto';
 import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bytesToBase64, wrapKey } from '../../attest/index.js';
+import { bytesToBase64, generateFingerprintKey, wrapKey } from '../../attest/index.js';
 import type { EgressPolicy } from '../../policies/index.js';
 import { uploadBlob } from './blobs.js';
 import type { CanaryRandom, CanarySet } from './canaries.js';
@@ -22,6 +21,7 @@ import {
   writeCanarySet,
 } from './canaries.js';
 import { encryptFile } from './envelope-file.js';
+import { CanaryError } from './fingerprint-errors.js';
 import { csvRecords, isBlankRecord } from './fingerprint-csv.js';
 import type { GatewayClient } from './gateway-client.js';
 import { learnShape } from './fingerprint-shapes.js';
@@ -48,6 +48,11 @@ export interface PrepareOptions {
   readonly scan: EgressPolicy['scan'];
   /** Canaries to plant (0: none). */
   readonly canaries: number;
+  /**
+   * When no fresh canary can be made (a dataset of low-entropy columns only),
+   * go on without canaries instead of failing with CANARY_NO_FRESH_VALUE.
+   */
+  readonly canariesOptional?: boolean;
   /** Times each canary is planted (default 1). */
   readonly repeat?: number;
   /** Called with the step and its progress, for a progress bar. */
@@ -66,6 +71,8 @@ export interface PreparedDataset {
   /** Data rows in the envelope (the file's and N x R canary rows); not counted without index or canaries. */
   readonly rows?: number;
   readonly fingerprint?: { readonly file: string; readonly keyFile: string; readonly key: Uint8Array };
+  /** Why no canary was planted although some were asked for (only with `canariesOptional`). */
+  readonly canariesSkipped?: string;
   readonly canaries?: {
     readonly file: string;
     readonly envelope: string;
@@ -95,11 +102,17 @@ export async function prepareDataset(
     return { envelope, envelopeBytes: sealed };
   }
   const shape = await learnShape(file, options.random);
-  const canaries: CanarySet =
-    options.canaries > 0
-      ? makeCanaries(shape, options.canaries, options.random)
-      : { planted: [], heldOut: [] };
-  const key = options.index ? new Uint8Array(randomBytes(32)) : undefined;
+  let canaries: CanarySet = { planted: [], heldOut: [] };
+  let canariesSkipped: string | undefined;
+  try {
+    if (options.canaries > 0) canaries = makeCanaries(shape, options.canaries, options.random);
+  } catch (err) {
+    const skip =
+      options.canariesOptional && err instanceof CanaryError && err.code === 'CANARY_NO_FRESH_VALUE';
+    if (!skip) throw err;
+    canariesSkipped = err.message;
+  }
+  const key = options.index ? generateFingerprintKey() : undefined;
   const builder = key && options.index ? options.index(key, shape.header, options.scan) : undefined;
   for (const row of canaries.planted) builder?.addCanary(row);
   const planted = join(dir, 'data.planted.csv');
@@ -129,7 +142,12 @@ export async function prepareDataset(
       }
     }
     const envelopeBytes = await encrypt(canaries.planted.length > 0 ? planted : file, envelope, dek, options);
-    const result: PreparedDataset = { envelope, envelopeBytes, rows };
+    const result: PreparedDataset = {
+      envelope,
+      envelopeBytes,
+      rows,
+      ...(canariesSkipped ? { canariesSkipped } : {}),
+    };
     let fingerprint: PreparedDataset['fingerprint'];
     if (builder && key) {
       fingerprint = { file: join(dir, 'fingerprint.idx'), keyFile: join(dir, 'fingerprint.key'), key };

@@ -9,6 +9,7 @@
  * a label is the label.
  */
 import { stat } from 'node:fs/promises';
+import { normalForm } from '../../attest/index.js';
 import { csvRecords, isBlankRecord } from './fingerprint-csv.js';
 import { CanaryError } from './fingerprint-errors.js';
 import { luhnCheckDigit } from './synthetic.js';
@@ -44,13 +45,8 @@ const SAMPLE_SIZE = 512;
 /** Share of a column's non-empty sampled values that must have a kind for the column to have it. */
 const KIND_SHARE = 0.9;
 
-/** docs/egress-protocol.md 1: NFKC, lower case, only letters and digits kept. */
-export function normalForm(value: string): string {
-  return value
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
-}
+/** docs/egress-protocol.md 1: the fingerprint index's normal form (attest), so "fresh" means fresh to the guard too. */
+export { normalForm };
 
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[A-Za-z]{2,}$/;
 const ID = /^[0-9]+([ -][0-9]+)*$/;

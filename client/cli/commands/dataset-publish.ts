@@ -24,6 +24,7 @@ import {
   bytesToBase64,
   bytesToHex,
   dataKeyId,
+  IndexBuilder,
   encodeDataKeyFile,
   generateDataKey,
   isSealgateError,
@@ -142,7 +143,7 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
   const canaries = countOf(args, 'canaries', fingerprint ? 16 : 0);
   const repeat = countOf(args, 'canary-repeat', 1);
   if (canaries > 0) checkCanaryCounts({ planted: canaries, repeat });
-  const index = fingerprint ? await indexBuilder() : undefined;
+  const index = fingerprint ? indexBuilder : undefined;
   const client = await signedClient(ctx);
   // Ask the broker before the heavy work: it also checks that the gateway answers.
   const broker = custody === 'broker' || fingerprint ? brokerKeyOf(await brokerPublicKey(client)) : undefined;
@@ -172,6 +173,8 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
       ...(index ? { index } : {}),
       scan: policy.egress.scan,
       canaries,
+      // the default count gives way on data with no distinctive column; an explicit one does not
+      canariesOptional: args.values.canaries === undefined,
       repeat,
       envelope,
       // planting counts rows; shown against the file's size
@@ -200,6 +203,9 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
         ...(broker && custody === 'broker' ? { wrapped: bytesToBase64(wrapKey(dek, broker)) } : {}),
       },
     });
+    if (prepared.canariesSkipped !== undefined && !ctx.json) {
+      ctx.stderr.write(`note: no canaries planted: ${prepared.canariesSkipped}\n`);
+    }
     // the seller's copies now live under the dataset's id
     const home = join(dir, listing.id);
     await rename(stage, home).catch((err: unknown) => {
@@ -211,6 +217,7 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
       keyFile,
       envelope,
       ...(prepared.rows === undefined ? {} : { rows: prepared.rows }),
+      ...(prepared.canariesSkipped === undefined ? {} : { canariesSkipped: prepared.canariesSkipped }),
       ...(prepared.fingerprint
         ? {
             fingerprintFile: kept(prepared.fingerprint.file),
@@ -250,20 +257,8 @@ function countOf(args: ParsedArgs, name: string, dflt: number): number {
   return Number(value);
 }
 
-/**
- * The fingerprint index builder (docs/egress-protocol.md 1), attest's
- * IndexBuilder. Looked up at run time so this command builds before that
- * piece is merged; CLI_USAGE if it is missing (use --no-fingerprint).
- */
-async function indexBuilder(): Promise<IndexBuilderFactory> {
-  const attest: Record<string, unknown> = await import('../../../attest/index.js');
-  const Builder = attest.IndexBuilder as
-    (new (...args: Parameters<IndexBuilderFactory>) => ReturnType<IndexBuilderFactory>) | undefined;
-  if (typeof Builder !== 'function') {
-    throw new CliError('CLI_USAGE', 'this build has no fingerprint index builder: use --no-fingerprint');
-  }
-  return (key, columns, scan) => new Builder(key, columns, scan);
-}
+/** The fingerprint index builder (docs/egress-protocol.md 1): attest's IndexBuilder. */
+const indexBuilder: IndexBuilderFactory = (key, columns, scan) => new IndexBuilder(key, columns, scan);
 
 function brokerKeyOf(base64: string): Uint8Array {
   const key = base64ToBytes(base64);

@@ -12,6 +12,9 @@ import t from 'tap';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  IndexBuilder,
+  Scanner,
+  loadIndex,
   base64ToBytes,
   bytesToHex,
   dataKeyId,
@@ -163,3 +166,32 @@ t.test('without index or canaries it only encrypts; an index needs the broker ke
     { code: 'CANARY_BAD_OPTIONS' },
   );
 });
+
+t.test(
+  "the index built at publish (attest's IndexBuilder) finds a real row and a planted canary",
+  async (t) => {
+    const dir = t.testdir();
+    const file = join(dir, 'people.csv');
+    const csv = generateDataset({ rows: 300, seed: 9 });
+    await writeFile(file, csv);
+    const scan = parseDatasetPolicy({}).egress.scan;
+    const prepared = await prepareDataset(file, dir, generateDataKey(), {
+      index: (key, columns, s) => new IndexBuilder(key, columns, s),
+      scan,
+      canaries: 4,
+    });
+    const index = loadIndex(await readFile(prepared.fingerprint!.file), prepared.fingerprint!.key);
+    const found = (text: string) => {
+      const scanner = new Scanner(index, scan);
+      return [...scanner.push({ seq: 0, kind: 'text', text }), ...scanner.end()].map((f) => f.rule);
+    };
+    const realRow = csv.split('\n')[17];
+    t.ok(found(`leaked: ${realRow}`).includes('exact'), 'a real row is an exact finding');
+    const canaryRow = (await readFile(prepared.canaries!.file, 'utf8')).split('\n')[2];
+    const canaryName = canaryRow.split(',')[0];
+    t.ok(found(`hello ${canaryName} bye`).includes('canary'), "a planted canary's name is a canary finding");
+    const heldOut = (await readFile(prepared.canaries!.file, 'utf8')).split('\n')[8].split(',')[1];
+    t.same(found(`id ${heldOut}`), [], 'a held-out canary is not in the index');
+    t.same(found('loss 0.6931 accuracy 0.81 step 12'), [], 'honest metrics find nothing');
+  },
+);
