@@ -102,7 +102,7 @@ export const commands: readonly Command[] = [
     {
       name: ['dataset', 'publish'],
       usage:
-        'FILE --title T --price P [--description D] [--schema FILE.json] [--policy FILE.json] [--custody broker|seller] [--allow-model sha256:…]',
+        'FILE --title T --price P [--description D] [--schema FILE.json] [--policy FILE.json] [--custody broker|seller] [--allow-model sha256:…] [--no-fingerprint] [--canaries N] [--canary-repeat R]',
       summary: 'encrypt FILE, upload the ciphertext and list it for sale; prints the dataset id',
       options: {
         title: { type: 'string' },
@@ -112,8 +112,16 @@ export const commands: readonly Command[] = [
         policy: { type: 'string' },
         custody: { type: 'string' },
         'allow-model': { type: 'string', multiple: true },
+        fingerprint: { type: 'boolean' },
+        'no-fingerprint': { type: 'boolean' },
+        canaries: { type: 'string' },
+        'canary-repeat': { type: 'string' },
       },
       optionHelp: {
+        fingerprint: 'build the fingerprint index from the plaintext (the default; docs/canaries.md)',
+        'no-fingerprint': 'no index: the guard checks schema and budget only',
+        canaries: 'canary rows to plant, 1 to 1000 (default 16 with the index, else none)',
+        'canary-repeat': 'times each canary is planted, 1 to 100 (default 1)',
         title: 'the listing title',
         price: 'fiat base units per run (e.g. cents), at least the gateway floor',
         description: 'what the data is (shown to buyers)',
