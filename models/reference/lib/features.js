@@ -37,10 +37,12 @@ export function fitEncoding(table, hp) {
     throw new ModelError(`the label column must hold exactly 2 values, it holds ${classes.length}`);
   }
   const features = [];
+  // `categorical`: columns one-hot encoded even when every value is a number (an ID: one weight per person).
+  const categorical = new Set((Array.isArray(hp.categorical) ? hp.categorical : []).map(String));
   for (const column of featureColumns(table, hp)) {
     const values = table.column(column);
     const present = values.filter((v) => v.trim() !== '');
-    if (present.length > 0 && present.every(isNumber)) {
+    if (present.length > 0 && present.every(isNumber) && !categorical.has(column)) {
       const xs = present.map(Number);
       const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
       const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;
