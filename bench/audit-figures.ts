@@ -25,8 +25,8 @@ export const MEMORISING = {
     learningRate: 1,
     batchSize: 8,
     maxCategories: 100_000,
-    categorical: ['national_id'],
-    features: ['national_id'],
+    categorical: 'national_id',
+    features: 'national_id',
   },
 };
 /** Memorising too, but with four real features beside the ID: a subtler memoriser. */
@@ -35,7 +35,7 @@ export const MEMORISING_MIXED = {
   hyperparameters: {
     ...MEMORISING.hyperparameters,
     learningRate: 2,
-    features: ['national_id', 'age', 'smoker', 'cholesterol_mmol'],
+    features: 'national_id,age,smoker,cholesterol_mmol',
   },
 };
 
