@@ -49,6 +49,7 @@ import { runEventRoutes } from './runs/sse.js';
 import { nodeAdminRoutes } from './nodes/admin-routes.js';
 import { NODE_STATUSES, PKI_STATUSES } from './nodes/errors.js';
 import { createNodeServices } from './nodes/services.js';
+import { AUDIT_STATUSES } from './audit/errors.js';
 import { INFERENCE_STATUSES } from './inference/errors.js';
 import { inferenceRoutes } from './inference/routes.js';
 // the key broker (wt-broker)
@@ -66,6 +67,7 @@ registerStatuses(NODE_STATUSES);
 registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
+registerStatuses(AUDIT_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {

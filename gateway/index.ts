@@ -99,3 +99,5 @@ export {
   type Hyperparameters,
 } from './runs/hyperparameters.js';
 // --- end hyperparameters ---
+// the canary audit (wt-audit, docs/audit.md)
+export * from './audit/index.js';
