@@ -138,3 +138,6 @@ export {
   type SignedUsageReceipt,
   type UsageReceipt,
 } from './receipt.js';
+
+// The verification report: signing, the verdict, the offline check (wt-report).
+export * from './report/index.js';
