@@ -54,6 +54,9 @@ import { inferenceRoutes } from './inference/routes.js';
 // the key broker (wt-broker)
 import { BROKER_STATUSES } from './broker/errors.js';
 import { createKeyBroker } from './broker/create.js';
+// verification reports (wt-report)
+import { VERIFICATION_STATUSES, VerificationService, noAudits, noEgressLogs } from './verification/index.js';
+import { verificationRoutes } from './verification/index.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -66,6 +69,7 @@ registerStatuses(NODE_STATUSES);
 registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
+registerStatuses(VERIFICATION_STATUSES); // wt-report
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -156,6 +160,17 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
+    // verification reports (wt-report): the guard's egress logs and the audit are wired when they land
+    const verifications = new VerificationService({
+      store,
+      runs,
+      now: opts.now,
+      signer: identity.gateway,
+      profile: opts.broker.profile,
+      egress: noEgressLogs,
+      audit: noAudits,
+    });
+    app.addHook('onClose', () => verifications.settled());
     // Last: the timers above are stopped before the blob store and database close.
     app.addHook('onClose', closeAll);
 
@@ -175,6 +190,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // nodes, jobs, faults and sealed inference (wt-nodes)
     await app.register(nodeAdminRoutes);
     await app.register(inferenceRoutes);
+    await app.register(verificationRoutes, { service: verifications }); // wt-report
     await app.ready();
     return app;
   } catch (err) {

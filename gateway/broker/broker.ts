@@ -40,6 +40,8 @@ import type { ReleasePurpose, ReleaseRecord } from './records.js';
 import { RELEASES_SUBLEVEL } from './records.js';
 import type { ReleaseSubject } from './subject.js';
 import { loadSubject } from './subject.js';
+// the evidence kept for verification reports (wt-report)
+import { keepEvidenceOp } from '../verification/kept-evidence.js';
 
 /** What a node sends with its evidence (the route's body, still untrusted inside). */
 export interface ReleaseRequest {
@@ -170,6 +172,7 @@ export class KeyBroker {
       const judgements = await judgeRelease(evidence, x, configDigest);
       if (purpose === 'data') checkPolicy(subject.dataset.policy.release, at);
       const id = newId('rel', at);
+      ops.push(keepEvidenceOp(store, id, node, evidence, request.inspect, x, at)); // wt-report
       if (purpose === 'data' && subject.dataset.key.custody === 'seller') {
         ops.push(record({ id, outcome: 'pending', judgements }));
         ops.push(...this.custody.waitOps(id, subject, node, evidence, request.inspect, x, digest, at));
