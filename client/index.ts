@@ -103,3 +103,12 @@ export type {
 // --- end seller custody ---
 // sealed inference (issue 4)
 export { getInference, infer, requestInference, type InferenceInfo } from './sdk/inference.js';
+// verification reports: ask, wait, check offline (wt-report)
+export {
+  checkReportFile,
+  getVerification,
+  requestVerification,
+  waitForReport,
+  type VerificationState,
+  type WaitOptions,
+} from './sdk/verify.js';
