@@ -37,6 +37,8 @@ export const EntryFlagSchema = Type.Object(
     token: Type.Optional(Text(256)),
     decoder: Type.Optional(Text(16)),
     jaccard: Type.Optional(Type.Number()),
+    /** The records a match spans when they are more than this one (a split record). */
+    seqs: Type.Optional(Type.Array(Count, { maxItems: 100_000 })),
   },
   { additionalProperties: false },
 );
