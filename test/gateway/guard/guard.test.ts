@@ -8,6 +8,7 @@
  * nothing; inference answers pass the guard; the flags route shows the seller
  * and refuses others. The scanner is test/gateway/guard/fake-scanner.ts.
  */
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import type { Test } from 'tap';
 import { MerkleTree, base64ToBytes, verifyInclusion, leafHash } from '../../../attest/index.js';
@@ -226,4 +227,46 @@ t.test('a record split across two posts is one finding naming both; bad input ch
   await t.rejects(guard.head(s.runId), { code: 'GUARD_LOG_OPEN' });
   await s.m.gw.app.gateway.runs.transition(s.runId, 'fail');
   await checkLog(t, s, s.runId);
+});
+
+t.test('inference answers pass the guard before the buyer sees them', async (t) => {
+  // maxRecordBytes and byteBudget 64: the first answer (41 bytes) fits, the second is over budget
+  const s = await setup(t, { byteBudget: 64, maxRecordBytes: 64, actions: { budget: 'drop' } });
+  const { guard, identity } = s.m.gw.app.gateway;
+  const sealed = Buffer.alloc(2048, 7);
+  const digest = `sha256:${createHash('sha256').update(sealed).digest('hex')}`;
+  await s.node.call('PUT', `/v1/node/blobs/${digest}`, sealed);
+  const done = await s.node.call('POST', `/v1/node/runs/${s.runId}/complete`, {
+    jobId: s.job.jobId,
+    output: { digest, size: sealed.length, wrappedKey: Buffer.alloc(80).toString('base64'), keyId: 'mk1' },
+    receipt: s.node.receipt(s.runId, s.job.jobId),
+  });
+  t.equal(done.status, 200);
+  const asked = await s.m.as(s.m.buyer, 'POST', `/v1/runs/${s.runId}/infer`, { inputs: '1\n2\n' });
+  const { inferenceId } = asked.json<{ inferenceId: string }>();
+  const job = await takeJob(s.node);
+  const path = `/v1/node/inferences/${inferenceId}/answers`;
+  const bad = await s.node.call('POST', path, { jobId: job.jobId, answers: [0.2, 'text'] });
+  t.same([bad.status, bad.code], [400, 'GUARD_RECORD_MALFORMED']);
+  t.same(await guard.log.entries(inferenceId), [], 'a refused post logs nothing');
+
+  const answered = await s.node.call('POST', path, { jobId: job.jobId, answers: [0.2, 0.9] });
+  t.same(answered.json(), { inferenceId, state: 'answered' });
+  const read = await s.m.as(s.m.buyer, 'GET', `/v1/inferences/${inferenceId}`);
+  t.same(read.json<{ answers: unknown[] }>().answers, [0.2, null], 'the answer over budget is dropped');
+  const entries = await guard.log.entries(inferenceId);
+  t.same(
+    entries.map((e) => [e.channel, e.verdict]),
+    [
+      ['answers', 'pass'],
+      ['answers', 'drop'],
+    ],
+  );
+  const head = await guard.head(inferenceId);
+  t.ok(verifyEgressHead(head, identity.gateway.keyPair.publicKey), 'the inference log has a signed head');
+  t.equal(head.head.size, 2);
+  const flags = await s.m.as(s.m.seller, 'GET', `/v1/datasets/${s.datasetId}/flags`);
+  t.match(flags.json<{ items: unknown[] }>().items, [
+    { runId: s.runId, inferenceId, seq: 1, rule: 'budget' },
+  ]);
 });
