@@ -138,3 +138,6 @@ export {
   type SignedUsageReceipt,
   type UsageReceipt,
 } from './receipt.js';
+
+// The fingerprint index and the egress scanner (wt-fp, docs/fingerprint.md).
+export * from './fingerprint/index.js';
