@@ -55,7 +55,7 @@ import { inferenceRoutes } from './inference/routes.js';
 import { BROKER_STATUSES } from './broker/errors.js';
 import { createKeyBroker } from './broker/create.js';
 // the egress guard (wt-guard)
-import { EgressGuard, EgressLog, GUARD_STATUSES, guardRoutes, noScanners } from './guard/index.js';
+import { EgressGuard, EgressLog, GUARD_STATUSES, gatewayScanners, guardRoutes } from './guard/index.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -119,7 +119,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       store,
       runs,
       log: new EgressLog(store, identity),
-      scanners: opts.egressScanners ?? noScanners,
+      scanners: opts.egressScanners ?? gatewayScanners(blobs, identity.broker.secretKey),
       now: opts.now,
     });
     const context: GatewayContext = {

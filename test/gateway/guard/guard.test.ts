@@ -9,11 +9,28 @@
  * and refuses others. The scanner is test/gateway/guard/fake-scanner.ts.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import t from 'tap';
 import type { Test } from 'tap';
-import { MerkleTree, base64ToBytes, verifyInclusion, leafHash } from '../../../attest/index.js';
+import {
+  IndexBuilder,
+  MerkleTree,
+  base64ToBytes,
+  bytesToBase64,
+  generateFingerprintKey,
+  leafHash,
+  verifyInclusion,
+  wrapKey,
+} from '../../../attest/index.js';
+import { SYNTHETIC_COLUMNS, generateDataset } from '../../../client/sdk/synthetic.js';
 import { parseDatasetPolicy } from '../../../policies/index.js';
-import type { DatasetRecord, EgressEntry, RunEventRecord, WireJob } from '../../../gateway/index.js';
+import type {
+  DatasetRecord,
+  EgressEntry,
+  GatewayOptions,
+  RunEventRecord,
+  WireJob,
+} from '../../../gateway/index.js';
 import { DATASETS_SUBLEVEL, leafData, put, recordBytes, verifyEgressHead } from '../../../gateway/index.js';
 import { codeOf } from '../../helpers/gateway.js';
 import type { FakeNode, NodeMarket, NodeReply } from '../nodes/fixture.js';
@@ -52,8 +69,12 @@ async function setEgress(m: NodeMarket, datasetId: string, egress: Record<string
   await store.write([put(sub, ds.id, { ...ds, policy })]);
 }
 
-async function setup(t: Test, egress: Record<string, unknown>): Promise<Setup> {
-  const m = await nodeMarket(t, { egressScanners: fakeScanners(PATTERNS) });
+async function setup(
+  t: Test,
+  egress: Record<string, unknown>,
+  options: Partial<GatewayOptions> = { egressScanners: fakeScanners(PATTERNS) },
+): Promise<Setup> {
+  const m = await nodeMarket(t, options);
   const node = await m.node();
   const run = await m.startRun();
   await setEgress(m, run.dataset, egress);
@@ -269,4 +290,46 @@ t.test('inference answers pass the guard before the buyer sees them', async (t) 
   t.match(flags.json<{ items: unknown[] }>().items, [
     { runId: s.runId, inferenceId, seq: 1, rule: 'budget' },
   ]);
+});
+
+t.test('with the real index: an ID number split across two posts stops the run', async (t) => {
+  const s = await setup(t, { channels: ['metrics', 'logs'] }, {});
+  const { store, blobs, identity, guard, runs } = s.m.gw.app.gateway;
+  // the seller's side, as wt-seller's client does it: an index of synthetic rows, its key sealed to the broker
+  const rows = generateDataset({ rows: 1200, seed: 5 })
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  const key = generateFingerprintKey();
+  const sub = store.sublevel(DATASETS_SUBLEVEL);
+  const ds = (await store.get<DatasetRecord>(sub, s.datasetId)) as DatasetRecord;
+  const builder = new IndexBuilder(key, SYNTHETIC_COLUMNS, ds.policy.egress.scan);
+  for (const row of rows) builder.addRecord(row);
+  const index = builder.finish();
+  const digest = `sha256:${createHash('sha256').update(index).digest('hex')}`;
+  await blobs.put(digest, Readable.from([Buffer.from(index)]));
+  const listing = {
+    ...ds,
+    fingerprint: { digest, size: index.length },
+    fingerprintKey: { wrapped: bytesToBase64(wrapKey(key, identity.broker.publicKey)) },
+  };
+  await store.write([put(sub, ds.id, listing)]);
+
+  const id = rows[7][1];
+  t.same((await s.post([metric(0, 'loss'), log(1, `note ${id.slice(0, 5)}`)])).json(), { stop: false });
+  const stop = await s.post([log(2, `${id.slice(5)} end`)]);
+  t.same(stop.json(), { stop: true });
+  const entries = await guard.log.entries(s.runId);
+  t.same(
+    entries.map((e) => e.verdict),
+    ['pass', 'pass', 'stop'],
+  );
+  t.match(
+    entries[2].flags,
+    [{ rule: 'exact', action: 'stop', seqs: [1, 2] }],
+    'one finding naming both seqs',
+  );
+  t.notMatch(JSON.stringify(entries), new RegExp(id), 'no plaintext in the log');
+  t.equal((await runs.get(s.runId)).state, 'flagged');
 });
