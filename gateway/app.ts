@@ -54,8 +54,15 @@ import { inferenceRoutes } from './inference/routes.js';
 // the key broker (wt-broker)
 import { BROKER_STATUSES } from './broker/errors.js';
 import { createKeyBroker } from './broker/create.js';
+// the egress guard (wt-guard)
+import { EgressGuard, EgressLog, GUARD_STATUSES, gatewayScanners, guardRoutes } from './guard/index.js';
 // verification reports (wt-report)
-import { VERIFICATION_STATUSES, VerificationService, noAudits, noEgressLogs } from './verification/index.js';
+import {
+  VERIFICATION_STATUSES,
+  VerificationService,
+  guardEgressLogs,
+  noAudits,
+} from './verification/index.js';
 import { verificationRoutes } from './verification/index.js';
 
 registerStatuses(ACCOUNT_STATUSES);
@@ -69,6 +76,7 @@ registerStatuses(NODE_STATUSES);
 registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
+registerStatuses(GUARD_STATUSES);
 registerStatuses(VERIFICATION_STATUSES); // wt-report
 
 /** Build the gateway's public API app over the data directory in `options`. */
@@ -115,6 +123,10 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     });
     // nodes, jobs and faults (wt-nodes)
     const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts });
+    // the egress guard (wt-guard): every egress record of every run and inference
+    const egressLog = new EgressLog(store, identity); // shared with the verifications (wt-report)
+    const scanners = opts.egressScanners ?? gatewayScanners(blobs, identity.broker.secretKey);
+    const guard = new EgressGuard({ store, runs, log: egressLog, scanners, now: opts.now });
     const context: GatewayContext = {
       options: opts,
       now: opts.now,
@@ -134,6 +146,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       nodes,
       // the key broker (wt-broker)
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
+      // the egress guard (wt-guard)
+      guard,
     };
 
     const app = Fastify({
@@ -160,14 +174,14 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
-    // verification reports (wt-report): the guard's egress logs and the audit are wired when they land
+    // verification reports (wt-report): the guard's egress logs; the audit is wired when it lands
     const verifications = new VerificationService({
       store,
       runs,
       now: opts.now,
       signer: identity.gateway,
       profile: opts.broker.profile,
-      egress: noEgressLogs,
+      egress: guardEgressLogs({ guard, log: egressLog, scanners, datasets, now: opts.now }),
       audit: noAudits,
     });
     app.addHook('onClose', () => verifications.settled());
@@ -190,6 +204,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // nodes, jobs, faults and sealed inference (wt-nodes)
     await app.register(nodeAdminRoutes);
     await app.register(inferenceRoutes);
+    // the egress guard (wt-guard): the seller's flags
+    await app.register(guardRoutes);
     await app.register(verificationRoutes, { service: verifications }); // wt-report
     await app.ready();
     return app;

@@ -24,3 +24,4 @@ export {
   type ProvenEntry,
   type Rescan,
 } from './sources.js';
+export { guardEgressLogs, type GuardSourceDeps } from './guard-source.js';

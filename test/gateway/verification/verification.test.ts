@@ -18,7 +18,19 @@ import type { EgressEntry, Report } from '../../../attest/index.js';
 import { RUNS_SUBLEVEL, put } from '../../../gateway/index.js';
 import type { RunRecord } from '../../../gateway/index.js';
 import type { AuditSource, EgressLogSource } from '../../../gateway/verification/index.js';
-import { VerificationService, dataRelease } from '../../../gateway/verification/index.js';
+import {
+  VerificationService,
+  dataRelease,
+  guardEgressLogs,
+  noAudits,
+} from '../../../gateway/verification/index.js';
+import type { GatewayContext } from '../../../gateway/index.js';
+import { EgressLog, noScanners } from '../../../gateway/guard/index.js';
+import type { NodeRecord } from '../../../gateway/nodes/records.js';
+import { NODES_SUBLEVEL } from '../../../gateway/nodes/records.js';
+
+// A second EgressLog over the same store: it rebuilds each tree from the stored entries.
+const egressLogOf = (ctx: GatewayContext) => new EgressLog(ctx.store, ctx.identity);
 import type { ReleaseRecord } from '../../../gateway/index.js';
 import { signedInject } from '../../helpers/gateway.js';
 import { sealedInspect } from '../broker/inspect.js';
@@ -94,7 +106,8 @@ t.test('only the seller asks and reads; the report checks offline', async (t) =>
   t.ok(report.body.evidence.judgements.length >= 12 && report.body.evidence.judgements.every((j) => j.ok));
   t.equal(report.body.releases.length, 1);
   t.match(report.body.sandbox, { inspectDigest: /^sha256:/, violations: [] });
-  t.match(report.body.egress, { skipped: /no egress log/ });
+  t.match(report.body.egress, { head: { owner: run.runId, size: 0, flagged: 0 }, count: 0, flags: [] });
+  t.match(report.body.rescan, { skipped: /no fingerprint index/ });
   t.match(report.body.audit, { skipped: /not installed/ });
 });
 
@@ -188,4 +201,44 @@ t.test('the release a report shows: the last data release, or the pending one a 
   t.equal(dataRelease([r('a', {}), r('b', { outcome: 'refused' }), r('c', { purpose: 'model' })]), 'a');
   t.equal(dataRelease([r('p', { outcome: 'pending' }), r('q', { ref: 'p' })]), 'p');
   t.end();
+});
+
+t.test("the guard's real log: a schema drop shows with its proof and fails the report", async (t) => {
+  const world = await released(t);
+  if (!world) return;
+  const { w, run } = world;
+  const ctx = w.gw.app.gateway;
+  const node = (await ctx.store.get(
+    ctx.store.sublevel(NODES_SUBLEVEL),
+    (await ctx.runs.get(run.runId)).node ?? '',
+  )) as NodeRecord;
+  await ctx.guard.runEgress(node, run.runId, run.jobId, [
+    { seq: 0, channel: 'metrics', metric: 'loss', step: 1, value: 0.5 },
+    { seq: 1, channel: 'metrics', metric: 'undeclared', step: 1, value: 0.5 },
+    { seq: 2, channel: 'metrics', metric: 'loss', step: 2, value: 0.4 },
+  ]);
+  await settle(w, run.runId);
+  const service = new VerificationService({
+    store: ctx.store,
+    runs: ctx.runs,
+    now: ctx.now,
+    signer: ctx.identity.gateway,
+    profile: ctx.options.broker.profile,
+    egress: guardEgressLogs({
+      guard: ctx.guard,
+      log: egressLogOf(ctx),
+      scanners: noScanners,
+      datasets: ctx.datasets,
+      now: ctx.now,
+    }),
+    audit: noAudits,
+  });
+  const id = await service.request(w.seller.id, run.runId);
+  await service.settled();
+  const record = await service.get(w.seller.id, id);
+  t.equal(record.status, 'done', JSON.stringify(record.error));
+  const checked = checkReport(record.report);
+  t.match(checked.report.body.egress, { count: 3, head: { size: 3, flagged: 1 } });
+  t.same(checked.verdict.reasons, ['egress rule schema: record 1 (drop)']);
+  t.match(checked.report.body.rescan, { skipped: /no fingerprint index/ });
 });
