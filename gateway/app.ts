@@ -49,6 +49,7 @@ import { runEventRoutes } from './runs/sse.js';
 import { nodeAdminRoutes } from './nodes/admin-routes.js';
 import { NODE_STATUSES, PKI_STATUSES } from './nodes/errors.js';
 import { createNodeServices } from './nodes/services.js';
+import { AUDIT_STATUSES } from './audit/errors.js';
 import { INFERENCE_STATUSES } from './inference/errors.js';
 import { inferenceRoutes } from './inference/routes.js';
 // the key broker (wt-broker)
@@ -61,7 +62,7 @@ import {
   VERIFICATION_STATUSES,
   VerificationService,
   guardEgressLogs,
-  noAudits,
+  gatewayAudits,
 } from './verification/index.js';
 import { verificationRoutes } from './verification/index.js';
 
@@ -78,6 +79,7 @@ registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
 registerStatuses(GUARD_STATUSES);
 registerStatuses(VERIFICATION_STATUSES); // wt-report
+registerStatuses(AUDIT_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -174,7 +176,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
-    // verification reports (wt-report): the guard's egress logs; the audit is wired when it lands
+    // verification reports (wt-report): the guard's egress logs and the canary audit
     const verifications = new VerificationService({
       store,
       runs,
@@ -182,7 +184,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       signer: identity.gateway,
       profile: opts.broker.profile,
       egress: guardEgressLogs({ guard, log: egressLog, scanners, datasets, now: opts.now }),
-      audit: noAudits,
+      audit: gatewayAudits({ audit: { store, scheduler: nodes.scheduler, now: opts.now }, runs, datasets }),
     });
     app.addHook('onClose', () => verifications.settled());
     // Last: the timers above are stopped before the blob store and database close.

@@ -90,6 +90,8 @@ export class JobRunner {
       if (failure === undefined) await done?.();
       else if (job.kind === 'predict' && job.inferenceId !== undefined) {
         await ctx.api.failInference(job.inferenceId, { jobId: job.jobId, ...failure });
+      } else if (job.kind === 'audit' && job.auditId !== undefined) {
+        await ctx.api.failAudit(job.auditId, { jobId: job.jobId, ...failure });
       } else await ctx.api.fail(job.runId, { jobId: job.jobId, ...failure });
     } catch (err) {
       ctx.logger.error(
@@ -120,6 +122,18 @@ export class JobRunner {
     const ciphertext = join(dir, 'ciphertext');
     await downloadTo(await ctx.api.blob(job.data.digest, signal), ciphertext, job.data.digest, job.data.size);
     this.#checkAborted();
+    // An audit job's second ciphertext: the sealed model, scored on the canary set above (docs/audit.md).
+    const modelBlob = job.kind === 'audit' ? job.modelBlob : undefined;
+    const modelCiphertext = modelBlob === undefined ? undefined : join(dir, 'model-ciphertext');
+    if (modelBlob !== undefined && modelCiphertext !== undefined) {
+      await downloadTo(
+        await ctx.api.blob(modelBlob.digest, signal),
+        modelCiphertext,
+        modelBlob.digest,
+        modelBlob.size,
+      );
+      this.#checkAborted();
+    }
     this.#step = 'image';
     const archive = job.image.archive;
     await ctx.runtime.ensureImage(
@@ -132,7 +146,11 @@ export class JobRunner {
       runId: job.runId,
       jobId: job.jobId,
       image: job.image.digest,
-      binds: { ciphertext, supervisor: ctx.supervisor.path },
+      binds: {
+        ciphertext,
+        supervisor: ctx.supervisor.path,
+        ...(modelCiphertext === undefined ? {} : { modelCiphertext }),
+      },
       limits: job.limits,
       ...(ctx.gpuDeviceIds.length > 0 ? { gpuDeviceIds: ctx.gpuDeviceIds } : {}),
     });
@@ -177,9 +195,7 @@ export class JobRunner {
     if (failed) throw new JobFailed(failed);
     if (session.exit === undefined)
       throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor ended without exit');
-    return job.kind === 'predict'
-      ? this.#answers(session)
-      : this.#complete(session, exit, startedAt, endedAt);
+    return job.kind === 'train' ? this.#complete(session, exit, startedAt, endedAt) : this.#answers(session);
   }
 
   async #stopAndWait(
@@ -193,6 +209,8 @@ export class JobRunner {
   #answers(session: SessionResult): () => Promise<void> {
     const { job, ctx } = this;
     const answers = Array.from(session.answers, (a) => a ?? null);
+    if (job.kind === 'audit')
+      return () => ctx.api.auditAnswers(job.auditId ?? '', { jobId: job.jobId, answers });
     return () => ctx.api.answers(job.inferenceId ?? '', { jobId: job.jobId, answers });
   }
 

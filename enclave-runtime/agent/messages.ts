@@ -36,6 +36,8 @@ export interface RunMessage {
   readonly t: 'run';
   readonly mode: 'train' | 'predict' | 'loss';
   readonly wrappedKey: string;
+  /** Loss mode (audit jobs): the sealed model's key. */
+  readonly modelWrappedKey?: string;
   readonly command: readonly string[];
   readonly metrics: readonly string[];
   readonly params: unknown;

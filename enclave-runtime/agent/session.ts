@@ -85,11 +85,20 @@ export async function runSession(
   ctx.emit('key-released');
 
   ctx.step('run');
-  const entry = job.kind === 'train' ? job.model.entrypoints.train : job.model.entrypoints.predict;
+  const entry =
+    job.kind === 'train'
+      ? job.model.entrypoints.train
+      : job.kind === 'audit'
+        ? job.model.entrypoints.loss
+        : job.model.entrypoints.predict;
+  if (job.kind === 'audit' && release.modelWrappedKey === undefined) {
+    throw new AgentError('AGENT_GATEWAY', 'the audit release carries no model key');
+  }
   const run: RunMessage = {
     t: 'run',
-    mode: job.kind,
+    mode: job.kind === 'audit' ? 'loss' : job.kind,
     wrappedKey: release.wrappedKey,
+    ...(release.modelWrappedKey === undefined ? {} : { modelWrappedKey: release.modelWrappedKey }),
     command: entry ?? [],
     metrics: job.model.metrics,
     params: job.params,

@@ -18,6 +18,8 @@ export interface RunMessage {
   readonly mode: RunMode;
   /** The data key (train, loss) or sealed model key (predict), sealed to the hello key. */
   readonly wrappedKey: Uint8Array;
+  /** Loss: the sealed model's key, sealed to the same hello key (docs/audit.md). */
+  readonly modelWrappedKey?: Uint8Array;
   /** The model's argv for this mode; run without a shell. */
   readonly command: readonly string[];
   /** The metric names model.json declares. */
@@ -108,9 +110,12 @@ export function parseRunMessage(line: string): RunMessage {
   if (!isPlainObject(hyperparameters)) fail('params.hyperparameters is not an object');
   if (inputs !== undefined && typeof inputs !== 'string') fail('inputs is not a string');
   if (mode === 'predict' && inputs === undefined) fail('predict needs inputs');
+  if (mode === 'loss' && doc.modelWrappedKey === undefined) fail('loss needs modelWrappedKey');
+  if (mode !== 'loss' && doc.modelWrappedKey !== undefined) fail('only loss takes modelWrappedKey');
   return {
     mode: mode as RunMode,
     wrappedKey: key(doc.wrappedKey, 'wrappedKey'),
+    ...(mode === 'loss' ? { modelWrappedKey: key(doc.modelWrappedKey, 'modelWrappedKey') } : {}),
     command: command as string[],
     metrics: metrics as string[],
     params: { steps, hyperparameters },

@@ -25,3 +25,4 @@ export {
   type Rescan,
 } from './sources.js';
 export { guardEgressLogs, type GuardSourceDeps } from './guard-source.js';
+export { gatewayAudits, type AuditSourceDeps } from './audit-source.js';
