@@ -141,3 +141,5 @@ export {
 
 // The fingerprint index and the egress scanner (wt-fp, docs/fingerprint.md).
 export * from './fingerprint/index.js';
+// The verification report: signing, the verdict, the offline check (wt-report).
+export * from './report/index.js';

@@ -133,3 +133,12 @@ export {
   type PreparedDataset,
 } from './sdk/fingerprint-publish.js';
 // --- end canaries ---
+// verification reports: ask, wait, check offline (wt-report)
+export {
+  checkReportFile,
+  getVerification,
+  requestVerification,
+  waitForReport,
+  type VerificationState,
+  type WaitOptions,
+} from './sdk/verify.js';

@@ -41,6 +41,8 @@ import type { ReleasePurpose, ReleaseRecord } from './records.js';
 import { RELEASES_SUBLEVEL } from './records.js';
 import type { ReleaseSubject } from './subject.js';
 import { loadSubject } from './subject.js';
+// the evidence kept for verification reports (wt-report)
+import { keepEvidenceOp } from '../verification/kept-evidence.js';
 
 /** What a node sends with its evidence (the route's body, still untrusted inside). */
 export interface ReleaseRequest {
@@ -182,6 +184,7 @@ export class KeyBroker {
           'an audit needs the data key in broker custody',
         );
       }
+      ops.push(keepEvidenceOp(store, id, node, evidence, request.inspect, x, at)); // wt-report
       if (purpose === 'data' && subject.dataset.key.custody === 'seller') {
         ops.push(record({ id, outcome: 'pending', judgements }));
         ops.push(...this.custody.waitOps(id, subject, node, evidence, request.inspect, x, digest, at));

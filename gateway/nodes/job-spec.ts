@@ -60,6 +60,7 @@ export interface WireJob {
   readonly params: JobRecord['params'];
   readonly brokerPublicKey: string;
   readonly inputs?: string;
+  readonly egress?: JobRecord['egress'];
 }
 
 /** The wire form of `job`: the fields the protocol names and nothing else (no account, no node). */
@@ -78,5 +79,6 @@ export function wireJob(job: JobRecord, brokerPublicKey: string, inputs?: string
     params: job.params,
     brokerPublicKey,
     ...(inputs === undefined ? {} : { inputs }),
+    ...(job.egress === undefined ? {} : { egress: job.egress }),
   };
 }

@@ -72,6 +72,12 @@ export type JobKind = 'train' | 'predict' | 'audit';
 export type JobState = 'assigned' | 'done' | 'failed' | 'abandoned';
 
 /** One attempt at a run (or an inference) on one node (sublevel `jobs`, keyed by job id). */
+/** What the supervisor may forward (docs/egress-protocol.md section 3). */
+export interface JobEgress {
+  readonly channels: readonly ('metrics' | 'logs')[];
+  readonly maxRecordBytes: number;
+}
+
 export interface JobRecord {
   readonly id: string;
   readonly kind: JobKind;
@@ -89,6 +95,8 @@ export interface JobRecord {
   readonly modelBlob?: { readonly digest: string; readonly size: number };
   readonly limits: JobLimits;
   readonly params: { readonly steps: number; readonly hyperparameters: Readonly<Record<string, unknown>> };
+  /** issue 5 (wt-guard): the dataset's egress channels and record cap (docs/egress-protocol.md section 3). */
+  readonly egress?: JobEgress;
   readonly state: JobState;
   readonly createdAt: string;
   readonly updatedAt: string;

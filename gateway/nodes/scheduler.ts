@@ -190,7 +190,15 @@ export class Scheduler {
     }
     const parts = faulted.has(id) ? undefined : await this.#load(run);
     if (!parts) return undefined;
-    const job: JobRecord = { ...this.#job('train', run, parts.model, node), data: parts.dataset.blob };
+    const job: JobRecord = {
+      ...this.#job('train', run, parts.model, node),
+      data: parts.dataset.blob,
+      // issue 5 (wt-guard): the dataset's egress channels reach the supervisor
+      egress: {
+        channels: [...parts.dataset.policy.egress.channels],
+        maxRecordBytes: parts.dataset.policy.egress.maxRecordBytes,
+      },
+    };
     if (!fits(node.capacity, active, job.limits)) return undefined;
     const placed = await runs.transitionLocked(id, 'place', { node: node.id, miner: node.miner }, () =>
       newJobOps(store, job),

@@ -339,4 +339,39 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./release.js')).runReleaseApprove,
   ),
+  // verification reports (wt-report, docs/verification.md)
+  lazyCommand(
+    {
+      name: ['verify'],
+      usage: 'RUN_ID|VERIFICATION_ID [--out FILE] [--wait] [--timeout S]',
+      summary:
+        'ask for a signed verification report of a run on your dataset (seller); checks it, writes it to FILE',
+      options: {
+        out: { type: 'string', short: 'o' },
+        wait: { type: 'boolean' },
+        timeout: { type: 'string' },
+      },
+      optionHelp: {
+        out: 'where the report goes (JSON); default stdout',
+        wait: 'wait until the report is ready (the audit runs a sealed container)',
+        timeout: 'seconds to wait with --wait (default 600)',
+      },
+      positionals: [1, 1],
+      example: 'sealgate verify run_hz3k5n7q2w4e6r7t3y2u4i6oab --wait --out report.json',
+    },
+    async () => (await import('./verify.js')).runVerify,
+  ),
+  lazyCommand(
+    {
+      name: ['report', 'check'],
+      usage: 'FILE [--gateway-key BASE64]',
+      summary:
+        "check a verification report offline: signatures, inclusion proofs, the verdict; prints the gateway's key id",
+      options: { 'gateway-key': { type: 'string' } },
+      optionHelp: { 'gateway-key': "pin the gateway's Ed25519 public key (its gateway.pub)" },
+      positionals: [1, 1],
+      example: 'sealgate report check report.json --gateway-key "$(cat gateway.pub)"',
+    },
+    async () => (await import('./verify.js')).runReportCheck,
+  ),
 ];
