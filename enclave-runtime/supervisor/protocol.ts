@@ -5,7 +5,7 @@
  */
 import { base64ToBytes } from '../../attest/base-encoding.js';
 import { SupervisorError } from './errors.js';
-import type { AnswerRecord, MetricRecord } from './filter.js';
+import type { AnswerRecord, EgressRules, LogRecord, MetricRecord, RefusedRecord } from './filter.js';
 
 /** What the supervisor says in `hello.version`: the protocol it speaks. */
 export const SUPERVISOR_VERSION = 'sealgate-supervisor/1';
@@ -27,6 +27,8 @@ export interface RunMessage {
   readonly brokerPublicKey: Uint8Array;
   /** Predict: the buyer's queries, JSON lines. */
   readonly inputs?: string;
+  /** issue 5: what may leave besides metrics and answers (absent: no logs, 4096-byte records). */
+  readonly egress: EgressRules;
 }
 
 /** Every message the supervisor sends. */
@@ -35,6 +37,8 @@ export type SupervisorMessage =
   | { readonly t: 'started' }
   | MetricRecord
   | AnswerRecord
+  | LogRecord
+  | RefusedRecord
   | { readonly t: 'output'; readonly chunk: string }
   | {
       readonly t: 'output-end';
@@ -108,6 +112,16 @@ export function parseRunMessage(line: string): RunMessage {
   if (!isPlainObject(hyperparameters)) fail('params.hyperparameters is not an object');
   if (inputs !== undefined && typeof inputs !== 'string') fail('inputs is not a string');
   if (mode === 'predict' && inputs === undefined) fail('predict needs inputs');
+  const egress = doc.egress ?? { logs: false, maxRecordBytes: 4096 };
+  if (
+    !isPlainObject(egress) ||
+    typeof egress.logs !== 'boolean' ||
+    typeof egress.maxRecordBytes !== 'number' ||
+    !Number.isSafeInteger(egress.maxRecordBytes) ||
+    egress.maxRecordBytes < 1
+  ) {
+    fail('egress is not { logs: boolean, maxRecordBytes: positive integer }');
+  }
   return {
     mode: mode as RunMode,
     wrappedKey: key(doc.wrappedKey, 'wrappedKey'),
@@ -116,5 +130,6 @@ export function parseRunMessage(line: string): RunMessage {
     params: { steps, hyperparameters },
     brokerPublicKey: key(doc.brokerPublicKey, 'brokerPublicKey', 32),
     ...(inputs === undefined ? {} : { inputs }),
+    egress: { logs: egress.logs, maxRecordBytes: egress.maxRecordBytes },
   };
 }
