@@ -118,7 +118,7 @@ t.test('a partial batch is sent after the delay, and a failed send does not stop
   t.equal(errors.length, 1);
 });
 
-t.test('egress messages: log and refused parse; a bad reason is a protocol error', async (t) => {
+t.test('egress messages: log and refused parse; a bad reason is a protocol error', (t) => {
   t.same(parseSupervisorLine('{"t":"log","text":"epoch 1"}'), { t: 'log', text: 'epoch 1' });
   t.same(parseSupervisorLine('{"t":"refused","reason":"overlong","bytes":5000}'), {
     t: 'refused',
@@ -129,6 +129,7 @@ t.test('egress messages: log and refused parse; a bad reason is a protocol error
     code: 'AGENT_SUPERVISOR_PROTOCOL',
   });
   t.throws(() => parseSupervisorLine('{"t":"log","text":7}'), { code: 'AGENT_SUPERVISOR_PROTOCOL' });
+  t.end();
 });
 
 t.test('a batcher told to stop sends nothing more and says so once', async (t) => {
