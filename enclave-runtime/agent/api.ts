@@ -140,8 +140,11 @@ export class NodeApi {
     return reply.status === 202 ? undefined : releaseReply(reply, 'key release');
   }
 
-  async metrics(runId: string, body: { jobId: string; records: unknown[]; dropped: number }): Promise<void> {
-    expect(await this.http.json('POST', `/v1/node/runs/${runId}/metrics`, body), 'metrics', 204, 200);
+  /** Egress records through the gateway's guard (docs/egress-protocol.md section 3). */
+  async egress(runId: string, body: { jobId: string; records: unknown[] }): Promise<{ stop: boolean }> {
+    const reply = await this.http.json('POST', `/v1/node/runs/${runId}/egress`, body);
+    expect(reply, 'egress', 200);
+    return { stop: (reply.body as { stop?: unknown } | undefined)?.stop === true };
   }
 
   async complete(runId: string, body: unknown): Promise<void> {

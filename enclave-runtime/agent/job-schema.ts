@@ -41,6 +41,13 @@ const JobSchema = Type.Object({
   }),
   brokerPublicKey: Type.String({ minLength: 44, maxLength: 44 }),
   inputs: Type.Optional(Type.String()),
+  /** issue 5: the dataset's egress channels (docs/egress-protocol.md section 3); absent: metrics only. */
+  egress: Type.Optional(
+    Type.Object({
+      channels: Type.Array(Type.Union([Type.Literal('metrics'), Type.Literal('logs')]), { maxItems: 2 }),
+      maxRecordBytes: Type.Integer({ minimum: 1, maximum: 1 << 20 }),
+    }),
+  ),
 });
 
 /** A job as handed out by the gateway, with its model descriptor parsed. */
@@ -89,5 +96,8 @@ export function parseJob(input: unknown): Job {
     params: { steps: job.params.steps, hyperparameters: { ...job.params.hyperparameters } },
     brokerPublicKey: job.brokerPublicKey,
     ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
+    ...(job.egress === undefined
+      ? {}
+      : { egress: { channels: [...job.egress.channels], maxRecordBytes: job.egress.maxRecordBytes } }),
   };
 }

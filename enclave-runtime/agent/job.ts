@@ -87,7 +87,9 @@ export class JobRunner {
     }
     await this.#cleanup(dir);
     try {
-      if (failure === undefined) await done?.();
+      if (this.#reason === 'flagged') {
+        // the gateway ended the run when its guard said stop: there is nothing to report
+      } else if (failure === undefined) await done?.();
       else if (job.kind === 'predict' && job.inferenceId !== undefined) {
         await ctx.api.failInference(job.inferenceId, { jobId: job.jobId, ...failure });
       } else if (job.kind === 'audit' && job.auditId !== undefined) {
@@ -175,6 +177,8 @@ export class JobRunner {
           emit: (kind) => this.#emit(kind),
           step: (name) => (this.#step = name),
           warn: (message, err) => ctx.logger.warn({ jobId: job.jobId, err: (err as Error).message }, message),
+          // issue 5: the guard ended the run; stop the container and clean up, report nothing
+          egressStopped: () => void this.abort('flagged'),
         },
         job,
         container,

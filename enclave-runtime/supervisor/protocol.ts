@@ -5,7 +5,7 @@
  */
 import { base64ToBytes } from '../../attest/base-encoding.js';
 import { SupervisorError } from './errors.js';
-import type { AnswerRecord, MetricRecord } from './filter.js';
+import type { AnswerRecord, EgressRules, LogRecord, MetricRecord, RefusedRecord } from './filter.js';
 
 /** What the supervisor says in `hello.version`: the protocol it speaks. */
 export const SUPERVISOR_VERSION = 'sealgate-supervisor/1';
@@ -29,6 +29,8 @@ export interface RunMessage {
   readonly brokerPublicKey: Uint8Array;
   /** Predict: the buyer's queries, JSON lines. */
   readonly inputs?: string;
+  /** issue 5: what may leave besides metrics and answers (absent: no logs, 4096-byte records). */
+  readonly egress: EgressRules;
 }
 
 /** Every message the supervisor sends. */
@@ -37,6 +39,8 @@ export type SupervisorMessage =
   | { readonly t: 'started' }
   | MetricRecord
   | AnswerRecord
+  | LogRecord
+  | RefusedRecord
   | { readonly t: 'output'; readonly chunk: string }
   | {
       readonly t: 'output-end';
@@ -112,6 +116,16 @@ export function parseRunMessage(line: string): RunMessage {
   if (mode === 'predict' && inputs === undefined) fail('predict needs inputs');
   if (mode === 'loss' && doc.modelWrappedKey === undefined) fail('loss needs modelWrappedKey');
   if (mode !== 'loss' && doc.modelWrappedKey !== undefined) fail('only loss takes modelWrappedKey');
+  const egress = doc.egress ?? { logs: false, maxRecordBytes: 4096 };
+  if (
+    !isPlainObject(egress) ||
+    typeof egress.logs !== 'boolean' ||
+    typeof egress.maxRecordBytes !== 'number' ||
+    !Number.isSafeInteger(egress.maxRecordBytes) ||
+    egress.maxRecordBytes < 1
+  ) {
+    fail('egress is not { logs: boolean, maxRecordBytes: positive integer }');
+  }
   return {
     mode: mode as RunMode,
     wrappedKey: key(doc.wrappedKey, 'wrappedKey'),
@@ -121,5 +135,6 @@ export function parseRunMessage(line: string): RunMessage {
     params: { steps, hyperparameters },
     brokerPublicKey: key(doc.brokerPublicKey, 'brokerPublicKey', 32),
     ...(inputs === undefined ? {} : { inputs }),
+    egress: { logs: egress.logs, maxRecordBytes: egress.maxRecordBytes },
   };
 }

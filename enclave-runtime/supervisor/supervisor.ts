@@ -137,6 +137,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         maxIndex: run.mode === 'predict' ? queries - 1 : Number.MAX_SAFE_INTEGER,
       },
       maxLineBytes: opts.maxLineBytes ?? 4096,
+      egress: run.egress,
       onStarted: () => out.send({ t: 'started' }),
       forward: (record) => out.send(record),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
