@@ -48,7 +48,11 @@ export function scanTexts(index: FingerprintIndex, texts: readonly string[], sca
 }
 
 /** Scan pieces and return every finding, the end's included. */
-export function scan_(index: FingerprintIndex, pieces: readonly EgressPiece[], scan = DEFAULT_SCAN): Finding[] {
+export function scan_(
+  index: FingerprintIndex,
+  pieces: readonly EgressPiece[],
+  scan = DEFAULT_SCAN,
+): Finding[] {
   const s = new Scanner(index, scan);
   return [...pieces.flatMap((p) => s.push(p)), ...s.end()];
 }

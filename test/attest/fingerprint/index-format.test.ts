@@ -18,10 +18,12 @@ const build = (key = KEY): Uint8Array => {
   return b.finish();
 };
 const bytes = build();
-const fails = (b: Uint8Array, code: string, key = KEY) => () =>
-  t.throws(() => loadIndex(b, key), { name: 'FingerprintError', code });
+const fails =
+  (b: Uint8Array, code: string, key = KEY) =>
+  () =>
+    t.throws(() => loadIndex(b, key), { name: 'FingerprintError', code });
 
-t.test('round trip: the header records parameters, classification and counts', async (t) => {
+t.test('round trip: the header records parameters, classification and counts', (t) => {
   const index = loadIndex(bytes, KEY);
   t.equal(index.header.params.anchor, MIN_PATTERN);
   t.equal(index.header.counts.records, 200);
@@ -36,21 +38,21 @@ t.test('round trip: the header records parameters, classification and counts', a
   t.equal(loadIndex(shifted, KEY).header.counts.records, 200);
 });
 
-t.test('a key is 32 random bytes', async (t) => {
+t.test('a key is 32 random bytes', (t) => {
   const a = generateFingerprintKey();
   t.equal(a.length, 32);
   t.notSame(a, generateFingerprintKey());
   t.throws(() => loadIndex(bytes, new Uint8Array(16)), TypeError);
 });
 
-t.test('a wrong key fails with FINGERPRINT_WRONG_KEY', async (t) => {
+t.test('a wrong key fails with FINGERPRINT_WRONG_KEY', (t) => {
   t.throws(() => loadIndex(bytes, new Uint8Array(32).fill(8)), {
     name: 'FingerprintError',
     code: 'FINGERPRINT_WRONG_KEY',
   });
 });
 
-t.test('bad magic, version, length', async (t) => {
+t.test('bad magic, version, length', (t) => {
   const m = bytes.slice();
   m[0] = 0x58;
   t.throws(() => loadIndex(m, KEY), { code: 'FINGERPRINT_BAD_MAGIC' });
@@ -64,16 +66,20 @@ t.test('bad magic, version, length', async (t) => {
   t.throws(() => loadIndex(longer, KEY), { code: 'FINGERPRINT_BAD_HEADER' });
 });
 
-t.test('any tampered byte after the key check fails with FINGERPRINT_TAMPERED', async (t) => {
+t.test('any tampered byte after the key check fails with FINGERPRINT_TAMPERED', (t) => {
   for (const at of [40, 100, Math.floor(bytes.length / 2), bytes.length - 40, bytes.length - 1]) {
     const x = bytes.slice();
-    x[at]! ^= 1;
-    t.throws(() => loadIndex(x, KEY), { name: 'FingerprintError', code: 'FINGERPRINT_TAMPERED' }, `byte ${at}`);
+    x[at] ^= 1;
+    t.throws(
+      () => loadIndex(x, KEY),
+      { name: 'FingerprintError', code: 'FINGERPRINT_TAMPERED' },
+      `byte ${at}`,
+    );
   }
   t.ok(fails);
 });
 
-t.test('the builder refuses bad parameters and bad rows', async (t) => {
+t.test('the builder refuses bad parameters and bad rows', (t) => {
   t.throws(() => new IndexBuilder(KEY, ['a'], { ...DEFAULT_SCAN, lshBands: 3 }), {
     name: 'FingerprintError',
     code: 'FINGERPRINT_BAD_PARAMETERS',
@@ -85,7 +91,7 @@ t.test('the builder refuses bad parameters and bad rows', async (t) => {
   t.ok(FingerprintError);
 });
 
-t.test('an empty index loads and scans', async (t) => {
+t.test('an empty index loads and scans', (t) => {
   const b = new IndexBuilder(KEY, ['a'], { ...DEFAULT_SCAN, shingleUnit: 'token', shingleSize: 2 });
   const index = loadIndex(b.finish(), KEY);
   t.equal(index.header.counts.records, 0);
