@@ -55,7 +55,7 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
     for (let r = 0; r < 2; r++) {
       // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
       s = (v0l + v1l) >>> 0;
-      v0h = (v0h + v1h + (s < v0l ? 1 : 0)) >>> 0;
+      v0h = (v0h + v1h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
       v0l = s;
       t = (v1l << 13) | (v1h >>> 19);
       v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
@@ -65,21 +65,21 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
       v0h = t;
       // v2 += v3; v3 <<<= 16; v3 ^= v2
       s = (v2l + v3l) >>> 0;
-      v2h = (v2h + v3h + (s < v2l ? 1 : 0)) >>> 0;
+      v2h = (v2h + v3h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
       v2l = s;
       t = (v3l << 16) | (v3h >>> 16);
       v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
       v3l = t ^ v2l;
       // v0 += v3; v3 <<<= 21; v3 ^= v0
       s = (v0l + v3l) >>> 0;
-      v0h = (v0h + v3h + (s < v0l ? 1 : 0)) >>> 0;
+      v0h = (v0h + v3h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
       v0l = s;
       t = (v3l << 21) | (v3h >>> 11);
       v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
       v3l = t ^ v0l;
       // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
       s = (v2l + v1l) >>> 0;
-      v2h = (v2h + v1h + (s < v2l ? 1 : 0)) >>> 0;
+      v2h = (v2h + v1h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
       v2l = s;
       t = (v1l << 17) | (v1h >>> 15);
       v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;
@@ -105,7 +105,7 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
   for (let r = 0; r < 2; r++) {
     // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
     s = (v0l + v1l) >>> 0;
-    v0h = (v0h + v1h + (s < v0l ? 1 : 0)) >>> 0;
+    v0h = (v0h + v1h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
     v0l = s;
     t = (v1l << 13) | (v1h >>> 19);
     v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
@@ -115,21 +115,21 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
     v0h = t;
     // v2 += v3; v3 <<<= 16; v3 ^= v2
     s = (v2l + v3l) >>> 0;
-    v2h = (v2h + v3h + (s < v2l ? 1 : 0)) >>> 0;
+    v2h = (v2h + v3h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
     v2l = s;
     t = (v3l << 16) | (v3h >>> 16);
     v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
     v3l = t ^ v2l;
     // v0 += v3; v3 <<<= 21; v3 ^= v0
     s = (v0l + v3l) >>> 0;
-    v0h = (v0h + v3h + (s < v0l ? 1 : 0)) >>> 0;
+    v0h = (v0h + v3h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
     v0l = s;
     t = (v3l << 21) | (v3h >>> 11);
     v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
     v3l = t ^ v0l;
     // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
     s = (v2l + v1l) >>> 0;
-    v2h = (v2h + v1h + (s < v2l ? 1 : 0)) >>> 0;
+    v2h = (v2h + v1h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
     v2l = s;
     t = (v1l << 17) | (v1h >>> 15);
     v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;
@@ -144,7 +144,7 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
   for (let r = 0; r < 4; r++) {
     // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
     s = (v0l + v1l) >>> 0;
-    v0h = (v0h + v1h + (s < v0l ? 1 : 0)) >>> 0;
+    v0h = (v0h + v1h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
     v0l = s;
     t = (v1l << 13) | (v1h >>> 19);
     v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
@@ -154,21 +154,21 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
     v0h = t;
     // v2 += v3; v3 <<<= 16; v3 ^= v2
     s = (v2l + v3l) >>> 0;
-    v2h = (v2h + v3h + (s < v2l ? 1 : 0)) >>> 0;
+    v2h = (v2h + v3h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
     v2l = s;
     t = (v3l << 16) | (v3h >>> 16);
     v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
     v3l = t ^ v2l;
     // v0 += v3; v3 <<<= 21; v3 ^= v0
     s = (v0l + v3l) >>> 0;
-    v0h = (v0h + v3h + (s < v0l ? 1 : 0)) >>> 0;
+    v0h = (v0h + v3h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
     v0l = s;
     t = (v3l << 21) | (v3h >>> 11);
     v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
     v3l = t ^ v0l;
     // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
     s = (v2l + v1l) >>> 0;
-    v2h = (v2h + v1h + (s < v2l ? 1 : 0)) >>> 0;
+    v2h = (v2h + v1h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
     v2l = s;
     t = (v1l << 17) | (v1h >>> 15);
     v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;

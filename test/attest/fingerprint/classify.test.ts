@@ -31,12 +31,14 @@ t.test('kinds from the data', (t) => {
   t.equal(classifyValues(many((i) => ['New York', 'San Jose', 'Los Angeles'][i % 3])), 'low', 'a category');
   t.equal(classifyValues([]), 'low');
   t.equal(classifyValues(['', ' ']), 'low');
+  t.end();
 });
 
 t.test('normal form', (t) => {
   t.equal(normalForm('John  SMITH, 12-34'), 'johnsmith1234');
   t.equal(normalForm('Ｆｕｌｌ　ｗｉｄｔｈ'), 'fullwidth');
   t.equal(normalForm('Émile Zoë 𝟗'), 'émilezoë9');
+  t.end();
 });
 
 t.test('low-entropy fields never become patterns', (t) => {
@@ -54,6 +56,7 @@ t.test('low-entropy fields never become patterns', (t) => {
     f.filter((x) => x.rule !== 'near'),
     [],
   );
+  t.end();
 });
 
 t.test('classification waits for a sample, then indexes what it held', (t) => {
@@ -67,4 +70,5 @@ t.test('classification waits for a sample, then indexes what it held', (t) => {
   );
   const index = loadIndex(b.finish(), KEY);
   t.equal(index.header.counts.records, 1200);
+  t.end();
 });

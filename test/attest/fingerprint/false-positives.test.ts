@@ -36,4 +36,5 @@ t.test('honest metric and log streams raise nothing', (t) => {
   }
   found.push(...s.end());
   t.same(found, [], `${seq} pieces, no finding`);
+  t.end();
 });

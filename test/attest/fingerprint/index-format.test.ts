@@ -36,6 +36,7 @@ t.test('round trip: the header records parameters, classification and counts', (
   const shifted = new Uint8Array(bytes.length + 1).subarray(1);
   shifted.set(bytes);
   t.equal(loadIndex(shifted, KEY).header.counts.records, 200);
+  t.end();
 });
 
 t.test('a key is 32 random bytes', (t) => {
@@ -43,6 +44,7 @@ t.test('a key is 32 random bytes', (t) => {
   t.equal(a.length, 32);
   t.notSame(a, generateFingerprintKey());
   t.throws(() => loadIndex(bytes, new Uint8Array(16)), TypeError);
+  t.end();
 });
 
 t.test('a wrong key fails with FINGERPRINT_WRONG_KEY', (t) => {
@@ -50,6 +52,7 @@ t.test('a wrong key fails with FINGERPRINT_WRONG_KEY', (t) => {
     name: 'FingerprintError',
     code: 'FINGERPRINT_WRONG_KEY',
   });
+  t.end();
 });
 
 t.test('bad magic, version, length', (t) => {
@@ -64,6 +67,7 @@ t.test('bad magic, version, length', (t) => {
   const longer = new Uint8Array(bytes.length + 8);
   longer.set(bytes);
   t.throws(() => loadIndex(longer, KEY), { code: 'FINGERPRINT_BAD_HEADER' });
+  t.end();
 });
 
 t.test('any tampered byte after the key check fails with FINGERPRINT_TAMPERED', (t) => {
@@ -77,6 +81,7 @@ t.test('any tampered byte after the key check fails with FINGERPRINT_TAMPERED', 
     );
   }
   t.ok(fails);
+  t.end();
 });
 
 t.test('the builder refuses bad parameters and bad rows', (t) => {
@@ -89,10 +94,12 @@ t.test('the builder refuses bad parameters and bad rows', (t) => {
   b.finish();
   t.throws(() => b.addRecord(['x', 'y']), TypeError);
   t.ok(FingerprintError);
+  t.end();
 });
 
 t.test('an empty index loads and scans', (t) => {
   const b = new IndexBuilder(KEY, ['a'], { ...DEFAULT_SCAN, shingleUnit: 'token', shingleSize: 2 });
   const index = loadIndex(b.finish(), KEY);
   t.equal(index.header.counts.records, 0);
+  t.end();
 });

@@ -21,6 +21,7 @@ t.test('a raw record is an exact finding in the plain stream', (t) => {
     'tokens are keyed hashes, never plaintext',
   );
   t.notOk(JSON.stringify(f).includes(data[3][1]), 'no plaintext in findings');
+  t.end();
 });
 
 t.test('each distinctive value alone is found', (t) => {
@@ -31,6 +32,7 @@ t.test('each distinctive value alone is found', (t) => {
       `column ${c}`,
     );
   }
+  t.end();
 });
 
 t.test('a record split over several pieces names all their seqs', (t) => {
@@ -46,6 +48,7 @@ t.test('a record split over several pieces names all their seqs', (t) => {
     g.some((x) => x.seqs.join() === '0,1,2'),
     'an ID split in three',
   );
+  t.end();
 });
 
 t.test('decoders: base64, hex, url, reversed, digits', (t) => {
@@ -101,6 +104,7 @@ t.test('decoders: base64, hex, url, reversed, digits', (t) => {
     { seq: 2, kind: 'number', value: Number(id.slice(5)) },
   ]);
   t.same(broken, [], 'a non-integer value breaks the digit stream');
+  t.end();
 });
 
 t.test('a decoder not in the policy does not run', (t) => {
@@ -113,6 +117,7 @@ t.test('a decoder not in the policy does not run', (t) => {
   t.same(f, []);
   const d = scan_(index, [{ seq: 0, kind: 'number', value: Number(data[11][1]) }], scan);
   t.same(d, []);
+  t.end();
 });
 
 t.test('canary values are canary findings, not exact', (t) => {
@@ -121,6 +126,7 @@ t.test('canary values are canary findings, not exact', (t) => {
   t.ok(f.every((x) => x.rule === 'canary'));
   const g = scanTexts(index, [line(12)]);
   t.ok(g.every((x) => x.rule !== 'canary'));
+  t.end();
 });
 
 t.test('a record with one field changed is a near finding with its jaccard', (t) => {
@@ -141,6 +147,7 @@ t.test('a record with one field changed is a near finding with its jaccard', (t)
     .filter((x) => x.rule === 'exact')
     .map((x) => x.token);
   t.ok(exact.includes(near!.token));
+  t.end();
 });
 
 t.test('near windows join short pieces and are scored at the end', (t) => {
@@ -151,6 +158,7 @@ t.test('near windows join short pieces and are scored at the end', (t) => {
   t.ok(f.some((x) => x.rule === 'near' && x.seqs.length >= 2));
   const big = scanTexts(index, [`${'lorem ipsum '.repeat(30)} ${line(15)} ${'dolor sit '.repeat(30)}`]);
   t.ok(big.some((x) => x.rule === 'exact'));
+  t.end();
 });
 
 t.test('unicode text normalises to the same patterns', (t) => {
@@ -160,6 +168,7 @@ t.test('unicode text normalises to the same patterns', (t) => {
     f.some((x) => x.rule === 'exact'),
     'full-width separator and capitals',
   );
+  t.end();
 });
 
 t.test('the scanner refuses scan parameters that differ from the index', (t) => {
@@ -168,4 +177,5 @@ t.test('the scanner refuses scan parameters that differ from the index', (t) => 
     code: 'FINGERPRINT_BAD_PARAMETERS',
   });
   t.ok(FingerprintError);
+  t.end();
 });

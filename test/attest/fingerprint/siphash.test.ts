@@ -21,4 +21,5 @@ t.test('SipHash-2-4 reference vectors', (t) => {
     t.equal(got, want, `length ${n}`);
   }
   t.throws(() => sipKey(new Uint8Array(8)), TypeError);
+  t.end();
 });
