@@ -12,6 +12,7 @@ import { blobs } from './blobs.js';
 import { catalog } from './catalog.js';
 import { broker } from './broker.js';
 import { sealing } from './sealing.js';
+import { guard } from './guard.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
@@ -26,6 +27,8 @@ const benchmarks: readonly Benchmark[] = [
   broker,
   // sealed runs on the real parts against a bare docker run (issue 4, docs/sealing-figures.md)
   sealing,
+  // the egress guard's fingerprint scanner against grep -F -f (issue 5, docs/fingerprint.md)
+  guard,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

@@ -43,43 +43,8 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
     v2h = k0h ^ 0x6c796765,
     v3l = k1l ^ 0x79746573,
     v3h = k1h ^ 0x74656462;
+  // The SipRound (section 2.1) is written out in each loop: a closure over the state would keep it off registers.
   let t: number, s: number;
-  const round = (): void => {
-    // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
-    s = (v0l + v1l) >>> 0;
-    v0h = (v0h + v1h + (s < v0l ? 1 : 0)) >>> 0;
-    v0l = s;
-    t = (v1l << 13) | (v1h >>> 19);
-    v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
-    v1l = t ^ v0l;
-    t = v0l;
-    v0l = v0h;
-    v0h = t;
-    // v2 += v3; v3 <<<= 16; v3 ^= v2
-    s = (v2l + v3l) >>> 0;
-    v2h = (v2h + v3h + (s < v2l ? 1 : 0)) >>> 0;
-    v2l = s;
-    t = (v3l << 16) | (v3h >>> 16);
-    v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
-    v3l = t ^ v2l;
-    // v0 += v3; v3 <<<= 21; v3 ^= v0
-    s = (v0l + v3l) >>> 0;
-    v0h = (v0h + v3h + (s < v0l ? 1 : 0)) >>> 0;
-    v0l = s;
-    t = (v3l << 21) | (v3h >>> 11);
-    v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
-    v3l = t ^ v0l;
-    // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
-    s = (v2l + v1l) >>> 0;
-    v2h = (v2h + v1h + (s < v2l ? 1 : 0)) >>> 0;
-    v2l = s;
-    t = (v1l << 17) | (v1h >>> 15);
-    v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;
-    v1l = t ^ v2l;
-    t = v2l;
-    v2l = v2h;
-    v2h = t;
-  };
   const end = length - (length % 8);
   let ml: number, mh: number;
   for (let i = 0; i < end; i += 8) {
@@ -87,8 +52,42 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
     mh = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
     v3l ^= ml;
     v3h ^= mh;
-    round();
-    round();
+    for (let r = 0; r < 2; r++) {
+      // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
+      s = (v0l + v1l) >>> 0;
+      v0h = (v0h + v1h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
+      v0l = s;
+      t = (v1l << 13) | (v1h >>> 19);
+      v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
+      v1l = t ^ v0l;
+      t = v0l;
+      v0l = v0h;
+      v0h = t;
+      // v2 += v3; v3 <<<= 16; v3 ^= v2
+      s = (v2l + v3l) >>> 0;
+      v2h = (v2h + v3h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
+      v2l = s;
+      t = (v3l << 16) | (v3h >>> 16);
+      v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
+      v3l = t ^ v2l;
+      // v0 += v3; v3 <<<= 21; v3 ^= v0
+      s = (v0l + v3l) >>> 0;
+      v0h = (v0h + v3h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
+      v0l = s;
+      t = (v3l << 21) | (v3h >>> 11);
+      v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
+      v3l = t ^ v0l;
+      // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
+      s = (v2l + v1l) >>> 0;
+      v2h = (v2h + v1h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
+      v2l = s;
+      t = (v1l << 17) | (v1h >>> 15);
+      v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;
+      v1l = t ^ v2l;
+      t = v2l;
+      v2l = v2h;
+      v2h = t;
+    }
     v0l ^= ml;
     v0h ^= mh;
   }
@@ -103,15 +102,81 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
   }
   v3l ^= ml;
   v3h ^= mh;
-  round();
-  round();
+  for (let r = 0; r < 2; r++) {
+    // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
+    s = (v0l + v1l) >>> 0;
+    v0h = (v0h + v1h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
+    v0l = s;
+    t = (v1l << 13) | (v1h >>> 19);
+    v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
+    v1l = t ^ v0l;
+    t = v0l;
+    v0l = v0h;
+    v0h = t;
+    // v2 += v3; v3 <<<= 16; v3 ^= v2
+    s = (v2l + v3l) >>> 0;
+    v2h = (v2h + v3h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
+    v2l = s;
+    t = (v3l << 16) | (v3h >>> 16);
+    v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
+    v3l = t ^ v2l;
+    // v0 += v3; v3 <<<= 21; v3 ^= v0
+    s = (v0l + v3l) >>> 0;
+    v0h = (v0h + v3h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
+    v0l = s;
+    t = (v3l << 21) | (v3h >>> 11);
+    v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
+    v3l = t ^ v0l;
+    // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
+    s = (v2l + v1l) >>> 0;
+    v2h = (v2h + v1h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
+    v2l = s;
+    t = (v1l << 17) | (v1h >>> 15);
+    v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;
+    v1l = t ^ v2l;
+    t = v2l;
+    v2l = v2h;
+    v2h = t;
+  }
   v0l ^= ml;
   v0h ^= mh;
   v2l ^= 0xff;
-  round();
-  round();
-  round();
-  round();
+  for (let r = 0; r < 4; r++) {
+    // v0 += v1; v1 <<<= 13; v1 ^= v0; v0 <<<= 32
+    s = (v0l + v1l) >>> 0;
+    v0h = (v0h + v1h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
+    v0l = s;
+    t = (v1l << 13) | (v1h >>> 19);
+    v1h = ((v1h << 13) | (v1l >>> 19)) ^ v0h;
+    v1l = t ^ v0l;
+    t = v0l;
+    v0l = v0h;
+    v0h = t;
+    // v2 += v3; v3 <<<= 16; v3 ^= v2
+    s = (v2l + v3l) >>> 0;
+    v2h = (v2h + v3h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
+    v2l = s;
+    t = (v3l << 16) | (v3h >>> 16);
+    v3h = ((v3h << 16) | (v3l >>> 16)) ^ v2h;
+    v3l = t ^ v2l;
+    // v0 += v3; v3 <<<= 21; v3 ^= v0
+    s = (v0l + v3l) >>> 0;
+    v0h = (v0h + v3h + (s < v0l >>> 0 ? 1 : 0)) >>> 0;
+    v0l = s;
+    t = (v3l << 21) | (v3h >>> 11);
+    v3h = ((v3h << 21) | (v3l >>> 11)) ^ v0h;
+    v3l = t ^ v0l;
+    // v2 += v1; v1 <<<= 17; v1 ^= v2; v2 <<<= 32
+    s = (v2l + v1l) >>> 0;
+    v2h = (v2h + v1h + (s < v2l >>> 0 ? 1 : 0)) >>> 0;
+    v2l = s;
+    t = (v1l << 17) | (v1h >>> 15);
+    v1h = ((v1h << 17) | (v1l >>> 15)) ^ v2h;
+    v1l = t ^ v2l;
+    t = v2l;
+    v2l = v2h;
+    v2h = t;
+  }
   const lo = (v0l ^ v1l ^ v2l ^ v3l) >>> 0;
   sipOut[0] = lo;
   sipOut[1] = (v0h ^ v1h ^ v2h ^ v3h) >>> 0;
