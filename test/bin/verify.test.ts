@@ -27,9 +27,7 @@ t.test('verify --wait --out, then report check: good, pinned, tampered', async (
   const res = await w.sendEvidence(node, run, w.evidence(node, run.runId, nonce, generateBoxKeyPair()));
   t.equal(res.statusCode, 200, res.body);
   const record = await w.gw.app.gateway.runs.get(run.runId);
-  await w.store.write([
-    put(w.store.sublevel(RUNS_SUBLEVEL), run.runId, { ...record, state: 'settled' }),
-  ]);
+  await w.store.write([put(w.store.sublevel(RUNS_SUBLEVEL), run.runId, { ...record, state: 'settled' })]);
   const url = await listenForTest(w.gw.app);
   const dir = t.testdir({});
   const home = join(dir, 'seller');
