@@ -55,6 +55,8 @@ import {
   stageSupervisor,
 } from '../enclave-runtime/index.js';
 import type { GatewayOptions, RunningGateway } from '../gateway/index.js';
+import type { EgressPolicy } from '../policies/index.js';
+import { parseEgressPolicy } from '../policies/index.js';
 import { startGateway } from '../gateway/index.js';
 
 /** The repository root, from dist/bench. */
@@ -443,4 +445,137 @@ export class SealedWorld {
     });
     return list.length;
   }
+}
+
+// ---- issue 5 (wt-leaky): leaky model images and fingerprinted listings -------------------------
+
+/**
+ * attest/fingerprint's builder side, as docs/egress-protocol.md section 1 names it. Taken as a
+ * value (see {@link fingerprintBuilder}) so that this file builds before that module is merged.
+ */
+export interface FingerprintBuilderApi {
+  generateFingerprintKey(): Uint8Array;
+  readonly IndexBuilder: new (
+    key: Uint8Array,
+    columns: readonly string[],
+    scan: EgressPolicy['scan'],
+  ) => {
+    addRecord(fields: readonly string[]): void;
+    addCanary(fields: readonly string[]): void;
+    finish(): Uint8Array;
+  };
+}
+
+/** attest's fingerprint builder (wt-fp); throws when this tree does not have it yet. */
+export async function fingerprintBuilder(): Promise<FingerprintBuilderApi> {
+  const attest = (await import('../attest/index.js')) as unknown as Partial<FingerprintBuilderApi>;
+  if (typeof attest.IndexBuilder !== 'function' || typeof attest.generateFingerprintKey !== 'function') {
+    throw new Error('attest/fingerprint is not in this tree (merge wt-fp)');
+  }
+  return attest as FingerprintBuilderApi;
+}
+
+/**
+ * Publish the leaky model `name` (test/fixtures/models/leak-*) as its publisher would, tagged
+ * `sg-test-leaky-NAME:e2e`; the image is removed when the world's owner ends.
+ */
+export async function publishLeaky(
+  world: SealedWorld,
+  name: string,
+  changes: { resources?: Readonly<Record<string, number>>; [field: string]: unknown } = {},
+): Promise<{ id: string; digest: string }> {
+  const dir = await world.modelCopy(hostileModel(name), changes);
+  const tag = `sg-test-leaky-${name}:e2e`;
+  world.t.teardown(() =>
+    world.docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
+  return world.publishModel(dir, tag);
+}
+
+/** A fingerprinted listing: the plaintext as encrypted, and where its planted canaries sit. */
+export interface FingerprintedDataset {
+  readonly id: string;
+  readonly dek: Uint8Array;
+  /** The CSV as encrypted: the synthetic rows with the planted canaries among them. */
+  readonly csv: string;
+  /** The fingerprint key (the seller's; wrapped to the broker in the listing). */
+  readonly key: Uint8Array;
+  /** The data-row index (0 = the first row after the header) of each planted canary. */
+  readonly plantedRows: readonly number[];
+  /** The held-out canaries (CSV lines), never in the data. */
+  readonly heldOut: readonly string[];
+}
+
+/**
+ * Encrypt and list a synthetic dataset with a fingerprint index and `canaries` planted canaries
+ * (and 4x as many held out), as `sealgate dataset publish --fingerprint --canaries N` will
+ * (docs/egress-protocol.md section 2), built here with attest/fingerprint's API. Canaries are rows
+ * of another synthetic seed: fresh names, IDs and e-mails shaped like the column's. `egress` is
+ * the listing's egress policy (defaults as in policies/documents/egress.ts).
+ */
+export async function listFingerprinted(
+  world: SealedWorld,
+  options: { rows: number; models: readonly string[]; canaries?: number; egress?: Record<string, unknown> },
+): Promise<FingerprintedDataset> {
+  const fp = await fingerprintBuilder();
+  const egress = parseEgressPolicy(options.egress ?? {});
+  const n = options.canaries ?? 4;
+  const [head, ...rows] = generateDataset({ rows: options.rows, seed: 7 }).trimEnd().split('\n');
+  const fresh = generateDataset({ rows: n * 5, seed: 0xca7a })
+    .trimEnd()
+    .split('\n')
+    .slice(1);
+  const planted = fresh.slice(0, n);
+  const data: string[] = [];
+  const plantedRows: number[] = [];
+  // Canary j goes after data row floor((j + 1) * rows / (n + 1)): spread through the file.
+  const after = new Map(planted.map((c, j) => [Math.floor(((j + 1) * rows.length) / (n + 1)), c]));
+  rows.forEach((row, i) => {
+    data.push(row);
+    const canary = after.get(i);
+    if (canary === undefined) return;
+    plantedRows.push(data.length);
+    data.push(canary);
+  });
+  const key = fp.generateFingerprintKey();
+  const builder = new fp.IndexBuilder(key, head.split(','), egress.scan);
+  for (const row of rows) builder.addRecord(row.split(','));
+  for (const row of planted) builder.addCanary(row.split(','));
+  const csv = `${[head, ...data].join('\n')}\n`;
+  const plain = join(
+    world.dir,
+    `fingerprinted-${options.rows}-${bytesToHex(generateDataKey().subarray(0, 4))}.csv`,
+  );
+  await writeFile(plain, csv);
+  await writeFile(`${plain}.index`, builder.finish());
+  const dek = generateDataKey();
+  await encryptFile(plain, `${plain}.sgenc`, dek);
+  const blob = await uploadBlob(world.seller.client, `${plain}.sgenc`);
+  const index = await uploadBlob(world.seller.client, `${plain}.index`);
+  const broker = base64ToBytes(await brokerPublicKey(world.seller.client))!;
+  const listing = await world.seller.client.request<{ id: string }>('POST', '/v1/datasets', {
+    signed: true,
+    body: {
+      title: 'synthetic patients, fingerprinted',
+      description: 'people with measurements and a label',
+      schema: [],
+      price: '1000',
+      policy: {
+        release: { allowedModels: [...options.models], custody: 'broker' },
+        egress: options.egress ?? {},
+      },
+      blob: { digest: blob.digest },
+      fingerprint: { digest: index.digest },
+      fingerprintKey: { wrapped: bytesToBase64(wrapKey(key, broker)) },
+      key: {
+        keyId: bytesToHex(dataKeyId(dek)),
+        custody: 'broker',
+        wrapped: bytesToBase64(wrapKey(dek, broker)),
+      },
+    },
+  });
+  return { id: listing.id, dek, csv, key, plantedRows, heldOut: fresh.slice(n) };
 }
