@@ -54,6 +54,8 @@ import { inferenceRoutes } from './inference/routes.js';
 // the key broker (wt-broker)
 import { BROKER_STATUSES } from './broker/errors.js';
 import { createKeyBroker } from './broker/create.js';
+// the egress guard (wt-guard)
+import { EgressGuard, EgressLog, GUARD_STATUSES, guardRoutes, noScanners } from './guard/index.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -66,6 +68,7 @@ registerStatuses(NODE_STATUSES);
 registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
+registerStatuses(GUARD_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -111,6 +114,14 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     });
     // nodes, jobs and faults (wt-nodes)
     const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts });
+    // the egress guard (wt-guard): every egress record of every run and inference
+    const guard = new EgressGuard({
+      store,
+      runs,
+      log: new EgressLog(store, identity),
+      scanners: opts.egressScanners ?? noScanners,
+      now: opts.now,
+    });
     const context: GatewayContext = {
       options: opts,
       now: opts.now,
@@ -130,6 +141,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       nodes,
       // the key broker (wt-broker)
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
+      // the egress guard (wt-guard)
+      guard,
     };
 
     const app = Fastify({
@@ -175,6 +188,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // nodes, jobs, faults and sealed inference (wt-nodes)
     await app.register(nodeAdminRoutes);
     await app.register(inferenceRoutes);
+    // the egress guard (wt-guard): the seller's flags
+    await app.register(guardRoutes);
     await app.ready();
     return app;
   } catch (err) {

@@ -20,6 +20,8 @@ import type { RunService } from './runs/service.js';
 import type { NodeServices } from './nodes/services.js';
 // the key broker (wt-broker)
 import type { KeyBroker } from './broker/broker.js';
+// the egress guard (wt-guard)
+import type { EgressGuard } from './guard/guard.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -46,6 +48,9 @@ export interface GatewayContext {
   // the key broker (wt-broker)
   /** Nonces, evidence judgement and key release, seller custody (gateway/broker/, docs/broker.md). */
   readonly broker: KeyBroker;
+  // the egress guard (wt-guard)
+  /** Every egress record of every run and inference: schema, budget, scan, log (gateway/guard/). */
+  readonly guard: EgressGuard;
 }
 
 declare module 'fastify' {

@@ -99,3 +99,6 @@ export {
   type Hyperparameters,
 } from './runs/hyperparameters.js';
 // --- end hyperparameters ---
+// --- the egress guard, its log and the seller's flags (wt-guard, docs/guard.md) ---
+export * from './guard/index.js';
+export type { RunLogEvent, RunFlagEvent } from './runs/events.js';

@@ -2,6 +2,7 @@
  * Gateway options, normalised once with their defaults (STYLE.md). Every
  * limit a deployment may tune is here; nothing else reads the environment.
  */
+import type { ScannerSource } from './guard/scanner.js';
 import type { FastifyServerOptions } from 'fastify';
 import type { EconomicsParameters } from '../policies/index.js';
 import { parseEconomicsParameters } from '../policies/index.js';
@@ -55,6 +56,8 @@ export interface GatewayOptions {
   readonly inferenceMaxBytes?: number;
   /** RSA size of a new node CA key (default 3072; tests use 2048). */
   readonly nodeCaBits?: number;
+  /** wt-guard: where each run's egress scanner comes from (default: the dataset's fingerprint index). */
+  readonly egressScanners?: ScannerSource;
   /** Names the nodes dial the gateway by, for the listener's certificate. */
   readonly nodeDnsNames?: readonly string[];
   readonly nodeIpAddresses?: readonly string[];
@@ -97,6 +100,7 @@ export interface NormalizedOptions {
   readonly jobLimitCaps: JobLimitCaps;
   readonly inferenceMaxBytes: number;
   readonly nodeCaBits: number;
+  readonly egressScanners?: ScannerSource;
   readonly nodeDnsNames: readonly string[];
   readonly nodeIpAddresses: readonly string[];
   // the key broker (wt-broker)
@@ -170,6 +174,7 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     },
     inferenceMaxBytes: positiveInteger('inferenceMaxBytes', options.inferenceMaxBytes ?? 1024 * 1024),
     nodeCaBits: positiveInteger('nodeCaBits', options.nodeCaBits ?? 3072),
+    ...(options.egressScanners === undefined ? {} : { egressScanners: options.egressScanners }),
     nodeDnsNames: [...(options.nodeDnsNames ?? ['localhost'])],
     nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
     // the key broker (wt-broker)

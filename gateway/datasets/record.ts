@@ -23,6 +23,23 @@ export interface DatasetRecord {
   readonly blob: { readonly digest: string; readonly size: number };
   /** The fingerprint index (DESIGN.md 8.1), stored as a blob; absent until the seller adds one. */
   readonly fingerprint?: { readonly digest: string; readonly size: number };
+  /**
+   * The fingerprint key (docs/egress-protocol.md 2): a sealed box (attest
+   * wrapKey) of the 32-byte key to the broker's X25519 key, base64; present
+   * exactly when `fingerprint` is, whatever the data key's custody (the guard
+   * scans at the gateway).
+   */
+  readonly fingerprintKey?: { readonly wrapped: string };
+  /**
+   * The canary set (docs/egress-protocol.md 2): a blob, the CSV of the
+   * `planted` canaries then the `heldOut` ones, encrypted under the data key.
+   */
+  readonly canaries?: {
+    readonly digest: string;
+    readonly size: number;
+    readonly planted: number;
+    readonly heldOut: number;
+  };
   /** The data key: its id (attest dataKeyId), custody, and in `broker` custody the DEK wrapped to the broker. */
   readonly key: {
     readonly keyId: string;

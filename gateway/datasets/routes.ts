@@ -19,7 +19,14 @@ import {
   PublicDataset,
   SellerDataset,
 } from './schemas.js';
-import { checkKey, checkPrice, parsePolicyField, storedBlob } from './validate.js';
+import {
+  checkCanaries,
+  checkFingerprintKey,
+  checkKey,
+  checkPrice,
+  parsePolicyField,
+  storedBlob,
+} from './validate.js';
 import { publicView, sellerRatings, sellerView } from './views.js';
 
 export const datasetRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
@@ -32,7 +39,8 @@ export const datasetRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
       preValidation: app.signed(['seller']),
       bodyLimit: options.listingBodyLimit,
       schema: {
-        summary: 'List a dataset: its description, price, policy, ciphertext blob and wrapped data key',
+        summary:
+          'List a dataset: its description, price, policy, ciphertext blob, wrapped data key, and optionally its fingerprint index (with its wrapped key) and canary set',
         tags: ['datasets'],
         body: CreateDatasetBody,
         response: { 201: SellerDataset, '4xx': ErrorReply },
@@ -43,10 +51,12 @@ export const datasetRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
       const policy = parsePolicyField(body.policy);
       checkPrice(body.price, economics);
       checkKey(body.key, policy, identity.broker.secretKey);
+      checkFingerprintKey(body.fingerprint, body.fingerprintKey, identity.broker.secretKey);
       const blob = await storedBlob(blobs, body.blob.digest, 'DATASET_BLOB_MISSING');
       const fingerprint = body.fingerprint
         ? await storedBlob(blobs, body.fingerprint.digest, 'DATASET_FINGERPRINT_MISSING')
         : undefined;
+      const canaries = body.canaries ? await checkCanaries(blobs, body.canaries) : undefined;
       const record = await datasets.create({
         seller: caller(request).id,
         title: body.title,
@@ -56,6 +66,8 @@ export const datasetRoutes: FastifyPluginCallbackTypebox = (app, _options, done)
         policy,
         blob,
         ...(fingerprint ? { fingerprint } : {}),
+        ...(body.fingerprintKey ? { fingerprintKey: { wrapped: body.fingerprintKey.wrapped } } : {}),
+        ...(canaries ? { canaries } : {}),
         key: body.key,
       });
       return reply.code(201).send(sellerView(record));

@@ -45,6 +45,31 @@ export const CreateDatasetBody = Type.Object(
     policy: PolicyInput,
     blob: BlobRef,
     fingerprint: Type.Optional(BlobRef),
+    fingerprintKey: Type.Optional(
+      Type.Object(
+        {
+          wrapped: Type.String({
+            maxLength: 512,
+            description: 'the fingerprint key sealed to GET /v1/broker, base64 (any custody)',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    canaries: Type.Optional(
+      Type.Object(
+        {
+          digest: Digest,
+          size: Type.Optional(Type.Integer({ minimum: 0, description: 'if given, the stored size' })),
+          planted: Type.Integer({ description: 'canaries planted in the dataset, 1 to 1000' }),
+          heldOut: Type.Integer({ description: 'held-out reference canaries, at least planted' }),
+        },
+        {
+          additionalProperties: false,
+          description: 'the canary set blob, encrypted under the data key (docs/egress-protocol.md 2)',
+        },
+      ),
+    ),
     key: Type.Object(
       {
         keyId: KeyId,
@@ -120,6 +145,7 @@ export const PublicDataset = Type.Object({
   fingerprinted: Type.Boolean({
     description: 'the seller supplied a fingerprint index (verification possible)',
   }),
+  canaries: Type.Integer({ description: 'canary records planted in the data (0: none; audit possible)' }),
   status: Status,
   runs: Type.Optional(Type.Integer({ description: 'runs started on it (detail view only)' })),
   ...Timestamps,
@@ -143,6 +169,9 @@ export const SellerDataset = Type.Object({
   policy: DatasetPolicySchema,
   blob: Type.Object({ digest: Digest, size: Type.Integer() }),
   fingerprint: Type.Optional(Type.Object({ digest: Digest, size: Type.Integer() })),
+  canaries: Type.Optional(
+    Type.Object({ digest: Digest, size: Type.Integer(), planted: Type.Integer(), heldOut: Type.Integer() }),
+  ),
   key: Type.Object({ keyId: KeyId, custody: Custody }),
   status: Status,
   runs: Type.Integer(),

@@ -116,3 +116,83 @@ export function checkKey(
     dek.fill(0);
   }
 }
+
+/** The wrapped fingerprint key's length: an X25519 sealed box of a 32-byte key. */
+export const WRAPPED_FINGERPRINT_KEY_LENGTH = SEALED_BOX_OVERHEAD + 32;
+
+/**
+ * Check the fingerprint index and its key together (docs/egress-protocol.md
+ * 2): each needs the other, and the key must be a sealed box of 32 bytes that
+ * opens with the broker's key (whatever the data key's custody: the guard
+ * scans at the gateway). The opened key is wiped; only the sealed box is kept.
+ */
+export function checkFingerprintKey(
+  fingerprint: { readonly digest: string } | undefined,
+  fingerprintKey: { readonly wrapped: string } | undefined,
+  brokerSecretKey: Uint8Array,
+): void {
+  if (fingerprint === undefined) {
+    if (fingerprintKey === undefined) return;
+    throw new DatasetError('DATASET_FINGERPRINT_REQUIRED', 'fingerprintKey without a fingerprint index');
+  }
+  if (fingerprintKey === undefined) {
+    throw new DatasetError(
+      'DATASET_FINGERPRINT_KEY_REQUIRED',
+      'a fingerprint index needs fingerprintKey (its key sealed to GET /v1/broker)',
+    );
+  }
+  const sealed = base64ToBytes(fingerprintKey.wrapped);
+  if (sealed?.length !== WRAPPED_FINGERPRINT_KEY_LENGTH) {
+    throw new DatasetError(
+      'DATASET_FINGERPRINT_KEY_MALFORMED',
+      `fingerprintKey.wrapped must be ${WRAPPED_FINGERPRINT_KEY_LENGTH} bytes of base64`,
+    );
+  }
+  try {
+    unwrapKey(sealed, brokerSecretKey).fill(0);
+  } catch (err) {
+    if (!isSealgateError(err)) throw err;
+    throw new DatasetError(
+      'DATASET_FINGERPRINT_KEY_UNWRAP_FAILED',
+      "fingerprintKey.wrapped does not open with the broker's key",
+      { cause: err },
+    );
+  }
+}
+
+/** The most canaries a listing may plant (docs/canaries.md). */
+export const MAX_PLANTED_CANARIES = 1000;
+
+/**
+ * Check the canary set's counts (1 to MAX_PLANTED_CANARIES planted, at least
+ * as many held out) and that its blob is stored, with the size given if any.
+ */
+export async function checkCanaries(
+  blobs: BlobLookup,
+  canaries: { digest: string; size?: number; planted: number; heldOut: number },
+): Promise<{ digest: string; size: number; planted: number; heldOut: number }> {
+  const { planted, heldOut } = canaries;
+  if (planted < 1 || planted > MAX_PLANTED_CANARIES) {
+    throw new DatasetError(
+      'DATASET_CANARIES_INVALID',
+      `canaries.planted must be 1 to ${MAX_PLANTED_CANARIES}`,
+    );
+  }
+  if (heldOut < planted) {
+    throw new DatasetError('DATASET_CANARIES_INVALID', 'canaries.heldOut must be at least canaries.planted');
+  }
+  const found = await blobs.stat(canaries.digest);
+  if (!found) {
+    throw new DatasetError(
+      'DATASET_CANARIES_MISSING',
+      `blob ${canaries.digest} is not stored: upload it first (PUT /v1/blobs/:digest)`,
+    );
+  }
+  if (canaries.size !== undefined && canaries.size !== found.size) {
+    throw new DatasetError(
+      'DATASET_CANARIES_INVALID',
+      `canaries.size is ${canaries.size} but the stored blob has ${found.size} bytes`,
+    );
+  }
+  return { digest: canaries.digest, size: found.size, planted, heldOut };
+}

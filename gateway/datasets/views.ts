@@ -42,6 +42,7 @@ export function publicView(
     custody: record.key.custody,
     size: record.blob.size,
     fingerprinted: record.fingerprint !== undefined,
+    canaries: record.canaries?.planted ?? 0,
     status: record.status,
     ...(withRuns ? { runs: record.runs } : {}),
     createdAt: record.createdAt,
@@ -49,10 +50,12 @@ export function publicView(
   };
 }
 
-/** The seller's view of its own listing: everything but the wrapped key. */
+/** The seller's view of its own listing: everything but the wrapped keys. */
 export function sellerView(record: DatasetRecord): SellerDatasetView {
+  const { fingerprintKey, ...rest } = record;
+  void fingerprintKey; // never shown: the seller has the key itself
   return {
-    ...record,
+    ...rest,
     schema: record.schema as Fields,
     key: { keyId: record.key.keyId, custody: record.key.custody },
   };

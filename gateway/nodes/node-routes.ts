@@ -1,7 +1,7 @@
 /**
  * The nodes' routes on the mTLS listener (docs/node-protocol.md sections 1,
  * 2 and 4): the CA and enrollment (no certificate yet), heartbeats, the job
- * long-poll, and a train job's metrics, completion and failure. Every route
+ * long-poll, and a train job's egress records (through the guard), completion and failure. Every route
  * but the first two acts for the node of the verified certificate, which must
  * be enrolled here and not revoked (NODE_UNKNOWN).
  */
@@ -10,10 +10,12 @@ import { nodeOf } from './app.js';
 import { controlOf } from './control.js';
 import type { ControlRecord } from './control.js';
 import { activeJobs } from './jobs.js';
-import { completeRun, failRun, reportMetrics } from './progress.js';
+import { completeRun, failRun } from './progress.js';
 import {
   CaReply,
   CompleteBody,
+  EgressBody,
+  EgressReply,
   EnrollBody,
   EnrollReply,
   ErrorReply,
@@ -22,7 +24,6 @@ import {
   HeartbeatReply,
   JobReply,
   JobsQuery,
-  MetricsBody,
   RunParams,
   RunStateReply,
 } from './schemas.js';
@@ -106,20 +107,21 @@ export const nodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
   );
 
   app.post(
-    '/v1/node/runs/:runId/metrics',
+    '/v1/node/runs/:runId/egress',
     {
       schema: {
-        summary: "Append metric records to the run (names declared in the model's model.json)",
+        summary:
+          "A train job's egress records, in seq order, through the guard (docs/egress-protocol.md section 3)",
         tags: ['nodes'],
         params: RunParams,
-        body: MetricsBody,
-        response: { 204: { type: 'null' }, '4xx': ErrorReply },
+        body: EgressBody,
+        response: { 200: EgressReply, '4xx': ErrorReply },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const node = await registry.caller(nodeOf(request).nodeId);
-      await reportMetrics(progress, node, request.params.runId, request.body.jobId, request.body.records);
-      return reply.code(204).send();
+      const { jobId, records } = request.body;
+      return app.gateway.guard.runEgress(node, request.params.runId, jobId, records);
     },
   );
 

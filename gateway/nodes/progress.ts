@@ -1,6 +1,6 @@
 /**
  * What a node reports about a train job (docs/node-protocol.md section 4):
- * metrics (names declared in model.json), completion (the sealed output
+ * completion (the sealed output
  * uploaded, the usage receipt verified, then seal-output and settle) and
  * failure (the run fails and the buyer is refunded). Every report names a
  * job that must be the calling node's, for the run in the path, and active.
@@ -8,7 +8,6 @@
 import type { UsageReceipt } from '../../attest/index.js';
 import { base64ToBytes, verifyUsageReceipt } from '../../attest/index.js';
 import type { BlobStore } from '../blobs/index.js';
-import type { MetricInput } from '../runs/details.js';
 import type { RunStateEvent } from '../runs/events.js';
 import type { RunRecord } from '../runs/record.js';
 import type { RunService } from '../runs/service.js';
@@ -32,22 +31,6 @@ export interface ProgressDeps {
   readonly runs: RunService;
   readonly blobs: BlobStore;
   readonly now: () => Date;
-}
-
-/** Append metric records of `runId` from node `node`'s job; undeclared names: NODE_METRIC_UNDECLARED. */
-export async function reportMetrics(
-  deps: ProgressDeps,
-  node: NodeRecord,
-  runId: string,
-  jobId: string,
-  records: readonly MetricInput[],
-): Promise<void> {
-  const job = await claimedJob(deps.store, { jobId, nodeId: node.id, ownerId: runId });
-  const undeclared = records.find((r) => !job.model.metrics.includes(r.metric));
-  if (undeclared) {
-    throw new NodeError('NODE_METRIC_UNDECLARED', `${undeclared.metric} is not a metric of this model`);
-  }
-  for (const record of records) await deps.runs.appendMetric(runId, record);
 }
 
 // Signed by this node's key (attest/receipt.ts), and about this run, job and node.

@@ -105,24 +105,59 @@ export const JobSchema = Type.Object({
   }),
   brokerPublicKey: Type.String(),
   inputs: Type.Optional(Type.String()),
+  // issue 5 (wt-guard): the dataset's egress channels (docs/egress-protocol.md section 3)
+  egress: Type.Optional(
+    Type.Object({
+      channels: Type.Array(Type.Union([Type.Literal('metrics'), Type.Literal('logs')])),
+      maxRecordBytes: Type.Integer(),
+    }),
+  ),
 });
 export const JobReply = Type.Object({ job: JobSchema });
 
 export const RunParams = Type.Object({ runId: RunId }, { additionalProperties: false });
-export const MetricsBody = Type.Object(
+// issue 5 (wt-guard): egress records replace metrics (docs/egress-protocol.md section 3)
+const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+export const EgressBody = Type.Object(
   {
     jobId: JobId,
     records: Type.Array(
-      Type.Object(
-        { metric: Type.String({ maxLength: 32 }), step: Type.Integer({ minimum: 0 }), value: Type.Number() },
-        { additionalProperties: false },
-      ),
+      Type.Union([
+        Type.Object(
+          {
+            seq: Seq,
+            channel: Type.Literal('metrics'),
+            metric: Type.String({ maxLength: 64 }),
+            step: Type.Integer({ minimum: 0 }),
+            value: Type.Number(),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          { seq: Seq, channel: Type.Literal('logs'), text: Type.String({ maxLength: 1 << 20 }) },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          {
+            seq: Seq,
+            channel: Type.Literal('refused'),
+            reason: Type.Union([
+              Type.Literal('free-text'),
+              Type.Literal('undeclared-metric'),
+              Type.Literal('malformed'),
+              Type.Literal('overlong'),
+            ]),
+            bytes: Type.Integer({ minimum: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+      ]),
       { maxItems: 1000 },
     ),
-    dropped: Type.Integer({ minimum: 0 }),
   },
   { additionalProperties: false },
 );
+export const EgressReply = Type.Object({ stop: Type.Boolean() });
 const Base64 = Type.String({ maxLength: 4096, pattern: '^[A-Za-z0-9+/]*={0,2}$' });
 const ReceiptBody = Type.Object(
   {

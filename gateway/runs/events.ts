@@ -31,7 +31,28 @@ export interface RunMetricEvent {
   readonly at: string;
 }
 
-export type RunEventRecord = RunStateEvent | RunMetricEvent;
+// issue 5 (wt-guard): released log lines and the guard's flags (docs/egress-protocol.md section 4)
+/** A log line the model wrote, released by the egress guard (only when the policy allows logs). */
+export interface RunLogEvent {
+  readonly seq: number;
+  readonly type: 'log';
+  readonly text: string;
+  readonly at: string;
+}
+
+/** An egress record the guard flagged: by keyed hash, never plaintext. */
+export interface RunFlagEvent {
+  readonly seq: number;
+  readonly type: 'flag';
+  /** The egress record's seq (in the job's egress log). */
+  readonly egressSeq: number;
+  readonly rule: string;
+  readonly action: string;
+  readonly token?: string;
+  readonly at: string;
+}
+
+export type RunEventRecord = RunStateEvent | RunMetricEvent | RunLogEvent | RunFlagEvent;
 
 /** A subscriber: called with each event after it is stored. */
 export type RunEventListener = (event: RunEventRecord) => void;

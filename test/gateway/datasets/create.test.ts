@@ -15,7 +15,7 @@ import {
 } from '../../../attest/index.js';
 import { bodyOf, codeOf, gatewayForTest, signedInject } from '../../helpers/gateway.js';
 import type { TestGateway, TestAccount } from '../../helpers/gateway.js';
-import { brokerKey, listingBody, storeBlob } from './fixtures.js';
+import { brokerKey, fingerprintKeyFor, listingBody, storeBlob } from './fixtures.js';
 
 async function post(gw: TestGateway, who: TestAccount, body: unknown) {
   return signedInject(gw.app, { method: 'POST', url: '/v1/datasets', body, key: who.key });
@@ -30,7 +30,10 @@ t.test('a seller lists a dataset in broker custody and sees its own record', asy
   const gw = await gatewayForTest(t);
   const seller = await gw.account('seller');
   const fingerprint = await storeBlob(gw.dataDir, new Uint8Array(100));
-  const body = await listingBody(gw.app, gw.dataDir, { fingerprint: { digest: fingerprint } });
+  const body = await listingBody(gw.app, gw.dataDir, {
+    fingerprint: { digest: fingerprint },
+    fingerprintKey: fingerprintKeyFor(gw.app),
+  });
   const res = await post(gw, seller, body);
   t.equal(res.statusCode, 201);
   const made = bodyOf(res);
@@ -97,7 +100,12 @@ t.test('each broken rule of a listing has its own code and stores nothing', asyn
   const cases: [string, Record<string, unknown>, number, string][] = [
     ['price below the floor', { price: '99' }, 400, 'DATASET_PRICE_BELOW_FLOOR'],
     ['blob not stored', { blob: { digest: missing } }, 400, 'DATASET_BLOB_MISSING'],
-    ['fingerprint not stored', { fingerprint: { digest: missing } }, 400, 'DATASET_FINGERPRINT_MISSING'],
+    [
+      'fingerprint not stored',
+      { fingerprint: { digest: missing }, fingerprintKey: fingerprintKeyFor(gw.app) },
+      400,
+      'DATASET_FINGERPRINT_MISSING',
+    ],
     [
       'broker custody without a wrapped key',
       { key: { keyId: good.keyId, custody: 'broker' } },

@@ -29,6 +29,11 @@ export function brokerKey(app: FastifyInstance): { keyId: string; custody: 'brok
   };
 }
 
+/** A fresh 32-byte fingerprint key sealed to `app`'s broker, as a listing's `fingerprintKey`. */
+export function fingerprintKeyFor(app: FastifyInstance): { wrapped: string } {
+  return { wrapped: bytesToBase64(wrapKey(randomBytes(32), app.gateway.identity.broker.publicKey)) };
+}
+
 /** A model image digest that is not stored anywhere (image ids are just names here). */
 export function imageDigest(): string {
   return `sha256:${randomBytes(32).toString('hex')}`;

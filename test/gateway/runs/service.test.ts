@@ -67,7 +67,9 @@ t.test('a run from queued to settled moves escrow once and empties it', async (t
 
   const events = await runs.history(run.id);
   t.same(
-    events.map((e) => (e.type === 'state' ? e.state : `${e.metric}@${e.step}`)),
+    events.map((e) =>
+      e.type === 'state' ? e.state : e.type === 'metric' ? `${e.metric}@${e.step}` : e.type,
+    ),
     ['queued', 'placed', 'sealing', 'running', 'loss@1', 'sealing-output', 'loss@2', 'settled'],
   );
   t.same(

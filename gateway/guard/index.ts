@@ -1,0 +1,18 @@
+/** gateway/guard: the egress guard, its log and the seller's flags (docs/egress-protocol.md, docs/guard.md). */
+export { GuardError, GUARD_STATUSES, type GuardErrorCode } from './errors.js';
+export { EgressGuard, checkSeqs, type EgressReply, type GuardDeps, type GuardedAnswers } from './guard.js';
+export { EgressLog, jcsDigest, leafData, verifyEgressHead, type EgressProof } from './log.js';
+export { evaluate, recordBytes, type Evaluation, type EvaluateContext } from './evaluate.js';
+export { checkRecord, findingFlag, piecesOf, released, verdictOf, type RuleContext } from './rules.js';
+export {
+  fingerprintScanners,
+  noScanners,
+  type EgressPiece,
+  type EgressScanner,
+  type Finding,
+  type FingerprintDeps,
+  type FingerprintModule,
+  type ScannerSource,
+} from './scanner.js';
+export * from './records.js';
+export { guardRoutes } from './routes.js';

@@ -1,0 +1,85 @@
+/**
+ * The scanner the guard runs over each run's egress stream, as the contract
+ * names it (docs/egress-protocol.md section 1: attest/fingerprint's `Scanner`,
+ * built by wt-fp), and where one comes from: the dataset's fingerprint index
+ * blob (the listing's `fingerprint.digest`), opened with the fingerprint key
+ * the seller wrapped to the broker (`fingerprintKey.wrapped`). The loaded
+ * index is cached per dataset; each run gets its own, stateful, scanner.
+ */
+import type { EgressPolicy } from '../../policies/index.js';
+import type { DatasetRecord } from '../datasets/record.js';
+
+/** One piece of the egress stream (section 1). */
+export type EgressPiece =
+  | { readonly seq: number; readonly kind: 'text'; readonly text: string }
+  | { readonly seq: number; readonly kind: 'number'; readonly value: number };
+
+/** A match (section 1): by keyed hash, never plaintext. */
+export interface Finding {
+  readonly rule: 'exact' | 'canary' | 'near';
+  readonly seqs: readonly number[];
+  readonly token: string;
+  readonly decoder: string;
+  readonly jaccard?: number;
+}
+
+/** One run's scanner: pieces in stream order; `end` flushes what the tail still holds. */
+export interface EgressScanner {
+  push(piece: EgressPiece): Finding[];
+  end(): Finding[];
+}
+
+/** Makes a fresh scanner for a run of `dataset`, or undefined when it has no index. */
+export type ScannerSource = (dataset: DatasetRecord) => Promise<EgressScanner | undefined>;
+
+/** attest/fingerprint's entry points (section 1), passed in so that this file does not depend on them. */
+export interface FingerprintModule<Index> {
+  loadIndex(bytes: Uint8Array, key: Uint8Array): Index;
+  readonly Scanner: new (index: Index, scan: EgressPolicy['scan']) => EgressScanner;
+}
+
+/** What {@link fingerprintScanners} reads with. */
+export interface FingerprintDeps {
+  /** The whole blob `digest`. */
+  readBlob(digest: string): Promise<Uint8Array>;
+  /** Opens the fingerprint key the seller wrapped to the broker. */
+  unwrap(wrapped: string): Uint8Array;
+}
+
+/** The listing fields the guard reads (wt-seller adds `fingerprintKey` to the listing). */
+type Listing = DatasetRecord & { readonly fingerprintKey?: { readonly wrapped: string } };
+
+/**
+ * A {@link ScannerSource} over attest/fingerprint: the index of each dataset
+ * loaded once (by its blob digest) and cached; a dataset without an index (or
+ * without a wrapped key) has no scanner, and still gets schema, budget and the log.
+ */
+export function fingerprintScanners<Index>(
+  fp: FingerprintModule<Index>,
+  deps: FingerprintDeps,
+): ScannerSource {
+  const cache = new Map<string, Promise<Index>>();
+  return async (dataset) => {
+    const listing = dataset as Listing;
+    if (!listing.fingerprint || !listing.fingerprintKey) return undefined;
+    const digest = listing.fingerprint.digest;
+    let index = cache.get(digest);
+    if (!index) {
+      const wrapped = listing.fingerprintKey.wrapped;
+      index = deps.readBlob(digest).then((bytes) => {
+        const key = deps.unwrap(wrapped);
+        try {
+          return fp.loadIndex(bytes, key);
+        } finally {
+          key.fill(0);
+        }
+      });
+      cache.set(digest, index);
+      index.catch(() => cache.delete(digest));
+    }
+    return new fp.Scanner(await index, dataset.policy.egress.scan);
+  };
+}
+
+/** No index anywhere: schema, budget and the log only. */
+export const noScanners: ScannerSource = () => Promise.resolve(undefined);
