@@ -54,7 +54,7 @@ import {
   runtimeVersion,
   stageSupervisor,
 } from '../enclave-runtime/index.js';
-import type { GatewayOptions, RunningGateway } from '../gateway/index.js';
+import type { EgressScanner, GatewayOptions, RunningGateway } from '../gateway/index.js';
 import type { EgressPolicy } from '../policies/index.js';
 import { parseEgressPolicy } from '../policies/index.js';
 import { startGateway } from '../gateway/index.js';
@@ -451,7 +451,7 @@ export class SealedWorld {
 
 /**
  * attest/fingerprint's builder side, as docs/egress-protocol.md section 1 names it. Taken as a
- * value (see {@link fingerprintBuilder}) so that this file builds before that module is merged.
+ * value (see {@link fingerprintApi}) so that this file builds before that module is merged.
  */
 export interface FingerprintBuilderApi {
   generateFingerprintKey(): Uint8Array;
@@ -466,13 +466,21 @@ export interface FingerprintBuilderApi {
   };
 }
 
-/** attest's fingerprint builder (wt-fp); throws when this tree does not have it yet. */
-export async function fingerprintBuilder(): Promise<FingerprintBuilderApi> {
-  const attest = (await import('../attest/index.js')) as unknown as Partial<FingerprintBuilderApi>;
-  if (typeof attest.IndexBuilder !== 'function' || typeof attest.generateFingerprintKey !== 'function') {
+/** attest/fingerprint's scanner side (docs/egress-protocol.md section 1), as the guard runs it. */
+export interface FingerprintScannerApi<Index = unknown> {
+  loadIndex(bytes: Uint8Array, key: Uint8Array): Index;
+  readonly Scanner: new (index: Index, scan: EgressPolicy['scan']) => EgressScanner;
+}
+
+/** attest's fingerprint module (wt-fp); throws when this tree does not have it yet. */
+export async function fingerprintApi(): Promise<FingerprintBuilderApi & FingerprintScannerApi> {
+  const attest = (await import('../attest/index.js')) as unknown as Partial<
+    FingerprintBuilderApi & FingerprintScannerApi
+  >;
+  if (typeof attest.IndexBuilder !== 'function' || typeof attest.Scanner !== 'function') {
     throw new Error('attest/fingerprint is not in this tree (merge wt-fp)');
   }
-  return attest as FingerprintBuilderApi;
+  return attest as FingerprintBuilderApi & FingerprintScannerApi;
 }
 
 /**
@@ -507,6 +515,8 @@ export interface FingerprintedDataset {
   readonly plantedRows: readonly number[];
   /** The held-out canaries (CSV lines), never in the data. */
   readonly heldOut: readonly string[];
+  /** The serialised fingerprint index, as uploaded. */
+  readonly index: Uint8Array;
 }
 
 /**
@@ -520,7 +530,7 @@ export async function listFingerprinted(
   world: SealedWorld,
   options: { rows: number; models: readonly string[]; canaries?: number; egress?: Record<string, unknown> },
 ): Promise<FingerprintedDataset> {
-  const fp = await fingerprintBuilder();
+  const fp = await fingerprintApi();
   const egress = parseEgressPolicy(options.egress ?? {});
   const n = options.canaries ?? 4;
   const [head, ...rows] = generateDataset({ rows: options.rows, seed: 7 }).trimEnd().split('\n');
@@ -550,11 +560,16 @@ export async function listFingerprinted(
     `fingerprinted-${options.rows}-${bytesToHex(generateDataKey().subarray(0, 4))}.csv`,
   );
   await writeFile(plain, csv);
-  await writeFile(`${plain}.index`, builder.finish());
+  const indexBytes = builder.finish();
+  await writeFile(`${plain}.index`, indexBytes);
+  // The canary set: the header, the planted canaries once each, then the held-out ones; sealed like the data.
+  await writeFile(`${plain}.canaries`, `${[head, ...fresh].join('\n')}\n`);
   const dek = generateDataKey();
   await encryptFile(plain, `${plain}.sgenc`, dek);
+  await encryptFile(`${plain}.canaries`, `${plain}.canaries.sgenc`, dek);
   const blob = await uploadBlob(world.seller.client, `${plain}.sgenc`);
   const index = await uploadBlob(world.seller.client, `${plain}.index`);
+  const canarySet = await uploadBlob(world.seller.client, `${plain}.canaries.sgenc`);
   const broker = base64ToBytes(await brokerPublicKey(world.seller.client))!;
   const listing = await world.seller.client.request<{ id: string }>('POST', '/v1/datasets', {
     signed: true,
@@ -570,6 +585,7 @@ export async function listFingerprinted(
       blob: { digest: blob.digest },
       fingerprint: { digest: index.digest },
       fingerprintKey: { wrapped: bytesToBase64(wrapKey(key, broker)) },
+      canaries: { digest: canarySet.digest, planted: n, heldOut: fresh.length - n },
       key: {
         keyId: bytesToHex(dataKeyId(dek)),
         custody: 'broker',
@@ -577,5 +593,5 @@ export async function listFingerprinted(
       },
     },
   });
-  return { id: listing.id, dek, csv, key, plantedRows, heldOut: fresh.slice(n) };
+  return { id: listing.id, dek, csv, key, plantedRows, heldOut: fresh.slice(n), index: indexBytes };
 }
