@@ -138,3 +138,8 @@ export {
   type SignedUsageReceipt,
   type UsageReceipt,
 } from './receipt.js';
+
+// The fingerprint index and the egress scanner (wt-fp, docs/fingerprint.md).
+export * from './fingerprint/index.js';
+// The verification report: signing, the verdict, the offline check (wt-report).
+export * from './report/index.js';

@@ -103,3 +103,42 @@ export type {
 // --- end seller custody ---
 // sealed inference (issue 4)
 export { getInference, infer, requestInference, type InferenceInfo } from './sdk/inference.js';
+// --- canaries and the fingerprint index at publish (wt-seller, docs/canaries.md) ---
+export { CanaryError, type CanaryErrorCode } from './sdk/fingerprint-errors.js';
+export { csvLine, csvRecords, isBlankRecord, type CsvRecord } from './sdk/fingerprint-csv.js';
+export {
+  learnShape,
+  normalForm,
+  type ColumnKind,
+  type ColumnShape,
+  type DatasetShape,
+} from './sdk/fingerprint-shapes.js';
+export {
+  HELD_OUT_FACTOR,
+  checkCanaryCounts,
+  makeCanaries,
+  plantCanaries,
+  writeCanarySet,
+  type CanaryCounts,
+  type CanaryRandom,
+  type CanarySet,
+} from './sdk/canaries.js';
+export {
+  prepareDataset,
+  uploadFingerprint,
+  type FingerprintFields,
+  type FingerprintIndexBuilder,
+  type IndexBuilderFactory,
+  type PrepareOptions,
+  type PreparedDataset,
+} from './sdk/fingerprint-publish.js';
+// --- end canaries ---
+// verification reports: ask, wait, check offline (wt-report)
+export {
+  checkReportFile,
+  getVerification,
+  requestVerification,
+  waitForReport,
+  type VerificationState,
+  type WaitOptions,
+} from './sdk/verify.js';

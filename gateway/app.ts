@@ -49,13 +49,22 @@ import { runEventRoutes } from './runs/sse.js';
 import { nodeAdminRoutes } from './nodes/admin-routes.js';
 import { NODE_STATUSES, PKI_STATUSES } from './nodes/errors.js';
 import { createNodeServices } from './nodes/services.js';
+import { AUDIT_STATUSES } from './audit/errors.js';
 import { INFERENCE_STATUSES } from './inference/errors.js';
 import { inferenceRoutes } from './inference/routes.js';
 // the key broker (wt-broker)
 import { BROKER_STATUSES } from './broker/errors.js';
 import { createKeyBroker } from './broker/create.js';
 // the egress guard (wt-guard)
-import { EgressGuard, EgressLog, GUARD_STATUSES, guardRoutes, noScanners } from './guard/index.js';
+import { EgressGuard, EgressLog, GUARD_STATUSES, gatewayScanners, guardRoutes } from './guard/index.js';
+// verification reports (wt-report)
+import {
+  VERIFICATION_STATUSES,
+  VerificationService,
+  guardEgressLogs,
+  gatewayAudits,
+} from './verification/index.js';
+import { verificationRoutes } from './verification/index.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -69,6 +78,8 @@ registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
 registerStatuses(GUARD_STATUSES);
+registerStatuses(VERIFICATION_STATUSES); // wt-report
+registerStatuses(AUDIT_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -115,13 +126,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // nodes, jobs and faults (wt-nodes)
     const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts });
     // the egress guard (wt-guard): every egress record of every run and inference
-    const guard = new EgressGuard({
-      store,
-      runs,
-      log: new EgressLog(store, identity),
-      scanners: opts.egressScanners ?? noScanners,
-      now: opts.now,
-    });
+    const egressLog = new EgressLog(store, identity); // shared with the verifications (wt-report)
+    const scanners = opts.egressScanners ?? gatewayScanners(blobs, identity.broker.secretKey);
+    const guard = new EgressGuard({ store, runs, log: egressLog, scanners, now: opts.now });
     const context: GatewayContext = {
       options: opts,
       now: opts.now,
@@ -169,6 +176,17 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
+    // verification reports (wt-report): the guard's egress logs and the canary audit
+    const verifications = new VerificationService({
+      store,
+      runs,
+      now: opts.now,
+      signer: identity.gateway,
+      profile: opts.broker.profile,
+      egress: guardEgressLogs({ guard, log: egressLog, scanners, datasets, now: opts.now }),
+      audit: gatewayAudits({ audit: { store, scheduler: nodes.scheduler, now: opts.now }, runs, datasets }),
+    });
+    app.addHook('onClose', () => verifications.settled());
     // Last: the timers above are stopped before the blob store and database close.
     app.addHook('onClose', closeAll);
 
@@ -190,6 +208,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(inferenceRoutes);
     // the egress guard (wt-guard): the seller's flags
     await app.register(guardRoutes);
+    await app.register(verificationRoutes, { service: verifications }); // wt-report
     await app.ready();
     return app;
   } catch (err) {

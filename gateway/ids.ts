@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { bytesToBase32 } from '../attest/index.js';
 
-export type IdPrefix = 'ds' | 'mdl' | 'qt' | 'run' | 'rt' | 'et' | 'job' | 'inf' | 'rel';
+export type IdPrefix = 'ds' | 'mdl' | 'qt' | 'run' | 'rt' | 'et' | 'job' | 'inf' | 'rel' | 'aud' | 'ver';
 
 /**
  * RFC 4648 base32 (a-z = 0-25, then 2-7 = 26-31) does not sort in byte order:

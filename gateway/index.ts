@@ -102,3 +102,5 @@ export {
 // --- the egress guard, its log and the seller's flags (wt-guard, docs/guard.md) ---
 export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
+// the canary audit (wt-audit, docs/audit.md)
+export * from './audit/index.js';

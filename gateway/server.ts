@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { SealgateError } from '../attest/index.js';
 import { buildApp } from './app.js';
+import type { GatewayContext } from './context.js';
 import { createLogger } from './log.js';
 import { buildNodeApp } from './nodes/app.js';
 import type { GatewayOptions } from './options.js';
@@ -41,6 +42,8 @@ export interface RunningGateway {
   /** The nodes' mTLS API (`https://…`), when a node port was given. */
   readonly nodeUrl?: string;
   readonly logger: Logger;
+  /** The gateway's services (store, scheduler, ...), for in-process callers such as end-to-end tests. */
+  readonly context: GatewayContext;
   /** Stop accepting work, finish in-flight requests, close the store. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -96,6 +99,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     ...(nodes ? { nodeUrl: nodes.url } : {}),
     logger,
+    context: app.gateway,
     close() {
       closing ??= (async () => {
         await nodes?.app.close();

@@ -12,3 +12,5 @@ export * from './sandbox/index.js';
 export { sealedSandboxProfile } from './sealed.js';
 // what services may log: the redaction list their pino loggers share
 export { REDACTED, REDACTED_FIELDS, redactPaths } from './logging.js';
+// audit: the canary audit's figures (exposure, membership inference) and their judgement
+export * from './audit/index.js';

@@ -40,7 +40,13 @@ const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 
 /** The outcome of a key release request: the wrapped key, or a seller-custody wait. */
 export type ReleaseReply =
-  | { readonly status: 'released'; readonly wrappedKey: string; readonly keyId: string }
+  | {
+      readonly status: 'released';
+      readonly wrappedKey: string;
+      readonly keyId: string;
+      /** Audit jobs: the sealed model's key, sealed to the same ephemeral key. */
+      readonly modelWrappedKey?: string;
+    }
   | { readonly status: 'pending'; readonly releaseId: string };
 
 /** A control instruction from a heartbeat reply. */
@@ -134,8 +140,11 @@ export class NodeApi {
     return reply.status === 202 ? undefined : releaseReply(reply, 'key release');
   }
 
-  async metrics(runId: string, body: { jobId: string; records: unknown[]; dropped: number }): Promise<void> {
-    expect(await this.http.json('POST', `/v1/node/runs/${runId}/metrics`, body), 'metrics', 204, 200);
+  /** Egress records through the gateway's guard (docs/egress-protocol.md section 3). */
+  async egress(runId: string, body: { jobId: string; records: unknown[] }): Promise<{ stop: boolean }> {
+    const reply = await this.http.json('POST', `/v1/node/runs/${runId}/egress`, body);
+    expect(reply, 'egress', 200);
+    return { stop: (reply.body as { stop?: unknown } | undefined)?.stop === true };
   }
 
   async complete(runId: string, body: unknown): Promise<void> {
@@ -161,15 +170,28 @@ export class NodeApi {
   ): Promise<void> {
     expect(await this.http.json('POST', `/v1/node/inferences/${inferenceId}/fail`, body), 'fail', 200, 204);
   }
+
+  /** An audit job's losses, one per canary (docs/audit.md). */
+  async auditAnswers(auditId: string, body: { jobId: string; answers: unknown[] }): Promise<void> {
+    expect(await this.http.json('POST', `/v1/node/audits/${auditId}/answers`, body), 'answers', 200, 204);
+  }
+
+  async failAudit(auditId: string, body: { jobId: string; code: string; message: string }): Promise<void> {
+    expect(await this.http.json('POST', `/v1/node/audits/${auditId}/fail`, body), 'fail', 200, 204);
+  }
 }
 
 function releaseReply(reply: GatewayReply, what: string): ReleaseReply {
   if (reply.status === 202) {
     return { status: 'pending', releaseId: field<string>(reply.body, 'releaseId', isString, what) };
   }
+  const model = (reply.body as { modelWrappedKey?: unknown } | null)?.modelWrappedKey;
   return {
     status: 'released',
     wrappedKey: field<string>(reply.body, 'wrappedKey', isString, what),
     keyId: field<string>(reply.body, 'keyId', isString, what),
+    ...(model === undefined
+      ? {}
+      : { modelWrappedKey: field<string>(reply.body, 'modelWrappedKey', isString, what) }),
   };
 }

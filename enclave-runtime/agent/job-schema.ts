@@ -16,11 +16,14 @@ const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,128}$' });
 const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 
 const JobSchema = Type.Object({
-  kind: Type.Union([Type.Literal('train'), Type.Literal('predict')]),
+  kind: Type.Union([Type.Literal('train'), Type.Literal('predict'), Type.Literal('audit')]),
   jobId: Id,
   runId: Id,
   /** Predict jobs: the inference the answers belong to (see the agent's notes in node-protocol.md). */
   inferenceId: Type.Optional(Id),
+  /** Audit jobs: the audit the losses belong to, and the sealed model bound beside the canary set. */
+  auditId: Type.Optional(Id),
+  modelBlob: Type.Optional(Type.Object({ digest: Digest, size: Count })),
   image: Type.Object({ digest: Digest, archive: Type.Optional(Digest) }),
   model: Type.Unknown(),
   data: Type.Object({ digest: Digest, size: Count }),
@@ -38,6 +41,13 @@ const JobSchema = Type.Object({
   }),
   brokerPublicKey: Type.String({ minLength: 44, maxLength: 44 }),
   inputs: Type.Optional(Type.String()),
+  /** issue 5: the dataset's egress channels (docs/egress-protocol.md section 3); absent: metrics only. */
+  egress: Type.Optional(
+    Type.Object({
+      channels: Type.Array(Type.Union([Type.Literal('metrics'), Type.Literal('logs')]), { maxItems: 2 }),
+      maxRecordBytes: Type.Integer({ minimum: 1, maximum: 1 << 20 }),
+    }),
+  ),
 });
 
 /** A job as handed out by the gateway, with its model descriptor parsed. */
@@ -63,11 +73,22 @@ export function parseJob(input: unknown): Job {
       'malformed job: a predict job needs inferenceId and a predict entrypoint',
     );
   }
+  if (
+    job.kind === 'audit' &&
+    (model.entrypoints.loss === undefined || job.auditId === undefined || job.modelBlob === undefined)
+  ) {
+    throw new AgentError(
+      'AGENT_GATEWAY',
+      'malformed job: an audit job needs auditId, modelBlob and a loss entrypoint',
+    );
+  }
   return {
     kind: job.kind,
     jobId: job.jobId,
     runId: job.runId,
     ...(job.inferenceId === undefined ? {} : { inferenceId: job.inferenceId }),
+    ...(job.auditId === undefined ? {} : { auditId: job.auditId }),
+    ...(job.modelBlob === undefined ? {} : { modelBlob: { ...job.modelBlob } }),
     image: { digest: job.image.digest, ...(job.image.archive ? { archive: job.image.archive } : {}) },
     model,
     data: { digest: job.data.digest, size: job.data.size },
@@ -75,5 +96,8 @@ export function parseJob(input: unknown): Job {
     params: { steps: job.params.steps, hyperparameters: { ...job.params.hyperparameters } },
     brokerPublicKey: job.brokerPublicKey,
     ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
+    ...(job.egress === undefined
+      ? {}
+      : { egress: { channels: [...job.egress.channels], maxRecordBytes: job.egress.maxRecordBytes } }),
   };
 }

@@ -87,9 +87,13 @@ export class JobRunner {
     }
     await this.#cleanup(dir);
     try {
-      if (failure === undefined) await done?.();
+      if (this.#reason === 'flagged') {
+        // the gateway ended the run when its guard said stop: there is nothing to report
+      } else if (failure === undefined) await done?.();
       else if (job.kind === 'predict' && job.inferenceId !== undefined) {
         await ctx.api.failInference(job.inferenceId, { jobId: job.jobId, ...failure });
+      } else if (job.kind === 'audit' && job.auditId !== undefined) {
+        await ctx.api.failAudit(job.auditId, { jobId: job.jobId, ...failure });
       } else await ctx.api.fail(job.runId, { jobId: job.jobId, ...failure });
     } catch (err) {
       ctx.logger.error(
@@ -120,6 +124,18 @@ export class JobRunner {
     const ciphertext = join(dir, 'ciphertext');
     await downloadTo(await ctx.api.blob(job.data.digest, signal), ciphertext, job.data.digest, job.data.size);
     this.#checkAborted();
+    // An audit job's second ciphertext: the sealed model, scored on the canary set above (docs/audit.md).
+    const modelBlob = job.kind === 'audit' ? job.modelBlob : undefined;
+    const modelCiphertext = modelBlob === undefined ? undefined : join(dir, 'model-ciphertext');
+    if (modelBlob !== undefined && modelCiphertext !== undefined) {
+      await downloadTo(
+        await ctx.api.blob(modelBlob.digest, signal),
+        modelCiphertext,
+        modelBlob.digest,
+        modelBlob.size,
+      );
+      this.#checkAborted();
+    }
     this.#step = 'image';
     const archive = job.image.archive;
     await ctx.runtime.ensureImage(
@@ -132,7 +148,11 @@ export class JobRunner {
       runId: job.runId,
       jobId: job.jobId,
       image: job.image.digest,
-      binds: { ciphertext, supervisor: ctx.supervisor.path },
+      binds: {
+        ciphertext,
+        supervisor: ctx.supervisor.path,
+        ...(modelCiphertext === undefined ? {} : { modelCiphertext }),
+      },
       limits: job.limits,
       ...(ctx.gpuDeviceIds.length > 0 ? { gpuDeviceIds: ctx.gpuDeviceIds } : {}),
     });
@@ -157,6 +177,8 @@ export class JobRunner {
           emit: (kind) => this.#emit(kind),
           step: (name) => (this.#step = name),
           warn: (message, err) => ctx.logger.warn({ jobId: job.jobId, err: (err as Error).message }, message),
+          // issue 5: the guard ended the run; stop the container and clean up, report nothing
+          egressStopped: () => void this.abort('flagged'),
         },
         job,
         container,
@@ -177,9 +199,7 @@ export class JobRunner {
     if (failed) throw new JobFailed(failed);
     if (session.exit === undefined)
       throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor ended without exit');
-    return job.kind === 'predict'
-      ? this.#answers(session)
-      : this.#complete(session, exit, startedAt, endedAt);
+    return job.kind === 'train' ? this.#complete(session, exit, startedAt, endedAt) : this.#answers(session);
   }
 
   async #stopAndWait(
@@ -193,6 +213,8 @@ export class JobRunner {
   #answers(session: SessionResult): () => Promise<void> {
     const { job, ctx } = this;
     const answers = Array.from(session.answers, (a) => a ?? null);
+    if (job.kind === 'audit')
+      return () => ctx.api.auditAnswers(job.auditId ?? '', { jobId: job.jobId, answers });
     return () => ctx.api.answers(job.inferenceId ?? '', { jobId: job.jobId, answers });
   }
 

@@ -13,6 +13,9 @@ export type SupervisorMessage =
   | { readonly t: 'started' }
   | { readonly t: 'metric'; readonly metric: string; readonly step: number; readonly value: number }
   | { readonly t: 'answer'; readonly index: number; readonly value: unknown }
+  // issue 5 (wt-guard): docs/egress-protocol.md section 3
+  | { readonly t: 'log'; readonly text: string }
+  | { readonly t: 'refused'; readonly reason: RefusedReason; readonly bytes: number }
   | { readonly t: 'output'; readonly chunk: string }
   | {
       readonly t: 'output-end';
@@ -31,16 +34,24 @@ export type SupervisorMessage =
     }
   | { readonly t: 'error'; readonly code: string; readonly message: string };
 
+/** Why the supervisor refused a line of the model's (the notice carries no content). */
+export type RefusedReason = 'free-text' | 'undeclared-metric' | 'malformed' | 'overlong';
+const REASONS: readonly string[] = ['free-text', 'undeclared-metric', 'malformed', 'overlong'];
+
 /** The `run` message the agent sends. */
 export interface RunMessage {
   readonly t: 'run';
   readonly mode: 'train' | 'predict' | 'loss';
   readonly wrappedKey: string;
+  /** Loss mode (audit jobs): the sealed model's key. */
+  readonly modelWrappedKey?: string;
   readonly command: readonly string[];
   readonly metrics: readonly string[];
   readonly params: unknown;
   readonly brokerPublicKey: string;
   readonly inputs?: string;
+  /** issue 5: what may leave besides metrics and answers (the job's egress). */
+  readonly egress: { readonly logs: boolean; readonly maxRecordBytes: number };
 }
 
 /** The longest line the agent reads (an `output` chunk is ≤ 64 KiB before base64). */
@@ -60,6 +71,8 @@ const RULES: Record<SupervisorMessage['t'], (m: Rec) => boolean> = {
   started: () => true,
   metric: (m) => str(m, 'metric', 32) && count(m, 'step') && finite(m, 'value'),
   answer: (m) => count(m, 'index') && 'value' in m,
+  log: (m) => str(m, 'text', MAX_LINE_BYTES),
+  refused: (m) => typeof m.reason === 'string' && REASONS.includes(m.reason) && count(m, 'bytes'),
   output: (m) => str(m, 'chunk', MAX_LINE_BYTES) && BASE64.test(m.chunk as string),
   'output-end': (m) =>
     str(m, 'digest') &&

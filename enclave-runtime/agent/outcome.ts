@@ -25,9 +25,9 @@ export class JobFailed extends Error {
 
 /** The failure of an outside stop. */
 export function abortFailure(reason: AbortReason): RunFailure {
-  return reason === 'cancel'
-    ? { code: 'RUN_CANCELLED', message: 'the run was cancelled' }
-    : { code: 'RUN_NODE_STOPPED', message: 'the node agent stopped during the run' };
+  if (reason === 'cancel') return { code: 'RUN_CANCELLED', message: 'the run was cancelled' };
+  if (reason === 'flagged') return { code: 'RUN_FLAGGED', message: 'the egress guard stopped the run' };
+  return { code: 'RUN_NODE_STOPPED', message: 'the node agent stopped during the run' };
 }
 
 /** What the container's end says, if it says the run failed. */

@@ -1,8 +1,9 @@
 /**
  * One sealed container's conversation, from `hello` to `exit`
  * (docs/node-protocol.md §3–§5): key release over the container's own inspect
- * document, the `run` message, then metrics, answers and the sealed output as
- * they come. The job (job.ts) owns the directory, the container and cleanup.
+ * document, the `run` message, then egress records (metrics, logs, refused
+ * notices: docs/egress-protocol.md section 3), answers and the sealed output
+ * as they come. The job (job.ts) owns the directory, the container and cleanup.
  */
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +16,7 @@ import { signEvidence } from './evidence.js';
 import type { Job } from './job-schema.js';
 import type { RunMessage, SupervisorMessage } from './messages.js';
 import { jsonLines } from './messages.js';
+import type { EgressRecord } from './metrics.js';
 import { MetricBatcher } from './metrics.js';
 import type { Clock, JobEvent } from './types.js';
 
@@ -33,6 +35,8 @@ export interface SessionContext {
   /** Which step is running, for failure mapping. */
   step(name: string): void;
   warn(message: string, err: unknown): void;
+  /** issue 5: the gateway's egress guard stopped the run (it has already ended there). */
+  egressStopped?(): void;
 }
 
 /** What the supervisor said by the time its stdout ended. */
@@ -85,22 +89,38 @@ export async function runSession(
   ctx.emit('key-released');
 
   ctx.step('run');
-  const entry = job.kind === 'train' ? job.model.entrypoints.train : job.model.entrypoints.predict;
+  const entry =
+    job.kind === 'train'
+      ? job.model.entrypoints.train
+      : job.kind === 'audit'
+        ? job.model.entrypoints.loss
+        : job.model.entrypoints.predict;
+  if (job.kind === 'audit' && release.modelWrappedKey === undefined) {
+    throw new AgentError('AGENT_GATEWAY', 'the audit release carries no model key');
+  }
   const run: RunMessage = {
     t: 'run',
-    mode: job.kind,
+    mode: job.kind === 'audit' ? 'loss' : job.kind,
     wrappedKey: release.wrappedKey,
+    ...(release.modelWrappedKey === undefined ? {} : { modelWrappedKey: release.modelWrappedKey }),
     command: entry ?? [],
     metrics: job.model.metrics,
     params: job.params,
     brokerPublicKey: job.brokerPublicKey,
     ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
+    egress: {
+      logs: job.egress?.channels.includes('logs') ?? false,
+      maxRecordBytes: job.egress?.maxRecordBytes ?? 4096,
+    },
   };
   stdio.stdin.write(`${JSON.stringify(run)}\n`);
 
-  const batcher = new MetricBatcher({
-    send: (records) => ctx.api.metrics(job.runId, { jobId: job.jobId, records, dropped: 0 }),
-    onError: (err) => ctx.warn('metrics batch not accepted', err),
+  // docs/egress-protocol.md section 3: every egress record in order, seq from 0 per job
+  let seq = 0;
+  const batcher = new MetricBatcher<EgressRecord>({
+    send: (records) => ctx.api.egress(job.runId, { jobId: job.jobId, records }),
+    onStop: () => ctx.egressStopped?.(),
+    onError: (err) => ctx.warn('egress batch not accepted', err),
   });
   const output = new OutputFile(join(dir, 'output'), ctx.maxOutputBytes);
   const result: SessionResult = { answers: [] };
@@ -114,7 +134,13 @@ export async function runSession(
           ctx.emit('started');
           break;
         case 'metric':
-          batcher.add({ metric: m.metric, step: m.step, value: m.value });
+          batcher.add({ seq: seq++, channel: 'metrics', metric: m.metric, step: m.step, value: m.value });
+          break;
+        case 'log':
+          batcher.add({ seq: seq++, channel: 'logs', text: m.text });
+          break;
+        case 'refused':
+          batcher.add({ seq: seq++, channel: 'refused', reason: m.reason, bytes: m.bytes });
           break;
         case 'answer':
           result.answers[m.index] = m.value;
@@ -142,11 +168,6 @@ export async function runSession(
   } finally {
     await batcher.close();
     await output.close();
-  }
-  if (result.exit && result.exit.dropped > 0) {
-    await ctx.api
-      .metrics(job.runId, { jobId: job.jobId, records: [], dropped: result.exit.dropped })
-      .catch((err: unknown) => ctx.warn('dropped count not accepted', err));
   }
   return result;
 }

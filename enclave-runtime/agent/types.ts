@@ -33,5 +33,9 @@ export interface JobEvent {
   readonly outcome?: string;
 }
 
-/** Why a job was stopped from outside: the gateway's `cancel`, or the node shutting down. */
-export type AbortReason = 'cancel' | 'stop';
+/**
+ * Why a job was stopped from outside: the gateway's `cancel`, the node
+ * shutting down, or (issue 5) the egress guard's `stop: true` — the run has
+ * already ended at the gateway, so nothing is reported.
+ */
+export type AbortReason = 'cancel' | 'stop' | 'flagged';

@@ -36,7 +36,11 @@ export function sealedCreateOptions(
   }
   positive('tmpfsBytes', limits.tmpfsBytes);
   const config = sandboxContainerConfig(profile, {
-    binds: { ciphertext: spec.binds.ciphertext, supervisor: spec.binds.supervisor },
+    binds: {
+      ciphertext: spec.binds.ciphertext,
+      supervisor: spec.binds.supervisor,
+      ...(spec.binds.modelCiphertext === undefined ? {} : { modelCiphertext: spec.binds.modelCiphertext }),
+    },
     limits: { pids: limits.pids, memoryBytes: limits.memoryBytes, nanoCpus: limits.nanoCpus },
     ...(spec.gpuDeviceIds === undefined ? {} : { gpuDeviceIds: spec.gpuDeviceIds }),
   });

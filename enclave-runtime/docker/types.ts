@@ -24,7 +24,12 @@ export interface SealedContainerSpec {
   /** The model image, by image id (`sha256:…`); it must already be present (`ensureImage`). */
   readonly image: string;
   /** Host paths of the read-only binds: the ciphertext file and the supervisor directory. */
-  readonly binds: { readonly ciphertext: string; readonly supervisor: string };
+  readonly binds: {
+    readonly ciphertext: string;
+    readonly supervisor: string;
+    /** Audit jobs: the sealed model's ciphertext, at /sealed/model-ciphertext. */
+    readonly modelCiphertext?: string;
+  };
   readonly limits: ContainerLimits;
   /** GPU ids for DeviceRequests; empty or absent for none. */
   readonly gpuDeviceIds?: readonly string[];

@@ -70,3 +70,66 @@ export function filterLine(line: string, rules: FilterRules): MetricRecord | Ans
   }
   return undefined;
 }
+
+// --- issue 5 (wt-guard): logs and refused notices (docs/egress-protocol.md section 3) ---
+
+/** A line the model wrote, forwarded as text when the dataset's egress policy allows logs. */
+export interface LogRecord {
+  readonly t: 'log';
+  readonly text: string;
+}
+
+/** Why a line was not forwarded (a notice carries no content). */
+export type RefusedReason = 'free-text' | 'undeclared-metric' | 'malformed' | 'overlong';
+
+/** A notice that a line was refused: its reason and its length, never its content. */
+export interface RefusedRecord {
+  readonly t: 'refused';
+  readonly reason: RefusedReason;
+  readonly bytes: number;
+}
+
+/** What the run's egress allows beyond metrics and answers (the `run` message's `egress`). */
+export interface EgressRules {
+  readonly logs: boolean;
+  readonly maxRecordBytes: number;
+}
+
+/** Why {@link filterLine} refused `line`. */
+export function refusalOf(line: string, rules: FilterRules): RefusedReason {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return 'free-text';
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'free-text';
+  const o = parsed as Record<string, unknown>;
+  if (hasExactly(o, ['metric', 'step', 'value']) && rules.mode !== 'predict') {
+    if (typeof o.metric === 'string' && !rules.metrics.includes(o.metric)) return 'undeclared-metric';
+  }
+  return 'malformed';
+}
+
+/**
+ * One stdout line as an egress record: a metric or an answer when the filter
+ * accepts it; otherwise the line as a log when the policy allows logs and it
+ * fits `maxRecordBytes`, else a refused notice. `overlong` marks a line the
+ * splitter cut at `maxLineBytes` (its length is reported as the cap + 1).
+ */
+export function egressLine(
+  line: { readonly text: string } | { readonly overlong: true; readonly maxLineBytes: number },
+  rules: FilterRules,
+  egress: EgressRules,
+): MetricRecord | AnswerRecord | LogRecord | RefusedRecord {
+  if ('overlong' in line) return { t: 'refused', reason: 'overlong', bytes: line.maxLineBytes + 1 };
+  const record = filterLine(line.text, rules);
+  if (record) return record;
+  const bytes = Buffer.byteLength(line.text, 'utf8');
+  if (egress.logs) {
+    return bytes <= egress.maxRecordBytes
+      ? { t: 'log', text: line.text }
+      : { t: 'refused', reason: 'overlong', bytes };
+  }
+  return { t: 'refused', reason: refusalOf(line.text, rules), bytes };
+}

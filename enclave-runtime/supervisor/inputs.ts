@@ -3,7 +3,10 @@
  * section 5): the envelope at /sealed/ciphertext decrypts, streaming, to
  * /sealed/input/data (train, loss) or, for predict, the sealed model's bundle
  * unpacks into /sealed/input/model/ and the queries go to
- * /sealed/input/queries.jsonl; the parameters go to /sealed/input/params.json.
+ * /sealed/input/queries.jsonl; for loss (the audit, docs/audit.md), the data
+ * (the canary set) decrypts as for train and the sealed model at
+ * /sealed/model-ciphertext unpacks into /sealed/input/model/ under its own key.
+ * The parameters go to /sealed/input/params.json.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -20,6 +23,8 @@ import type { RunMessage } from './protocol.js';
 export interface SealedPaths {
   /** The read-only ciphertext bind. */
   readonly ciphertext: string;
+  /** Loss mode: the read-only bind of the sealed model's ciphertext (default /sealed/model-ciphertext). */
+  readonly modelCiphertext?: string;
   /** The plaintext tmpfs for inputs. */
   readonly input: string;
   /** The tmpfs the model writes its artifacts to. */
@@ -37,8 +42,8 @@ export function inputPaths(paths: SealedPaths) {
   };
 }
 
-function plaintext(paths: SealedPaths, key: Uint8Array): AsyncGenerator<Uint8Array> {
-  return decryptStream(createReadStream(paths.ciphertext), { key });
+function plaintext(paths: SealedPaths, key: Uint8Array, file = paths.ciphertext): AsyncGenerator<Uint8Array> {
+  return decryptStream(createReadStream(file), { key });
 }
 
 // Envelope failures name their rule (ENVELOPE_*) and never the plaintext; I/O errors stay internal.
@@ -54,15 +59,23 @@ function decryptFailure(cause: unknown): never {
 
 /**
  * Decrypts and writes every input of `run` with `key` (the unwrapped data or
- * model key). Throws `SUPERVISOR_DECRYPT`, `SUPERVISOR_BUNDLE` or `SUPERVISOR_INTERNAL`.
+ * model key) and, in loss mode, `modelKey` (the sealed model's). Throws
+ * `SUPERVISOR_DECRYPT`, `SUPERVISOR_BUNDLE` or `SUPERVISOR_INTERNAL`.
  */
 export async function writeInputs(
   paths: SealedPaths,
   run: RunMessage,
   key: Uint8Array,
   limits: BundleLimits,
+  modelKey?: Uint8Array,
 ): Promise<void> {
   const where = inputPaths(paths);
+  if (run.mode === 'loss') {
+    if (modelKey === undefined) throw new SupervisorError('SUPERVISOR_KEY', 'loss mode needs the model key');
+    await mkdir(where.model, { mode: 0o700 }).catch(internal);
+    const modelFile = paths.modelCiphertext ?? '/sealed/model-ciphertext';
+    await unpackBundle(plaintext(paths, modelKey, modelFile), where.model, limits).catch(decryptFailure);
+  }
   if (run.mode === 'predict') {
     await mkdir(where.model, { mode: 0o700 }).catch(internal);
     await unpackBundle(plaintext(paths, key), where.model, limits).catch(decryptFailure);

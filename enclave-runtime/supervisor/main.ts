@@ -26,7 +26,12 @@ process.once('SIGTERM', () => stop.abort());
 const status = await runSupervisor({
   stdin: process.stdin,
   stdout: process.stdout,
-  paths: { ciphertext: '/sealed/ciphertext', input: '/sealed/input', output: '/sealed/output' },
+  paths: {
+    ciphertext: '/sealed/ciphertext',
+    modelCiphertext: '/sealed/model-ciphertext',
+    input: '/sealed/input',
+    output: '/sealed/output',
+  },
   prepareSeccomp,
   loadSeccomp: () => {
     if (load === undefined) throw new TypeError('the seccomp filter was not prepared');

@@ -8,7 +8,14 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { SupervisorError } from './errors.js';
-import { filterLine, type AnswerRecord, type FilterRules, type MetricRecord } from './filter.js';
+import {
+  egressLine,
+  type AnswerRecord,
+  type EgressRules,
+  type FilterRules,
+  type MetricRecord,
+} from './filter.js';
+import type { LogRecord, RefusedRecord } from './filter.js';
 import { LineSplitter } from './lines.js';
 
 /** How the model run ended, as `exit` reports it. */
@@ -29,11 +36,16 @@ export interface ModelOptions {
   readonly maxLineBytes: number;
   /** Called once the process exists. */
   readonly onStarted: () => Promise<void>;
-  /** Called for every accepted line, in order; the model's stdout waits meanwhile. */
-  readonly forward: (record: MetricRecord | AnswerRecord) => Promise<void>;
+  /** Called for every forwarded record, in order; the model's stdout waits meanwhile. */
+  readonly forward: (record: MetricRecord | AnswerRecord | LogRecord | RefusedRecord) => Promise<void>;
+  /** What leaves besides metrics and answers (default: no logs, records of at most 4096 bytes). */
+  readonly egress?: EgressRules;
   /** Aborting kills the model's process group. */
   readonly signal?: AbortSignal;
 }
+
+/** Refused notices forwarded per run; later refusals are only counted in `dropped`. */
+export const MAX_REFUSED_NOTICES = 1000;
 
 /** After the model exits, how long a descendant may keep its stdio open. */
 const STDIO_GRACE_MS = 2000;
@@ -85,11 +97,19 @@ export async function runModel(opts: ModelOptions): Promise<ModelExit> {
   let dropped = 0;
   const stdout = (async () => {
     const lines = new LineSplitter(opts.maxLineBytes);
+    const egress = opts.egress ?? { logs: false, maxRecordBytes: 4096 };
+    let notices = 0;
     const handle = async (line: ReturnType<LineSplitter['end']>[number]) => {
-      const record = line.overlong === true ? undefined : filterLine(line.text, opts.rules);
-      if (record === undefined) {
+      const record = egressLine(
+        line.overlong === true ? { overlong: true, maxLineBytes: opts.maxLineBytes } : line,
+        opts.rules,
+        egress,
+      );
+      if (record.t === 'refused') {
+        // docs/egress-protocol.md section 3: no content leaves, the first 1000 as notices
         dropped += 1;
-        return;
+        if (notices >= MAX_REFUSED_NOTICES) return;
+        notices += 1;
       }
       if (record.t === 'metric') steps = Math.max(steps, record.step);
       await opts.forward(record);

@@ -5,7 +5,7 @@
  */
 import { base64ToBytes } from '../../attest/base-encoding.js';
 import { SupervisorError } from './errors.js';
-import type { AnswerRecord, MetricRecord } from './filter.js';
+import type { AnswerRecord, EgressRules, LogRecord, MetricRecord, RefusedRecord } from './filter.js';
 
 /** What the supervisor says in `hello.version`: the protocol it speaks. */
 export const SUPERVISOR_VERSION = 'sealgate-supervisor/1';
@@ -18,6 +18,8 @@ export interface RunMessage {
   readonly mode: RunMode;
   /** The data key (train, loss) or sealed model key (predict), sealed to the hello key. */
   readonly wrappedKey: Uint8Array;
+  /** Loss: the sealed model's key, sealed to the same hello key (docs/audit.md). */
+  readonly modelWrappedKey?: Uint8Array;
   /** The model's argv for this mode; run without a shell. */
   readonly command: readonly string[];
   /** The metric names model.json declares. */
@@ -27,6 +29,8 @@ export interface RunMessage {
   readonly brokerPublicKey: Uint8Array;
   /** Predict: the buyer's queries, JSON lines. */
   readonly inputs?: string;
+  /** issue 5: what may leave besides metrics and answers (absent: no logs, 4096-byte records). */
+  readonly egress: EgressRules;
 }
 
 /** Every message the supervisor sends. */
@@ -35,6 +39,8 @@ export type SupervisorMessage =
   | { readonly t: 'started' }
   | MetricRecord
   | AnswerRecord
+  | LogRecord
+  | RefusedRecord
   | { readonly t: 'output'; readonly chunk: string }
   | {
       readonly t: 'output-end';
@@ -108,13 +114,27 @@ export function parseRunMessage(line: string): RunMessage {
   if (!isPlainObject(hyperparameters)) fail('params.hyperparameters is not an object');
   if (inputs !== undefined && typeof inputs !== 'string') fail('inputs is not a string');
   if (mode === 'predict' && inputs === undefined) fail('predict needs inputs');
+  if (mode === 'loss' && doc.modelWrappedKey === undefined) fail('loss needs modelWrappedKey');
+  if (mode !== 'loss' && doc.modelWrappedKey !== undefined) fail('only loss takes modelWrappedKey');
+  const egress = doc.egress ?? { logs: false, maxRecordBytes: 4096 };
+  if (
+    !isPlainObject(egress) ||
+    typeof egress.logs !== 'boolean' ||
+    typeof egress.maxRecordBytes !== 'number' ||
+    !Number.isSafeInteger(egress.maxRecordBytes) ||
+    egress.maxRecordBytes < 1
+  ) {
+    fail('egress is not { logs: boolean, maxRecordBytes: positive integer }');
+  }
   return {
     mode: mode as RunMode,
     wrappedKey: key(doc.wrappedKey, 'wrappedKey'),
+    ...(mode === 'loss' ? { modelWrappedKey: key(doc.modelWrappedKey, 'modelWrappedKey') } : {}),
     command: command as string[],
     metrics: metrics as string[],
     params: { steps, hyperparameters },
     brokerPublicKey: key(doc.brokerPublicKey, 'brokerPublicKey', 32),
     ...(inputs === undefined ? {} : { inputs }),
+    egress: { logs: egress.logs, maxRecordBytes: egress.maxRecordBytes },
   };
 }

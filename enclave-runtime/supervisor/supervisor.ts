@@ -53,13 +53,26 @@ export interface SupervisorOptions {
 
 const DEFAULT_LIMITS: BundleLimits = { maxBytes: 4 * 1024 ** 3, maxFiles: 100_000 };
 
-function unwrap(run: RunMessage, secretKey: Uint8Array): Uint8Array {
+/** The data (or model) key and, in loss mode, the model key; the hello secret key is zeroed either way. */
+function unwrap(run: RunMessage, secretKey: Uint8Array): { key: Uint8Array; modelKey?: Uint8Array } {
+  const open = (wrapped: Uint8Array): Uint8Array => {
+    try {
+      return unwrapKey(wrapped, secretKey);
+    } catch (cause) {
+      throw new SupervisorError('SUPERVISOR_KEY', 'the wrapped key does not open with the hello key', {
+        cause,
+      });
+    }
+  };
   try {
-    return unwrapKey(run.wrappedKey, secretKey);
-  } catch (cause) {
-    throw new SupervisorError('SUPERVISOR_KEY', 'the wrapped key does not open with the hello key', {
-      cause,
-    });
+    const key = open(run.wrappedKey);
+    if (run.modelWrappedKey === undefined) return { key };
+    try {
+      return { key, modelKey: open(run.modelWrappedKey) };
+    } catch (err) {
+      key.fill(0);
+      throw err;
+    }
   } finally {
     secretKey.fill(0);
   }
@@ -94,12 +107,13 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
       (cause: unknown) => ({ cause }),
     );
     const run = parseRunMessage(await readFirstLine(opts.stdin, opts.maxRunMessageBytes ?? 64 * 1024 ** 2));
-    const key = unwrap(run, box.secretKey);
+    const { key, modelKey } = unwrap(run, box.secretKey);
     touched = true;
     try {
-      await writeInputs(opts.paths, run, key, limits);
+      await writeInputs(opts.paths, run, key, limits, modelKey);
     } finally {
       key.fill(0);
+      modelKey?.fill(0);
     }
     const unprepared = await prepared;
     seccomp(() => {
@@ -123,6 +137,7 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
         maxIndex: run.mode === 'predict' ? queries - 1 : Number.MAX_SAFE_INTEGER,
       },
       maxLineBytes: opts.maxLineBytes ?? 4096,
+      egress: run.egress,
       onStarted: () => out.send({ t: 'started' }),
       forward: (record) => out.send(record),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),

@@ -13,6 +13,7 @@ import {
   KeywrapError,
   base64ToBytes,
   bytesToBase64,
+  constantTimeEqualText,
   isSealgateError,
   measurementDigest,
   parseEvidence,
@@ -40,6 +41,8 @@ import type { ReleasePurpose, ReleaseRecord } from './records.js';
 import { RELEASES_SUBLEVEL } from './records.js';
 import type { ReleaseSubject } from './subject.js';
 import { loadSubject } from './subject.js';
+// the evidence kept for verification reports (wt-report)
+import { keepEvidenceOp } from '../verification/kept-evidence.js';
 
 /** What a node sends with its evidence (the route's body, still untrusted inside). */
 export interface ReleaseRequest {
@@ -55,6 +58,9 @@ export type ReleaseResult =
       readonly releaseId: string;
       readonly wrappedKey: string;
       readonly keyId: string;
+      /** Audit releases: the sealed model key, sealed to the same ephemeral key. */
+      readonly modelWrappedKey?: string;
+      readonly modelKeyId?: string;
     }
   | { readonly status: 'pending'; readonly releaseId: string };
 
@@ -94,7 +100,7 @@ export class KeyBroker {
    */
   async issueNonce(node: VerifiedNodeCertificate, runId: string, jobId: string): Promise<IssuedNonce> {
     const subject = await loadSubject(this.#d.store, node, runId, jobId, 'nonce');
-    const issued = await this.nonces.issue(runId, jobId);
+    const issued = await this.nonces.issue(runId, jobId, auditBinds(subject));
     if (subject.purpose === 'data' && subject.run.state === 'placed')
       await this.#d.runs.transition(runId, 'seal');
     return issued;
@@ -149,6 +155,7 @@ export class KeyBroker {
       dataset = subject.dataset.id;
       const nonce = await this.nonces.checkLocked(evidence.body.nonce, runId, request.jobId);
       ops.push(nonce.useOp);
+      checkBinds(nonce.record.binds, auditBinds(subject));
       checkInspect(request.inspect, configDigest, evidence, standards.profile);
       const x = expectationsFor(
         {
@@ -168,15 +175,38 @@ export class KeyBroker {
         standards,
       );
       const judgements = await judgeRelease(evidence, x, configDigest);
-      if (purpose === 'data') checkPolicy(subject.dataset.policy.release, at);
+      if (purpose !== 'model') checkPolicy(subject.dataset.policy.release, at);
       const id = newId('rel', at);
+      if (purpose === 'audit' && subject.dataset.key.custody === 'seller') {
+        throw new BrokerError(
+          'key',
+          'KEY_RELEASE_KEY_UNAVAILABLE',
+          'an audit needs the data key in broker custody',
+        );
+      }
+      ops.push(keepEvidenceOp(store, id, node, evidence, request.inspect, x, at)); // wt-report
       if (purpose === 'data' && subject.dataset.key.custody === 'seller') {
         ops.push(record({ id, outcome: 'pending', judgements }));
         ops.push(...this.custody.waitOps(id, subject, node, evidence, request.inspect, x, digest, at));
         await store.write(ops);
         return { result: { status: 'pending', releaseId: id }, purpose };
       }
-      const { wrappedKey, keyId } = await this.#rewrap(subject, evidence);
+      if (purpose === 'audit') {
+        // One attestation, two keys: the canary set's data key and the sealed model's key (docs/audit.md).
+        const data = await this.#rewrap(subject, evidence, 'data');
+        const model = await this.#rewrap(subject, evidence, 'model');
+        ops.push(record({ id, outcome: 'released', judgements, keyId: data.keyId, modelKeyId: model.keyId }));
+        await store.write(ops);
+        const result = {
+          status: 'released' as const,
+          releaseId: id,
+          ...data,
+          modelWrappedKey: model.wrappedKey,
+          modelKeyId: model.keyId,
+        };
+        return { result, purpose };
+      }
+      const { wrappedKey, keyId } = await this.#rewrap(subject, evidence, purpose);
       ops.push(record({ id, outcome: 'released', judgements, keyId }));
       await store.write(ops);
       return { result: { status: 'released', releaseId: id, wrappedKey, keyId }, purpose };
@@ -199,9 +229,13 @@ export class KeyBroker {
   }
 
   // The key, unwrapped with the broker's key and sealed to the container's ephemeral key.
-  async #rewrap(subject: ReleaseSubject, evidence: Evidence): Promise<{ wrappedKey: string; keyId: string }> {
+  async #rewrap(
+    subject: ReleaseSubject,
+    evidence: Evidence,
+    which: 'data' | 'model',
+  ): Promise<{ wrappedKey: string; keyId: string }> {
     const source =
-      subject.purpose === 'model'
+      which === 'model'
         ? { wrapped: subject.run.output?.wrappedKey, keyId: subject.run.output?.keyId }
         : { wrapped: subject.dataset.key.wrapped, keyId: subject.dataset.key.keyId };
     const sealed = source.wrapped === undefined ? undefined : base64ToBytes(source.wrapped);
@@ -245,5 +279,23 @@ function parse(input: unknown): Evidence {
       cause: err,
       ...(err.path ? { path: err.path } : {}),
     });
+  }
+}
+
+// An audit job's two ciphertext digests (canary set, sealed model), which its nonce stands for.
+function auditBinds(subject: ReleaseSubject): readonly string[] | undefined {
+  if (subject.purpose !== 'audit') return undefined;
+  return [subject.job.data.digest, subject.job.modelBlob?.digest ?? ''];
+}
+
+// The nonce was issued for exactly these ciphertexts (KEY_RELEASE_BINDS otherwise).
+function checkBinds(bound: readonly string[] | undefined, expected: readonly string[] | undefined): void {
+  if (expected === undefined) return;
+  const same =
+    bound !== undefined &&
+    bound.length === expected.length &&
+    expected.every((d, i) => constantTimeEqualText(d, bound[i] ?? ''));
+  if (!same) {
+    throw new BrokerError('nonce', 'KEY_RELEASE_BINDS', 'the nonce was not issued for these ciphertexts');
   }
 }

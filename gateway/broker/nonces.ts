@@ -37,7 +37,7 @@ export class NonceService {
   }
 
   /** Issue a fresh nonce for `runId`/`jobId` (32 random bytes, base64url), valid for the TTL. */
-  async issue(runId: string, jobId: string): Promise<IssuedNonce> {
+  async issue(runId: string, jobId: string, binds?: readonly string[]): Promise<IssuedNonce> {
     const nonce = randomNonce(32);
     const now = this.#now();
     const record: NonceRecord = {
@@ -45,6 +45,7 @@ export class NonceService {
       jobId,
       issuedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.#ttlSeconds * 1000).toISOString(),
+      ...(binds === undefined ? {} : { binds: [...binds] }),
     };
     await this.#store.exclusive(() =>
       this.#store.write([put(this.#store.sublevel(NONCES_SUBLEVEL), nonce, record)]),

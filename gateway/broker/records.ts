@@ -12,7 +12,8 @@ export const WAITING_SUBLEVEL = 'broker-waiting';
 export const PENDING_BY_SELLER_SUBLEVEL = 'broker-pending';
 
 /** Which key a release is about: a dataset's key (train) or a sealed model's key (predict). */
-export type ReleasePurpose = 'data' | 'model';
+/** `audit`: the data key of a canary set and the sealed model's key, after one attestation (docs/audit.md). */
+export type ReleasePurpose = 'data' | 'model' | 'audit';
 export type ReleaseOutcome = 'released' | 'refused' | 'pending';
 
 /** One audit record (sublevel `releases`, keyed by its time-sortable `rel_…` id). */
@@ -35,6 +36,8 @@ export interface ReleaseRecord {
   readonly measurementDigest?: string;
   /** The id of the key released (hex), for released records. */
   readonly keyId?: string;
+  /** Audit releases: the sealed model key's id (`keyId` is the canary set's data key). */
+  readonly modelKeyId?: string;
   /** For a seller's approval or decline: the pending release it concludes. */
   readonly ref?: string;
   readonly at: string;
@@ -46,6 +49,8 @@ export interface NonceRecord {
   readonly jobId: string;
   readonly issuedAt: string;
   readonly expiresAt: string;
+  /** Audit jobs: the two ciphertext digests (canary set, sealed model) the evidence's nonce stands for. */
+  readonly binds?: readonly string[];
   /** Set once, in the same batch as the release record of the attempt that used it. */
   readonly usedAt?: string;
 }

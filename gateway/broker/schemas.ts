@@ -46,6 +46,10 @@ export const ReleasedReply = Type.Object({
   releaseId: ReleaseId,
   wrappedKey: Type.String({ description: "the key sealed to the evidence's ephemeral X25519 key, base64" }),
   keyId: Type.String({ description: "the key's id (hex)" }),
+  modelWrappedKey: Type.Optional(
+    Type.String({ description: 'audit jobs: the sealed model key, sealed to the same ephemeral key' }),
+  ),
+  modelKeyId: Type.Optional(Type.String()),
 });
 export const PendingReply = Type.Object({ status: Type.Literal('pending'), releaseId: ReleaseId });
 
@@ -106,7 +110,7 @@ export const ReleaseRecordSchema = Type.Object({
   runId: Type.String(),
   jobId: Type.String(),
   nodeId: Type.String(),
-  purpose: Type.Union([Type.Literal('data'), Type.Literal('model')]),
+  purpose: Type.Union([Type.Literal('data'), Type.Literal('model'), Type.Literal('audit')]),
   outcome: Type.Union([Type.Literal('released'), Type.Literal('refused'), Type.Literal('pending')]),
   dataset: Type.Optional(Type.String()),
   rule: Type.Optional(Type.String()),
@@ -115,6 +119,7 @@ export const ReleaseRecordSchema = Type.Object({
   judgements: Type.Array(Judgement),
   measurementDigest: Type.Optional(Type.String()),
   keyId: Type.Optional(Type.String()),
+  modelKeyId: Type.Optional(Type.String()),
   ref: Type.Optional(Type.String()),
   at: Type.String(),
 });

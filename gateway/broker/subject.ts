@@ -34,7 +34,7 @@ export interface ReleaseSubject {
 export type SubjectStep = 'nonce' | 'release';
 
 function runWaits(purpose: ReleasePurpose, step: SubjectStep, run: RunRecord): boolean {
-  if (purpose === 'model') return run.state === 'settled' && run.output !== undefined;
+  if (purpose !== 'data') return run.state === 'settled' && run.output !== undefined;
   const states: readonly RunState[] = step === 'nonce' ? ['placed', 'sealing'] : ['sealing'];
   return states.includes(run.state);
 }
@@ -68,11 +68,11 @@ export async function loadSubject(
   ) {
     throw new GatewayError('AUTH_NOT_NODE', 'rule node: the node is not enrolled, or it was revoked');
   }
-  const purpose: ReleasePurpose = job.kind === 'predict' ? 'model' : 'data';
+  const purpose: ReleasePurpose = job.kind === 'predict' ? 'model' : job.kind === 'audit' ? 'audit' : 'data';
   const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), runId);
   if (run === undefined) throw new BrokerError('job', 'KEY_RELEASE_NO_JOB', `no run ${runId}`);
   if (!runWaits(purpose, step, run)) {
-    const what = purpose === 'model' ? 'a sealed model' : 'its data key';
+    const what = purpose === 'data' ? 'its data key' : 'a sealed model';
     throw new BrokerError(
       'run-state',
       'KEY_RELEASE_RUN_STATE',

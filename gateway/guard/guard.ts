@@ -250,8 +250,9 @@ export class EgressGuard {
       if (state && tail.length > 0) {
         const dataset = await this.#dataset(state.datasetId);
         const at = this.deps.now().toISOString();
+        const ruleOf = (f: (typeof tail)[number]): GuardRule => (f.rule === 'near' ? 'nearFlag' : f.rule);
         const flags = tail.map((f) => ({
-          rule: (f.rule === 'near' ? 'nearFlag' : f.rule) as GuardRule,
+          rule: ruleOf(f),
           seq: f.seqs[f.seqs.length - 1],
           token: f.token,
         }));

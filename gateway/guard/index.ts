@@ -6,6 +6,7 @@ export { evaluate, recordBytes, type Evaluation, type EvaluateContext } from './
 export { checkRecord, findingFlag, piecesOf, released, verdictOf, type RuleContext } from './rules.js';
 export {
   fingerprintScanners,
+  gatewayScanners,
   noScanners,
   type EgressPiece,
   type EgressScanner,

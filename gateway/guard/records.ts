@@ -115,5 +115,5 @@ export function entryKey(owner: string, seq: number): string {
 export function bodyOf(input: EgressInput): EgressBody {
   const { seq, ...body } = input;
   void seq;
-  return body as EgressBody;
+  return body;
 }

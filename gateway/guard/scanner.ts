@@ -7,6 +7,8 @@
  * index is cached per dataset; each run gets its own, stateful, scanner.
  */
 import type { EgressPolicy } from '../../policies/index.js';
+import { Scanner, base64ToBytes, loadIndex, unwrapKey } from '../../attest/index.js';
+import type { BlobStore } from '../blobs/index.js';
 import type { DatasetRecord } from '../datasets/record.js';
 
 /** One piece of the egress stream (section 1). */
@@ -79,6 +81,29 @@ export function fingerprintScanners<Index>(
     }
     return new fp.Scanner(await index, dataset.policy.egress.scan);
   };
+}
+
+/**
+ * The gateway's scanners: attest/fingerprint over the blob store, the
+ * fingerprint key unwrapped with the broker's X25519 key (the same sealed box
+ * as a data key, attest/keywrap).
+ */
+export function gatewayScanners(blobs: BlobStore, brokerSecretKey: Uint8Array): ScannerSource {
+  return fingerprintScanners(
+    { loadIndex, Scanner },
+    {
+      async readBlob(digest) {
+        const chunks: Buffer[] = [];
+        for await (const chunk of await blobs.open(digest)) chunks.push(chunk as Buffer);
+        return new Uint8Array(Buffer.concat(chunks));
+      },
+      unwrap(wrapped) {
+        const sealed = base64ToBytes(wrapped);
+        if (!sealed) throw new TypeError('fingerprintKey.wrapped is not base64');
+        return unwrapKey(sealed, brokerSecretKey);
+      },
+    },
+  );
 }
 
 /** No index anywhere: schema, budget and the log only. */

@@ -31,8 +31,8 @@ const FailBody = Type.Object(
 const Reply = Type.Object({ inferenceId: Type.String(), state: Type.String() });
 
 export const inferenceNodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
-  const { store, nodes, now, options } = app.gateway;
-  const deps = { store, scheduler: nodes.scheduler, now, maxBytes: options.inferenceMaxBytes };
+  const { store, nodes, now, options, guard } = app.gateway;
+  const deps = { store, scheduler: nodes.scheduler, now, maxBytes: options.inferenceMaxBytes, guard };
 
   const finish = async (nodeId: string, id: string, jobId: string, report: InferenceReport) => {
     const node = await nodes.registry.caller(nodeId);

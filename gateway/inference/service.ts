@@ -13,7 +13,10 @@ import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { Scheduler } from '../nodes/scheduler.js';
 import { loadModel } from '../runs/policy.js';
 import type { RunRecord } from '../runs/record.js';
+import { RUNS_SUBLEVEL } from '../runs/record.js';
 import type { Store } from '../store/index.js';
+import type { EgressEntry, EgressGuard } from '../guard/index.js';
+import type { BatchOp } from '../store/index.js';
 import { put } from '../store/index.js';
 import { InferenceError } from './errors.js';
 import type { InferenceRecord } from './record.js';
@@ -21,6 +24,8 @@ import { INFERENCES_SUBLEVEL } from './record.js';
 
 export interface InferenceDeps {
   readonly store: Store;
+  /** issue 5 (wt-guard): the answers pass the egress guard before the buyer sees them. */
+  readonly guard?: EgressGuard;
   readonly scheduler: Scheduler;
   readonly now: () => Date;
   readonly maxBytes: number;
@@ -73,7 +78,12 @@ export type InferenceReport =
   | { readonly kind: 'answers'; readonly answers: readonly unknown[] }
   | { readonly kind: 'fail'; readonly code: string; readonly message: string };
 
-/** Record node `node`'s answers to (or failure of) inference `id`, with its job ended, in one batch. */
+/**
+ * Record node `node`'s answers to (or failure of) inference `id`, with its job
+ * ended, in one batch. The answers pass the egress guard first (channel
+ * `answers`): a blocked answer is null; a `stop` fails the inference
+ * (INFERENCE_FLAGGED) and the buyer gets no answer. Its log's head is signed.
+ */
 export async function finishInference(
   deps: InferenceDeps,
   node: NodeRecord,
@@ -91,10 +101,27 @@ export async function finishInference(
     const at = deps.now().toISOString();
     const { node: holder, ...rest } = inference;
     void holder; // a finished inference is held by no node
+    let effective: InferenceReport = report;
+    let guardOps: BatchOp[] = [];
+    let logged: EgressEntry[] = [];
+    if (report.kind === 'answers' && deps.guard) {
+      const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), inference.runId);
+      const guarded = await deps.guard.answersLocked(id, inference.runId, run?.dataset ?? '', report.answers);
+      guardOps = guarded.ops;
+      logged = guarded.entries;
+      effective = guarded.stopped
+        ? { kind: 'fail', code: 'INFERENCE_FLAGGED', message: 'the egress guard stopped the answers' }
+        : { kind: 'answers', answers: guarded.answers };
+    }
     const next: InferenceRecord =
-      report.kind === 'answers'
-        ? { ...rest, state: 'answered', answers: [...report.answers], updatedAt: at }
-        : { ...rest, state: 'failed', reason: { code: report.code, message: report.message }, updatedAt: at };
+      effective.kind === 'answers'
+        ? { ...rest, state: 'answered', answers: [...effective.answers], updatedAt: at }
+        : {
+            ...rest,
+            state: 'failed',
+            reason: { code: effective.code, message: effective.message },
+            updatedAt: at,
+          };
     const ops = [
       put(sub, id, next),
       ...endJobOps(store, job, report.kind === 'answers' ? 'done' : 'failed', at),
@@ -102,7 +129,11 @@ export async function finishInference(
     if (report.kind === 'answers') {
       ops.push(put(store.sublevel(NODES_SUBLEVEL), node.id, { ...node, jobsDone: (node.jobsDone ?? 0) + 1 }));
     }
-    await store.write(ops);
+    await store.write([...ops, ...guardOps]);
+    if (deps.guard) {
+      await deps.guard.committedAnswers(id, logged);
+      await deps.guard.log.closeLocked(id, at);
+    }
     return next;
   });
 }

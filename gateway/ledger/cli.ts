@@ -9,7 +9,9 @@ import { base64ToBytes } from '../../attest/index.js';
 import type { Store } from '../store/index.js';
 import { LedgerError } from './errors.js';
 import { readLedgerExport } from './export.js';
-import { ledgerSourceFromDataDir, ledgerSourceFromStore, openLedgerStore } from './source.js';
+import { currentBalances } from './balances.js';
+import { ledgerSourceFromDataDir, openLedgerStore } from './source.js';
+import { ledgerSublevels } from './storage.js';
 import type { LedgerSource } from './source.js';
 import { checkAccount } from './validate.js';
 import type { LedgerReport } from './verify.js';
@@ -25,20 +27,15 @@ export interface AccountBalance {
 }
 
 /**
- * Cached balances of a data directory or an open store: every account with a
- * balance, sorted by name, or just `account` (0 when it never moved).
+ * Balances of a data directory or an open store (the checkpoint plus the
+ * entries after it): every account with a balance, sorted by name, or just
+ * `account` (0 when it never moved).
  */
 export async function ledgerBalance(from: string | Store, account?: string): Promise<AccountBalance[]> {
   if (account !== undefined) checkAccount(account);
   const store = typeof from === 'string' ? await openLedgerStore(from) : from;
   try {
-    const balances = new Map<string, bigint>();
-    for await (const [name, value] of ledgerSourceFromStore(store).balances()) {
-      if (typeof value !== 'string' || !/^-?[0-9]+$/.test(value)) {
-        throw new LedgerError('LEDGER_CORRUPT', `the cached balance of ${name} is not a decimal`);
-      }
-      balances.set(name, BigInt(value));
-    }
+    const { balances } = await currentBalances(ledgerSublevels(store));
     if (account !== undefined) return [{ account, balance: balances.get(account) ?? 0n }];
     return [...balances]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -50,6 +50,7 @@ export type LedgerVerifyCode =
   | 'LEDGER_BLOCK_HASH_MISMATCH'
   | 'LEDGER_BAD_BLOCK_SIGNATURE'
   | 'LEDGER_BALANCE_MISMATCH'
+  | 'LEDGER_CHECKPOINT_INVALID'
   | 'LEDGER_EXPORT_MALFORMED';
 
 /** Every ledger error code. */

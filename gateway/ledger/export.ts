@@ -1,12 +1,13 @@
 /**
  * The ledger's JSON-lines export: one header line, then every entry, block,
- * cached balance and idempotency record, one JSON object a line:
+ * cached balance, the seq the cached balances reflect, and every idempotency record, one JSON object a line:
  *
  * ```
  * {"format":"sealgate-ledger-export","version":1}
  * {"type":"entry","entry":{...}}
  * {"type":"block","block":{...}}
  * {"type":"balance","account":"user:acct_…","amount":"42"}
+ * {"type":"checkpoint","seq":12}
  * {"type":"key","key":"settle:run_…","seq":7}
  * ```
  *
@@ -44,6 +45,8 @@ export async function exportLedger(
   for await (const block of source.blocks()) await writeLine(out, { type: 'block', block });
   for await (const [account, amount] of source.balances())
     await writeLine(out, { type: 'balance', account, amount });
+  const checkpoint = await source.checkpoint();
+  if (checkpoint !== undefined) await writeLine(out, { type: 'checkpoint', seq: checkpoint });
   for await (const [key, seq] of source.keys()) await writeLine(out, { type: 'key', key, seq });
   if (options.end !== false) {
     out.end();
@@ -77,7 +80,7 @@ async function* lines(path: string, type: string): AsyncGenerator<Line> {
         }
         continue;
       }
-      if (!['entry', 'block', 'balance', 'key'].includes(l.type as string)) {
+      if (!['entry', 'block', 'balance', 'checkpoint', 'key'].includes(l.type as string)) {
         throw new LedgerError('LEDGER_EXPORT_MALFORMED', `line ${n} has an unknown type`);
       }
       if (l.type === type) yield l;
@@ -105,6 +108,10 @@ export function readLedgerExport(path: string): LedgerSource {
     },
     async *balances() {
       for await (const l of lines(path, 'balance')) yield pair(l, 'account', 'amount');
+    },
+    async checkpoint() {
+      for await (const l of lines(path, 'checkpoint')) return l.seq;
+      return undefined;
     },
     async *keys() {
       for await (const l of lines(path, 'key')) yield pair(l, 'key', 'seq');

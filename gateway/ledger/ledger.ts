@@ -1,12 +1,14 @@
 /**
  * The gateway's double-entry ledger (DESIGN.md section 9) on the LevelDB
  * store: transaction groups are validated, hash-chained and written with
- * their balance changes, idempotency records and the caller's own state
- * change in ONE synced batch; entries are sealed into Ed25519-signed blocks.
+ * their idempotency records and the caller's own state change in ONE synced
+ * batch; entries are sealed into Ed25519-signed blocks, and the balance cache
+ * is checkpointed with each block (balances.ts).
  */
 import type { SigningKeyPair } from '../../attest/index.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
+import { CHECKPOINT_KEY, currentBalances } from './balances.js';
 import { entryHash, hashBytes, parseEntry } from './codec.js';
 import { LedgerError } from './errors.js';
 import { BlockSealer } from './seal.js';
@@ -44,6 +46,8 @@ function sameTransaction(input: TransactionInput, entry: LedgerEntry): boolean {
 export class Ledger {
   readonly #subs: LedgerSublevels;
   readonly #balances: Map<string, bigint>;
+  /** Accounts moved since the last checkpoint: written when the next block is sealed. */
+  readonly #dirty: Set<string>;
   readonly #sealer: BlockSealer;
   #lastSeq: number;
   #lastHash: string;
@@ -51,31 +55,32 @@ export class Ledger {
   private constructor(
     readonly store: Store,
     private readonly options: LedgerOptions,
-    state: { subs: LedgerSublevels; balances: Map<string, bigint>; last?: LedgerEntry; sealer: BlockSealer },
+    state: {
+      subs: LedgerSublevels;
+      balances: Map<string, bigint>;
+      dirty: Set<string>;
+      last?: LedgerEntry;
+      sealer: BlockSealer;
+    },
   ) {
     this.#subs = state.subs;
     this.#balances = state.balances;
+    this.#dirty = state.dirty;
     this.#sealer = state.sealer;
     this.#lastSeq = state.last?.seq ?? 0;
     this.#lastHash = state.last?.hash ?? GENESIS_HASH;
   }
 
-  /** Open the ledger of `store`: load the balance cache, the chain head and the unsealed entries. */
+  /** Open the ledger of `store`: the balances (checkpoint + replay), the chain head and the unsealed entries. */
   static async open(store: Store, options: LedgerOptions): Promise<Ledger> {
     const subs = ledgerSublevels(store);
-    const balances = new Map<string, bigint>();
-    for await (const [account, value] of subs.balances.iterator()) {
-      if (typeof value !== 'string' || !/^-?[0-9]+$/.test(value)) {
-        throw new LedgerError('LEDGER_CORRUPT', `the cached balance of ${account} is not a decimal`);
-      }
-      balances.set(account, BigInt(value));
-    }
+    const { balances, dirty } = await corrupt(() => currentBalances(subs));
     const last = await corrupt(async () => {
       const raw = await lastValue(subs.entries);
       return raw === undefined ? undefined : parseEntry(raw);
     });
     const sealer = await corrupt(() => BlockSealer.load(store, subs, options));
-    return new Ledger(store, options, { subs, balances, ...(last ? { last } : {}), sealer });
+    return new Ledger(store, options, { subs, balances, dirty, ...(last ? { last } : {}), sealer });
   }
 
   /** The seq of the last committed entry (0 when empty). */
@@ -106,8 +111,8 @@ export class Ledger {
   /**
    * Commit a group of transactions atomically; the caller already holds
    * `store.exclusive`. Validates every input, then writes the entries, the
-   * balance changes, the idempotency records and `extraOps` in one synced
-   * batch. When every key was already committed, writes nothing (not even
+   * idempotency records and `extraOps` in one synced batch (the balances
+   * change in memory and reach disk with the next block). When every key was already committed, writes nothing (not even
    * `extraOps`) and returns the stored entries with `applied: false`; a key
    * reused for a different transaction is LEDGER_KEY_REUSED, a group mixing
    * committed and new keys is LEDGER_KEY_CONFLICT.
@@ -141,10 +146,12 @@ export class Ledger {
     const ops: BatchOp[] = [];
     for (const e of entries)
       ops.push(put(this.#subs.entries, orderKey(e.seq), e), put(this.#subs.keys, e.key, e.seq));
-    for (const [account, balance] of changed) ops.push(put(this.#subs.balances, account, String(balance)));
     ops.push(...extraOps);
     await this.store.write(ops);
-    for (const [account, balance] of changed) this.#balances.set(account, balance);
+    for (const [account, balance] of changed) {
+      this.#balances.set(account, balance);
+      this.#dirty.add(account);
+    }
     this.#lastSeq = entries[entries.length - 1].seq;
     this.#lastHash = prevHash;
     for (const e of entries) this.#sealer.pending(hashBytes(e.hash));
@@ -206,10 +213,24 @@ export class Ledger {
     return this.#sealer.blocks();
   }
 
-  /** Seal every entry since the last block into a signed block (empty when there are none); lock held. */
+  /**
+   * Seal every entry since the last block into a signed block (empty when
+   * there are none), and checkpoint the balance cache in the same batch; lock held.
+   */
   sealBlockLocked(): Promise<LedgerBlock> {
     if (!this.store.locked) throw new TypeError('sealBlockLocked needs store.exclusive to be held');
-    return this.#sealer.seal(this.#lastSeq);
+    return this.#sealWithCheckpoint();
+  }
+
+  async #sealWithCheckpoint(): Promise<LedgerBlock> {
+    const dirty = [...this.#dirty];
+    const checkpoint = [
+      ...dirty.map((account) => put(this.#subs.balances, account, String(this.balance(account)))),
+      put(this.#subs.checkpoint, CHECKPOINT_KEY, this.#lastSeq),
+    ];
+    const block = await this.#sealer.seal(this.#lastSeq, checkpoint);
+    for (const account of dirty) this.#dirty.delete(account);
+    return block;
   }
 
   /** {@link sealBlockLocked}, taking the store's lock itself. */

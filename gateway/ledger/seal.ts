@@ -5,7 +5,7 @@
  * gateway's Ed25519 signature (attest signDetached, domain-separated).
  */
 import { bytesToBase64, canonicalizeBytes, signDetached } from '../../attest/index.js';
-import type { Store } from '../store/index.js';
+import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 import { blockHash, entriesRoot, hashBytes, parseBlock, parseEntry } from './codec.js';
 import type { BlockBody } from './codec.js';
@@ -61,8 +61,8 @@ export class BlockSealer {
     this.#pending.push(hash);
   }
 
-  /** Seal the pending entries, which end at `lastSeq`, into a signed block and store it. */
-  async seal(lastSeq: number): Promise<LedgerBlock> {
+  /** Seal the pending entries, which end at `lastSeq`, into a signed block and store it with `extraOps`. */
+  async seal(lastSeq: number, extraOps: BatchOp[] = []): Promise<LedgerBlock> {
     const body: BlockBody = {
       height: this.#height + 1,
       firstSeq: this.#sealedSeq + 1,
@@ -79,7 +79,7 @@ export class BlockSealer {
       this.options.signer.secretKey,
     );
     const block: LedgerBlock = { ...body, signature: bytesToBase64(signature), hash: blockHash(body) };
-    await this.store.write([put(this.subs.blocks, orderKey(block.height), block)]);
+    await this.store.write([put(this.subs.blocks, orderKey(block.height), block), ...extraOps]);
     this.#height = block.height;
     this.#lastHash = block.hash;
     this.#sealedSeq = lastSeq;

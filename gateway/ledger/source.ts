@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Store } from '../store/index.js';
 import { LedgerError } from './errors.js';
+import { CHECKPOINT_KEY } from './balances.js';
 import { ledgerSublevels } from './storage.js';
 
 /** A ledger's stored parts, as raw values in storage order. */
@@ -16,8 +17,10 @@ export interface LedgerSource {
   entries(): AsyncIterable<unknown>;
   /** Blocks in height order. */
   blocks(): AsyncIterable<unknown>;
-  /** The balance cache: account and stored balance. */
+  /** The balance cache: account and stored balance, as of the checkpoint. */
   balances(): AsyncIterable<readonly [string, unknown]>;
+  /** The seq the balance cache reflects, as stored (undefined before the first seal). */
+  checkpoint(): Promise<unknown>;
   /** The idempotency index: key and stored seq. */
   keys(): AsyncIterable<readonly [string, unknown]>;
   /** Release what the source opened. */
@@ -31,6 +34,7 @@ export function ledgerSourceFromStore(store: Store): LedgerSource {
     entries: () => subs.entries.values(),
     blocks: () => subs.blocks.values(),
     balances: () => subs.balances.iterator(),
+    checkpoint: () => subs.checkpoint.get(CHECKPOINT_KEY),
     keys: () => subs.keys.iterator(),
     close: () => Promise.resolve(),
   };

@@ -1,10 +1,14 @@
 /**
- * Where the ledger lives in the gateway's LevelDB store: four sublevels, all
- * prefixed `ledger-`, written together in one atomic batch per commit.
+ * Where the ledger lives in the gateway's LevelDB store: five sublevels, all
+ * prefixed `ledger-`. A commit writes its entries and keys in one atomic batch;
+ * sealing a block writes the block, the changed balances and the checkpoint in
+ * another.
  *
  * - `ledger-entries`: zero-padded seq -> LedgerEntry
  * - `ledger-keys`:    idempotency key -> seq
- * - `ledger-balances`: account -> balance (decimal string), the cache
+ * - `ledger-balances`: account -> balance (decimal string), the cache as of
+ *   the checkpoint (written when a block is sealed; balances.ts)
+ * - `ledger-checkpoint`: `seq` -> the seq the cached balances reflect
  * - `ledger-blocks`:  zero-padded height -> LedgerBlock
  */
 import type { Store, Sublevel } from '../store/index.js';
@@ -14,6 +18,7 @@ export interface LedgerSublevels {
   readonly entries: Sublevel;
   readonly keys: Sublevel;
   readonly balances: Sublevel;
+  readonly checkpoint: Sublevel;
   readonly blocks: Sublevel;
 }
 
@@ -23,6 +28,7 @@ export function ledgerSublevels(store: Store): LedgerSublevels {
     entries: store.sublevel('ledger-entries'),
     keys: store.sublevel('ledger-keys'),
     balances: store.sublevel('ledger-balances'),
+    checkpoint: store.sublevel('ledger-checkpoint'),
     blocks: store.sublevel('ledger-blocks'),
   };
 }

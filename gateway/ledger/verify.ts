@@ -5,6 +5,7 @@
  * first. Nothing here needs a running gateway, only its public key.
  */
 import { LedgerError } from './errors.js';
+import { isCheckpointSeq } from './balances.js';
 import { hashBytes } from './codec.js';
 import type { LedgerProblem } from './problems.js';
 import { Problems } from './problems.js';
@@ -32,7 +33,7 @@ export interface LedgerReport {
 
 const DECIMAL = /^-?[0-9]{1,40}$/;
 
-// The stored balance cache must equal the balances rebuilt from the entries.
+// The stored balance cache must equal the balances rebuilt from the entries up to its checkpoint.
 async function checkBalances(
   source: LedgerSource,
   rebuilt: ReadonlyMap<string, bigint>,
@@ -80,7 +81,8 @@ async function checkKeys(
  * entries, no balance but the mint's below zero after any commit group,
  * unique idempotency keys and their index, contiguous blocks covering every
  * sealed entry with correct Merkle roots, hashes, chain and signatures, and a
- * balance cache equal to the balances rebuilt from the entries. A source
+ * balance cache equal to the balances rebuilt from the entries up to the
+ * checkpoint seq stored with it. A source
  * that cannot be read to the end (a malformed export line) is a problem too.
  * Throws only LEDGER_BAD_PUBLIC_KEY, or an I/O error of the source.
  *
@@ -97,17 +99,29 @@ export async function verifyLedger(source: LedgerSource, publicKey: Uint8Array):
   const problems = new Problems();
   const entries = new EntryReplay(problems);
   const blocks = new BlockReplay(source.blocks()[Symbol.asyncIterator](), publicKey, problems);
+  const atCheckpoint: { balances?: ReadonlyMap<string, bigint> } = {};
+  let checkpoint: unknown;
   try {
+    checkpoint = (await source.checkpoint()) ?? 0;
+    if (checkpoint === 0) atCheckpoint.balances = new Map();
     await blocks.drain(0);
     for await (const raw of source.entries()) {
       const entry = entries.apply(raw);
+      if (isCheckpointSeq(checkpoint) && entries.lastSeq === checkpoint)
+        atCheckpoint.balances = new Map(entries.balances);
       blocks.entry(entries.lastSeq, entry && hashBytes(entry.hash));
       await blocks.drain(entries.lastSeq);
     }
     entries.finish();
     await blocks.finish(entries.lastSeq);
     await checkKeys(source, entries.keys, problems);
-    await checkBalances(source, entries.balances, problems);
+    if (atCheckpoint.balances) await checkBalances(source, atCheckpoint.balances, problems);
+    else {
+      problems.add(
+        'LEDGER_CHECKPOINT_INVALID',
+        `the balance checkpoint seq ${JSON.stringify(checkpoint)} is not the seq of an entry`,
+      );
+    }
   } catch (err) {
     if (!(err instanceof LedgerError) || err.code !== 'LEDGER_EXPORT_MALFORMED') throw err;
     problems.add('LEDGER_EXPORT_MALFORMED', err.message);

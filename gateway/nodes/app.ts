@@ -23,6 +23,7 @@ import { installJsonParser } from '../http/json-body.js';
 import { validatorCompiler } from '../http/validation.js';
 import { nodeBlobRoutes } from './blob-routes.js';
 import { nodeRoutes } from './node-routes.js';
+import { auditNodeRoutes } from '../audit/node-routes.js';
 import { inferenceNodeRoutes } from '../inference/node-routes.js';
 import { brokerNodeRoutes } from '../broker/node-routes.js';
 
@@ -90,6 +91,7 @@ export async function buildNodeApp(context: GatewayContext): Promise<FastifyInst
   await app.register(nodeBlobRoutes);
   await app.register(nodeRoutes);
   await app.register(inferenceNodeRoutes);
+  await app.register(auditNodeRoutes);
   // the key broker: nonces, evidence and key release (docs/broker.md)
   await app.register(brokerNodeRoutes);
   await app.ready();

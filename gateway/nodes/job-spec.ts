@@ -51,6 +51,8 @@ export interface WireJob {
   readonly jobId: string;
   readonly runId: string;
   readonly inferenceId?: string;
+  readonly auditId?: string;
+  readonly modelBlob?: JobRecord['modelBlob'];
   readonly image: JobRecord['image'];
   readonly model: ModelDescriptor;
   readonly data: JobRecord['data'];
@@ -58,6 +60,7 @@ export interface WireJob {
   readonly params: JobRecord['params'];
   readonly brokerPublicKey: string;
   readonly inputs?: string;
+  readonly egress?: JobRecord['egress'];
 }
 
 /** The wire form of `job`: the fields the protocol names and nothing else (no account, no node). */
@@ -67,6 +70,8 @@ export function wireJob(job: JobRecord, brokerPublicKey: string, inputs?: string
     jobId: job.id,
     runId: job.runId,
     ...(job.inferenceId === undefined ? {} : { inferenceId: job.inferenceId }),
+    ...(job.auditId === undefined ? {} : { auditId: job.auditId }),
+    ...(job.modelBlob === undefined ? {} : { modelBlob: job.modelBlob }),
     image: job.image,
     model: job.model,
     data: job.data,
@@ -74,5 +79,6 @@ export function wireJob(job: JobRecord, brokerPublicKey: string, inputs?: string
     params: job.params,
     brokerPublicKey,
     ...(inputs === undefined ? {} : { inputs }),
+    ...(job.egress === undefined ? {} : { egress: job.egress }),
   };
 }

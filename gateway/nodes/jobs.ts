@@ -12,7 +12,7 @@ import { JOBS_SUBLEVEL, NODE_JOBS_SUBLEVEL, RUN_JOBS_SUBLEVEL } from './records.
 
 /** The ops that store a new, assigned job and index it. */
 export function newJobOps(store: Store, job: JobRecord): BatchOp[] {
-  const owner = job.inferenceId ?? job.runId;
+  const owner = job.inferenceId ?? job.auditId ?? job.runId;
   return [
     put(store.sublevel(JOBS_SUBLEVEL), job.id, job),
     put(store.sublevel(NODE_JOBS_SUBLEVEL), `${job.nodeId}/${job.id}`, job.id),
@@ -73,7 +73,7 @@ export async function claimedJob(store: Store, claim: JobClaim): Promise<JobReco
   const job = await findJob(store, claim.jobId);
   if (!job) throw new NodeError('NODE_JOB_NOT_FOUND', `no job ${claim.jobId}`);
   if (job.nodeId !== claim.nodeId) throw new NodeError('NODE_JOB_NOT_YOURS', 'the job is not this node’s');
-  if ((job.inferenceId ?? job.runId) !== claim.ownerId) {
+  if ((job.inferenceId ?? job.auditId ?? job.runId) !== claim.ownerId) {
     throw new NodeError('NODE_JOB_WRONG_RUN', `the job is not for ${claim.ownerId}`);
   }
   if (job.state !== 'assigned') throw new NodeError('NODE_JOB_NOT_ACTIVE', `the job is ${job.state}`);

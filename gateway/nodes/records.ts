@@ -68,23 +68,35 @@ export interface JobLimits {
   readonly gpus: number;
 }
 
-export type JobKind = 'train' | 'predict';
+export type JobKind = 'train' | 'predict' | 'audit';
 export type JobState = 'assigned' | 'done' | 'failed' | 'abandoned';
 
 /** One attempt at a run (or an inference) on one node (sublevel `jobs`, keyed by job id). */
+/** What the supervisor may forward (docs/egress-protocol.md section 3). */
+export interface JobEgress {
+  readonly channels: readonly ('metrics' | 'logs')[];
+  readonly maxRecordBytes: number;
+}
+
 export interface JobRecord {
   readonly id: string;
   readonly kind: JobKind;
   readonly runId: string;
   /** For predict jobs: the inference this job answers. */
   readonly inferenceId?: string;
+  /** For audit jobs: the audit this job answers (docs/audit.md). */
+  readonly auditId?: string;
   readonly nodeId: string;
   readonly image: { readonly digest: string; readonly archive?: string };
   readonly model: ModelDescriptor;
   /** The ciphertext to mount: the dataset (train) or the sealed model (predict). */
   readonly data: { readonly digest: string; readonly size: number };
+  /** Audit jobs: the sealed model, bound beside the canary set (`data`). */
+  readonly modelBlob?: { readonly digest: string; readonly size: number };
   readonly limits: JobLimits;
   readonly params: { readonly steps: number; readonly hyperparameters: Readonly<Record<string, unknown>> };
+  /** issue 5 (wt-guard): the dataset's egress channels and record cap (docs/egress-protocol.md section 3). */
+  readonly egress?: JobEgress;
   readonly state: JobState;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -7,6 +7,8 @@
  * Waiting nodes sleep until a run is queued (the runs' event log tells of
  * every new or requeued run) or their wait ends: no busy loop.
  */
+import type { AuditRecord } from '../audit/record.js';
+import { AUDITS_SUBLEVEL } from '../audit/record.js';
 import { DATASETS_SUBLEVEL } from '../datasets/record.js';
 import type { DatasetRecord } from '../datasets/record.js';
 import { newId } from '../ids.js';
@@ -68,6 +70,9 @@ export class Scheduler {
     for await (const inference of store.sublevel(INFERENCES_SUBLEVEL).values()) {
       if ((inference as InferenceRecord).state === 'queued')
         this.#queue.add((inference as InferenceRecord).id);
+    }
+    for await (const audit of store.sublevel(AUDITS_SUBLEVEL).values()) {
+      if ((audit as AuditRecord).state === 'queued') this.#queue.add((audit as AuditRecord).id);
     }
   }
 
@@ -131,13 +136,15 @@ export class Scheduler {
       for (const id of ids) {
         const found = id.startsWith('inf_')
           ? await this.#inferenceJob(id, node, active, faulted)
-          : await this.#runJob(id, node, active, faulted);
+          : id.startsWith('aud_')
+            ? await this.#auditJob(id, node, active, faulted)
+            : await this.#runJob(id, node, active, faulted);
         if (found) return found;
       }
       return undefined;
     });
     if (!claimed) return undefined;
-    this.#queue.delete(claimed.job.inferenceId ?? claimed.job.runId);
+    this.#queue.delete(claimed.job.inferenceId ?? claimed.job.auditId ?? claimed.job.runId);
     if (claimed.published) runs.events.publish(claimed.job.runId, claimed.published);
     return wireJob(claimed.job, this.#deps.brokerPublicKey, claimed.inputs);
   }
@@ -183,7 +190,15 @@ export class Scheduler {
     }
     const parts = faulted.has(id) ? undefined : await this.#load(run);
     if (!parts) return undefined;
-    const job: JobRecord = { ...this.#job('train', run, parts.model, node), data: parts.dataset.blob };
+    const job: JobRecord = {
+      ...this.#job('train', run, parts.model, node),
+      data: parts.dataset.blob,
+      // issue 5 (wt-guard): the dataset's egress channels reach the supervisor
+      egress: {
+        channels: [...parts.dataset.policy.egress.channels],
+        maxRecordBytes: parts.dataset.policy.egress.maxRecordBytes,
+      },
+    };
     if (!fits(node.capacity, active, job.limits)) return undefined;
     const placed = await runs.transitionLocked(id, 'place', { node: node.id, miner: node.miner }, () =>
       newJobOps(store, job),
@@ -217,5 +232,30 @@ export class Scheduler {
     };
     await store.write([put(sub, id, running), ...newJobOps(store, job)]);
     return { job, published: undefined, inputs: inference.inputs };
+  }
+
+  // An audit (docs/audit.md): the run's model scores the listing's canary set; both ciphertexts are bound.
+  async #auditJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>) {
+    const { store } = this.#deps;
+    const sub = store.sublevel(AUDITS_SUBLEVEL);
+    const audit = await store.get<AuditRecord>(sub, id);
+    if (audit?.state !== 'queued') {
+      this.#queue.delete(id);
+      return undefined;
+    }
+    const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), audit.runId);
+    const parts = run?.output && !faulted.has(id) ? await this.#load(run) : undefined;
+    if (!run?.output || !parts) return undefined;
+    const base = this.#job('audit', run, parts.model, node);
+    const job: JobRecord = {
+      ...base,
+      auditId: id,
+      data: { digest: audit.canaries.digest, size: audit.canaries.size },
+      modelBlob: { digest: run.output.digest, size: run.output.size },
+    };
+    if (!fits(node.capacity, active, job.limits)) return undefined;
+    const running: AuditRecord = { ...audit, state: 'running', node: node.id, updatedAt: base.updatedAt };
+    await store.write([put(sub, id, running), ...newJobOps(store, job)]);
+    return { job, published: undefined, inputs: undefined };
   }
 }

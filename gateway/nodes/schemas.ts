@@ -91,10 +91,12 @@ const Limits = Type.Object({
   gpus: Type.Integer(),
 });
 export const JobSchema = Type.Object({
-  kind: Type.Union([Type.Literal('train'), Type.Literal('predict')]),
+  kind: Type.Union([Type.Literal('train'), Type.Literal('predict'), Type.Literal('audit')]),
   jobId: JobId,
   runId: RunId,
   inferenceId: Type.Optional(Type.String()),
+  auditId: Type.Optional(Type.String()),
+  modelBlob: Type.Optional(Type.Object({ digest: Digest, size: Type.Integer() })),
   image: Type.Object({ digest: Type.String(), archive: Type.Optional(Digest) }),
   model: ModelDescriptorSchema,
   data: Type.Object({ digest: Digest, size: Type.Integer() }),

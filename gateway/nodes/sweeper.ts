@@ -12,6 +12,7 @@
  * Each case is one batch under the store's lock. The clock is injected;
  * buildApp calls `sweep()` on a timer, tests call it directly.
  */
+import { AUDITS_SUBLEVEL } from '../audit/record.js';
 import type { InferenceRecord } from '../inference/record.js';
 import { INFERENCES_SUBLEVEL } from '../inference/record.js';
 import type { NormalizedOptions } from '../options.js';
@@ -73,7 +74,7 @@ export class Sweeper {
     const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), job.runId);
     if (!node || !run) return undefined;
     const age = (since: string | undefined): number => (since ? now.getTime() - Date.parse(since) : Infinity);
-    const owner = job.inferenceId ?? job.runId;
+    const owner = job.inferenceId ?? job.auditId ?? job.runId;
 
     if (job.kind === 'train' && isFinal(run.state)) {
       await store.write(endJobOps(store, job, 'failed', at));
@@ -112,6 +113,8 @@ export class Sweeper {
     ];
     const exhausted = (await attempts(store, owner)) >= options.maxAttempts;
     if (job.inferenceId !== undefined) return this.#sweepInference(job.inferenceId, exhausted, ops, result);
+    if (job.auditId !== undefined)
+      return this.#sweepInference(job.auditId, exhausted, ops, result, AUDITS_SUBLEVEL, 'AUDIT_NODE_FAULT');
     if (exhausted) {
       const reason = {
         code: 'RUN_NODE_FAULT',
@@ -137,9 +140,12 @@ export class Sweeper {
     exhausted: boolean,
     ops: BatchOp[],
     result: SweepResult,
+    sublevel = INFERENCES_SUBLEVEL,
+    code = 'INFERENCE_NODE_FAULT',
   ): Promise<undefined> {
     const { store, options } = this.#deps;
-    const sub = store.sublevel(INFERENCES_SUBLEVEL);
+    // An audit (gateway/audit) is swept like an inference: its record has the same state fields.
+    const sub = store.sublevel(sublevel);
     const inference = await store.get<InferenceRecord>(sub, id);
     if (!inference) return undefined;
     const { node: holder, ...rest } = inference;
@@ -148,7 +154,7 @@ export class Sweeper {
       ? {
           ...rest,
           state: 'failed',
-          reason: { code: 'INFERENCE_NODE_FAULT', message: 'the node went offline' },
+          reason: { code, message: 'the node went offline' },
           updatedAt: options.now().toISOString(),
         }
       : { ...rest, state: 'queued', updatedAt: options.now().toISOString() };

@@ -72,6 +72,16 @@ export const EgressPolicySchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /** The canary audit's thresholds (docs/audit.md: chosen from measured honest and memorising models). */
+    audit: Type.Object(
+      {
+        /** Mean exposure of the planted canaries, in bits, above which the audit fails. */
+        maxMeanExposureBits: Type.Number({ minimum: 0, maximum: 64, default: 3 }),
+        /** Membership-inference AUC above which the audit fails (0.5 is chance). */
+        maxAuc: Type.Number({ minimum: 0, maximum: 1, default: 0.75 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
   },
   { additionalProperties: false },
 );

@@ -73,7 +73,8 @@ export function sandboxContainerConfig(profile: SandboxProfile, run: SandboxRun)
   const names = new Set(profile.binds.map((b) => b.name));
   const unknown = Object.keys(run.binds).filter((name) => !names.has(name));
   if (unknown.length > 0) invalid(`the profile has no bind named ${unknown.join(', ')}`);
-  const mounts = profile.binds.map((bind): SandboxBindMount => {
+  const present = profile.binds.filter((b) => b.optional !== true || Object.hasOwn(run.binds, b.name));
+  const mounts = present.map((bind): SandboxBindMount => {
     const source = Object.hasOwn(run.binds, bind.name) ? run.binds[bind.name] : undefined;
     if (source === undefined) return invalid(`no host path for the ${bind.name} bind`);
     hostPath(bind.name, source);

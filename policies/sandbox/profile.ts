@@ -24,6 +24,8 @@ export interface SandboxLimits {
 export interface SandboxBind {
   readonly name: string;
   readonly target: string;
+  /** A bind only some jobs have (the audit's second ciphertext); absent, no mount is made. */
+  readonly optional?: boolean;
 }
 
 /** A tmpfs the container must have (plaintext lives only there): its path and mount options. */
@@ -81,6 +83,8 @@ export const SANDBOX_DEFAULTS = {
   binds: [
     { name: 'ciphertext', target: '/sealed/ciphertext' },
     { name: 'supervisor', target: '/sealed/supervisor' },
+    // The audit job's sealed model, beside the canary set at /sealed/ciphertext (docs/audit.md).
+    { name: 'modelCiphertext', target: '/sealed/model-ciphertext', optional: true },
   ],
   tmpfs: [
     { target: '/sealed/input', options: PLAINTEXT_TMPFS_OPTIONS },
@@ -125,7 +129,7 @@ export function sandboxProfile(options: SandboxProfileOptions): SandboxProfile {
   }
   const limits = { ...SANDBOX_DEFAULTS.limits, ...options.limits };
   for (const [name, value] of Object.entries(limits)) positiveInteger(`limits.${name}`, value);
-  const binds = options.binds ?? SANDBOX_DEFAULTS.binds;
+  const binds: readonly SandboxBind[] = options.binds ?? SANDBOX_DEFAULTS.binds;
   const tmpfs = options.tmpfs ?? SANDBOX_DEFAULTS.tmpfs;
   const targets = [...binds.map((b) => b.target), ...tmpfs.map((m) => m.target)];
   for (const target of targets) containerPath(target);
@@ -150,7 +154,11 @@ export function sandboxProfile(options: SandboxProfileOptions): SandboxProfile {
     privileged: false,
     seccomp,
     limits,
-    binds: binds.map((b) => ({ name: b.name, target: b.target })),
+    binds: binds.map((b) => ({
+      name: b.name,
+      target: b.target,
+      ...(b.optional === true ? { optional: true } : {}),
+    })),
     tmpfs: tmpfs.map((m) => ({ target: m.target, options: m.options })),
     user: { uid: user.uid, gid: user.gid },
     maxGpus,

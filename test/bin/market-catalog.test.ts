@@ -175,6 +175,13 @@ t.test('dataset publish encrypts, uploads, wraps the key to the broker and lists
     datasetId,
   );
   t.type(record?.key.wrapped, 'string', 'the DEK was wrapped to the broker');
+  const fp = json<{
+    fingerprint?: { digest: string };
+    fingerprintKeyFile?: string;
+    canariesSkipped?: string;
+  }>(r.stdout);
+  t.ok(fp.fingerprint && fp.fingerprintKeyFile, 'fingerprinted by default (docs/canaries.md)');
+  t.match(fp.canariesSkipped, /fresh/, 'two low-entropy columns: no fresh canary, none planted by default');
 
   const plain = await as(
     homes.seller,
@@ -193,8 +200,8 @@ t.test('dataset publish encrypts, uploads, wraps the key to the broker and lists
   t.match(plain.stderr, /no model may run on it yet/, 'an empty allowlist is pointed out');
   t.equal(
     (await readdir(join(homes.seller, 'datasets'))).length,
-    4,
-    'two keys and two envelopes in the home',
+    6,
+    'two keys, two envelopes and two dataset folders (fingerprint index and key) in the home',
   );
 });
 

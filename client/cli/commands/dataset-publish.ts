@@ -8,14 +8,23 @@
  * posted. Progress bars on a terminal. On any failure before the listing
  * exists, the key and envelope made by this run are removed again, so the
  * command can simply be run again.
+ *
+ * With `--fingerprint` (the default; docs/egress-protocol.md 2, docs/canaries.md)
+ * `--canaries N` (default 16) canary rows are planted `--canary-repeat R`
+ * times (default 1) before encryption, the fingerprint index is built from
+ * the plaintext, the canary set is encrypted under the same data key, both
+ * are uploaded, and the fingerprint key is sealed to the broker whatever the
+ * custody. The fingerprint key, the index and the canary set stay in
+ * `$SEALGATE_HOME/datasets/<dataset id>/` (0600).
  */
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
   base64ToBytes,
   bytesToBase64,
   bytesToHex,
   dataKeyId,
+  IndexBuilder,
   encodeDataKeyFile,
   generateDataKey,
   isSealgateError,
@@ -26,7 +35,9 @@ import { parseDatasetPolicy } from '../../../policies/index.js';
 import { uploadBlob } from '../../sdk/blobs.js';
 import type { SchemaField } from '../../sdk/catalog.js';
 import { brokerPublicKey, publishDataset } from '../../sdk/catalog.js';
-import { encryptFile } from '../../sdk/envelope-file.js';
+import { checkCanaryCounts } from '../../sdk/canaries.js';
+import type { IndexBuilderFactory } from '../../sdk/fingerprint-publish.js';
+import { prepareDataset, uploadFingerprint } from '../../sdk/fingerprint-publish.js';
 import { GatewayRequestError } from '../../sdk/gateway-client.js';
 import type { CommandContext, ParsedArgs } from '../command.js';
 import { CliError, requireString } from '../command.js';
@@ -126,27 +137,58 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
         new CliError('CLI_IO', `${file}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`),
       ),
   );
+  const fingerprint = args.values['no-fingerprint'] !== true;
+  if (args.values['no-fingerprint'] === true && args.values.fingerprint === true)
+    throw new CliError('CLI_USAGE', '--fingerprint and --no-fingerprint contradict each other');
+  const canaries = countOf(args, 'canaries', fingerprint ? 16 : 0);
+  const repeat = countOf(args, 'canary-repeat', 1);
+  if (canaries > 0) checkCanaryCounts({ planted: canaries, repeat });
+  const index = fingerprint ? indexBuilder : undefined;
   const client = await signedClient(ctx);
   // Ask the broker before the heavy work: it also checks that the gateway answers.
-  const broker = custody === 'broker' ? brokerKeyOf(await brokerPublicKey(client)) : undefined;
+  const broker = custody === 'broker' || fingerprint ? brokerKeyOf(await brokerPublicKey(client)) : undefined;
 
   const dek = generateDataKey();
   const keyId = bytesToHex(dataKeyId(dek));
   const dir = join(ctx.home, 'datasets');
   const keyFile = join(dir, `${keyId}.key`);
   const envelope = join(dir, `${keyId}.env`);
+  const stage = join(dir, `${keyId}.d`);
   await ioStep(dir, mkdir(dir, { recursive: true, mode: 0o700 }));
+  await ioStep(stage, mkdir(stage, { mode: 0o700 }));
   await ioStep(keyFile, writeFile(keyFile, encodeDataKeyFile(dek), { flag: 'wx', mode: 0o600 }));
   try {
     await chmod(keyFile, 0o600); // whatever the umask
-    const encrypting = createProgress(ctx.stderr, { label: `encrypting ${basename(file)}`, total: size });
-    const sealed = await encryptFile(file, envelope, dek, {
-      onProgress: (done) => encrypting.update(done),
-    }).finally(() => encrypting.finish());
-    const uploading = createProgress(ctx.stderr, { label: 'uploading', total: sealed.envelopeBytes });
-    const blob = await uploadBlob(client, envelope, (sent) => uploading.update(sent)).finally(() =>
-      uploading.finish(),
-    );
+    const bars = new Map<string, ReturnType<typeof createProgress>>();
+    const progress = (step: string, done: number, total: number) => {
+      let bar = bars.get(step);
+      if (!bar) {
+        for (const other of bars.values()) other.finish();
+        bar = createProgress(ctx.stderr, { label: step, total });
+        bars.set(step, bar);
+      }
+      bar.update(done);
+    };
+    const prepared = await prepareDataset(file, stage, dek, {
+      ...(index ? { index } : {}),
+      scan: policy.egress.scan,
+      canaries,
+      // the default count gives way on data with no distinctive column; an explicit one does not
+      canariesOptional: args.values.canaries === undefined,
+      repeat,
+      envelope,
+      // planting counts rows; shown against the file's size
+      onProgress: (step, done, total) =>
+        step === 'planting'
+          ? progress('planting canaries', Math.round((done / total) * size), size)
+          : progress(`encrypting ${basename(file)}`, done, total),
+    }).finally(() => bars.forEach((b) => b.finish()));
+    const blob = await uploadBlob(client, envelope, (sent, total) =>
+      progress('uploading', sent, total),
+    ).finally(() => bars.get('uploading')?.finish());
+    const fields = await uploadFingerprint(client, prepared, broker, (step, sent, total) =>
+      progress(step === 'index' ? 'uploading the index' : 'uploading the canaries', sent, total),
+    ).finally(() => bars.forEach((b) => b.finish()));
     const listing = await publishDataset(client, {
       title,
       description,
@@ -154,9 +196,42 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
       price,
       policy,
       blob: { digest: blob.digest },
-      key: { keyId, custody, ...(broker ? { wrapped: bytesToBase64(wrapKey(dek, broker)) } : {}) },
+      ...fields,
+      key: {
+        keyId,
+        custody,
+        ...(broker && custody === 'broker' ? { wrapped: bytesToBase64(wrapKey(dek, broker)) } : {}),
+      },
     });
-    ctx.print(listing.id, { ...listing, keyFile, envelope });
+    if (prepared.canariesSkipped !== undefined && !ctx.json) {
+      ctx.stderr.write(`note: no canaries planted: ${prepared.canariesSkipped}\n`);
+    }
+    // the seller's copies now live under the dataset's id
+    const home = join(dir, listing.id);
+    await rename(stage, home).catch((err: unknown) => {
+      ctx.stderr.write(`note: ${stage} could not become ${home}: ${(err as NodeJS.ErrnoException).code}\n`);
+    });
+    const kept = (path: string) => join(home, basename(path));
+    ctx.print(listing.id, {
+      ...listing,
+      keyFile,
+      envelope,
+      ...(prepared.rows === undefined ? {} : { rows: prepared.rows }),
+      ...(prepared.canariesSkipped === undefined ? {} : { canariesSkipped: prepared.canariesSkipped }),
+      ...(prepared.fingerprint
+        ? {
+            fingerprintFile: kept(prepared.fingerprint.file),
+            fingerprintKeyFile: kept(prepared.fingerprint.keyFile),
+          }
+        : {}),
+      ...(prepared.canaries
+        ? {
+            canarySet: kept(prepared.canaries.file),
+            canaryEnvelope: kept(prepared.canaries.envelope),
+            canaryRepeat: prepared.canaries.repeat,
+          }
+        : {}),
+    });
     if (policy.release.allowedModels.length === 0 && !ctx.json) {
       ctx.stderr.write(
         'note: no model may run on it yet; allow one with --allow-model (sealgate dataset publish --help)\n',
@@ -165,6 +240,7 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
   } catch (err) {
     await rm(keyFile, { force: true });
     await rm(envelope, { force: true });
+    await rm(stage, { recursive: true, force: true });
     throw isSealgateError(err)
       ? err
       : new CliError('CLI_IO', `${file}: ${(err as NodeJS.ErrnoException).code ?? 'failed'}`, { cause: err });
@@ -172,6 +248,17 @@ export async function runDatasetPublish(ctx: CommandContext, args: ParsedArgs): 
     dek.fill(0);
   }
 }
+
+/** A count option: a decimal integer, or `dflt` when absent (bounds are checked by the canary code). */
+function countOf(args: ParsedArgs, name: string, dflt: number): number {
+  const value = optionalString(args, name);
+  if (value === undefined) return dflt;
+  if (!/^[0-9]{1,6}$/.test(value)) throw new CliError('CLI_USAGE', `--${name} must be a whole number`);
+  return Number(value);
+}
+
+/** The fingerprint index builder (docs/egress-protocol.md 1): attest's IndexBuilder. */
+const indexBuilder: IndexBuilderFactory = (key, columns, scan) => new IndexBuilder(key, columns, scan);
 
 function brokerKeyOf(base64: string): Uint8Array {
   const key = base64ToBytes(base64);

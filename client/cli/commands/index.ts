@@ -102,7 +102,7 @@ export const commands: readonly Command[] = [
     {
       name: ['dataset', 'publish'],
       usage:
-        'FILE --title T --price P [--description D] [--schema FILE.json] [--policy FILE.json] [--custody broker|seller] [--allow-model sha256:…]',
+        'FILE --title T --price P [--description D] [--schema FILE.json] [--policy FILE.json] [--custody broker|seller] [--allow-model sha256:…] [--no-fingerprint] [--canaries N] [--canary-repeat R]',
       summary: 'encrypt FILE, upload the ciphertext and list it for sale; prints the dataset id',
       options: {
         title: { type: 'string' },
@@ -112,8 +112,16 @@ export const commands: readonly Command[] = [
         policy: { type: 'string' },
         custody: { type: 'string' },
         'allow-model': { type: 'string', multiple: true },
+        fingerprint: { type: 'boolean' },
+        'no-fingerprint': { type: 'boolean' },
+        canaries: { type: 'string' },
+        'canary-repeat': { type: 'string' },
       },
       optionHelp: {
+        fingerprint: 'build the fingerprint index from the plaintext (the default; docs/canaries.md)',
+        'no-fingerprint': 'no index: the guard checks schema and budget only',
+        canaries: 'canary rows to plant, 1 to 1000 (default 16 with the index, else none)',
+        'canary-repeat': 'times each canary is planted, 1 to 100 (default 1)',
         title: 'the listing title',
         price: 'fiat base units per run (e.g. cents), at least the gateway floor',
         description: 'what the data is (shown to buyers)',
@@ -330,5 +338,40 @@ export const commands: readonly Command[] = [
       example: 'sealgate release approve --json',
     },
     async () => (await import('./release.js')).runReleaseApprove,
+  ),
+  // verification reports (wt-report, docs/verification.md)
+  lazyCommand(
+    {
+      name: ['verify'],
+      usage: 'RUN_ID|VERIFICATION_ID [--out FILE] [--wait] [--timeout S]',
+      summary:
+        'ask for a signed verification report of a run on your dataset (seller); checks it, writes it to FILE',
+      options: {
+        out: { type: 'string', short: 'o' },
+        wait: { type: 'boolean' },
+        timeout: { type: 'string' },
+      },
+      optionHelp: {
+        out: 'where the report goes (JSON); default stdout',
+        wait: 'wait until the report is ready (the audit runs a sealed container)',
+        timeout: 'seconds to wait with --wait (default 600)',
+      },
+      positionals: [1, 1],
+      example: 'sealgate verify run_hz3k5n7q2w4e6r7t3y2u4i6oab --wait --out report.json',
+    },
+    async () => (await import('./verify.js')).runVerify,
+  ),
+  lazyCommand(
+    {
+      name: ['report', 'check'],
+      usage: 'FILE [--gateway-key BASE64]',
+      summary:
+        "check a verification report offline: signatures, inclusion proofs, the verdict; prints the gateway's key id",
+      options: { 'gateway-key': { type: 'string' } },
+      optionHelp: { 'gateway-key': "pin the gateway's Ed25519 public key (its gateway.pub)" },
+      positionals: [1, 1],
+      example: 'sealgate report check report.json --gateway-key "$(cat gateway.pub)"',
+    },
+    async () => (await import('./verify.js')).runReportCheck,
   ),
 ];

@@ -18,10 +18,25 @@ function sortValues(values) {
   return [...values].sort((a, b) => (numeric ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * A list of column names: a JSON array, or a comma-separated string (buyers'
+ * hyperparameters are strings, numbers or booleans); undefined when absent.
+ */
+function columnList(v) {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === 'string')
+    return v
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
+  return undefined;
+}
+
 /** Which columns are features: `features` if given, else all but the label, `ignore` and ID-like names. */
 function featureColumns(table, hp) {
-  if (Array.isArray(hp.features)) return hp.features.map(String);
-  const ignore = new Set((Array.isArray(hp.ignore) ? hp.ignore : []).map(String));
+  const features = columnList(hp.features);
+  if (features !== undefined) return features;
+  const ignore = new Set(columnList(hp.ignore) ?? []);
   return table.header.filter((c) => c !== hp.label && !ignore.has(c) && !ID_LIKE.test(c));
 }
 
@@ -37,10 +52,12 @@ export function fitEncoding(table, hp) {
     throw new ModelError(`the label column must hold exactly 2 values, it holds ${classes.length}`);
   }
   const features = [];
+  // `categorical`: columns one-hot encoded even when every value is a number (an ID: one weight per person).
+  const categorical = new Set(columnList(hp.categorical) ?? []);
   for (const column of featureColumns(table, hp)) {
     const values = table.column(column);
     const present = values.filter((v) => v.trim() !== '');
-    if (present.length > 0 && present.every(isNumber)) {
+    if (present.length > 0 && present.every(isNumber) && !categorical.has(column)) {
       const xs = present.map(Number);
       const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
       const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length;

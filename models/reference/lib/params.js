@@ -58,7 +58,7 @@ export function loadParams(env, argvMode) {
     batchSize: number(raw, 'batchSize', 64, 1, 1e6, true),
     l2: number(raw, 'l2', 1e-4, 0, 10),
     seed: number(raw, 'seed', 1, 0, 2 ** 32 - 1, true),
-    maxCategories: number(raw, 'maxCategories', 16, 1, 1000, true),
+    maxCategories: number(raw, 'maxCategories', 16, 1, 100_000, true),
     logEvery: number(raw, 'logEvery', Math.max(1, Math.round(steps / 20)), 1, 1e9, true),
   };
   const paths = { ...DEFAULT_PATHS, ...(params.paths ?? {}) };

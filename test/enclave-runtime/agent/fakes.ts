@@ -84,7 +84,8 @@ export class FakeGateway implements NodeHttpClient {
     if (/\/nonce$/.test(p)) return { status: 201, body: { nonce: 'bm9uY2Utbm9uY2Utbm9uY2U', expiresAt: '' } };
     if (/\/evidence$/.test(p))
       return { status: 200, body: { status: 'released', wrappedKey: 'd3JhcHBlZA==', keyId: 'k1' } };
-    if (/\/(metrics|fail|answers)$/.test(p)) return { status: 204, body: undefined };
+    if (/\/egress$/.test(p)) return { status: 200, body: { stop: false } };
+    if (/\/(fail|answers)$/.test(p)) return { status: 204, body: undefined };
     if (/\/complete$/.test(p)) return { status: 200, body: {} };
     return { status: 404, body: { error: { code: 'NOT_FOUND', message: p } } };
   }
@@ -121,7 +122,7 @@ export interface Script {
   readonly exit?: Partial<ContainerExit>;
   /** Skip `hello` and end at once with `exit`. */
   readonly dieBeforeHello?: boolean;
-  /** After `started`, hang until cancelled. */
+  /** After `started` (or `messages`, when given), hang until cancelled. */
   readonly hang?: boolean;
 }
 
@@ -232,7 +233,8 @@ class FakeContainer implements SealedContainer {
       const run = JSON.parse(buffered.slice(0, at)) as RunMessage;
       this.rt.run = run;
       if (script.hang) {
-        this.#send({ t: 'started' });
+        // with `messages`, those are sent before hanging (issue 5: the guard's stop)
+        for (const m of script.messages?.(run) ?? [{ t: 'started' }]) this.#send(m);
         return;
       }
       for (const m of (script.messages ?? defaultMessages)(run)) this.#send(m);

@@ -35,7 +35,7 @@ t.test(
       'POST /v1/node/runs/run_1/nonce',
       'POST /v1/node/runs/run_1/evidence',
       `PUT /v1/node/blobs/${sha(OUTPUT)}`,
-      'POST /v1/node/runs/run_1/metrics',
+      'POST /v1/node/runs/run_1/egress',
       'POST /v1/node/runs/run_1/complete',
     ]);
     t.ok(h.gateway.uploads.get(sha(OUTPUT))?.equals(OUTPUT), 'the sealed output is uploaded byte for byte');
@@ -52,14 +52,14 @@ t.test(
     t.equal(run.wrappedKey, 'd3JhcHBlZA==');
     t.same(run.params, { steps: 2, hyperparameters: { lr: 0.1 } });
 
-    const metrics = h.gateway.calls.find((c) => c.path.endsWith('/metrics'))!.body;
-    t.same(metrics, {
+    t.same(run.egress, { logs: false, maxRecordBytes: 4096 }, 'no egress in the job: metrics only');
+    const egress = h.gateway.calls.find((c) => c.path.endsWith('/egress'))!.body;
+    t.same(egress, {
       jobId: 'job_1',
       records: [
-        { metric: 'loss', step: 1, value: 0.5 },
-        { metric: 'loss', step: 2, value: 0.25 },
+        { seq: 0, channel: 'metrics', metric: 'loss', step: 1, value: 0.5 },
+        { seq: 1, channel: 'metrics', metric: 'loss', step: 2, value: 0.25 },
       ],
-      dropped: 0,
     });
 
     const complete = h.gateway.calls.find((c) => c.path.endsWith('/complete'))!.body as {
@@ -339,3 +339,36 @@ t.test('archive images are loaded from the archive blob', async (t) => {
   await h.runner(jobBody({ image: { digest: IMAGE, archive } })).run();
   t.equal(h.runtime.log[0], `ensureImage ${IMAGE} +archive`);
 });
+
+t.test(
+  'egress: logs and refused notices in seq order; a stop from the guard ends the job quietly',
+  async (t) => {
+    const h = await harness(t);
+    h.runtime.script = {
+      hang: true,
+      messages: () => [
+        { t: 'started' },
+        { t: 'metric', metric: 'loss', step: 1, value: 0.5 },
+        { t: 'log', text: 'epoch 1' },
+        { t: 'refused', reason: 'free-text', bytes: 12 },
+      ],
+    };
+    h.gateway.on(/\/egress$/, () => ({ status: 200, body: { stop: true } }));
+    const outcome = await h.runner().run();
+    t.equal(outcome, 'RUN_FLAGGED');
+    const egress = h.gateway.calls.filter((c) => c.path.endsWith('/egress'));
+    t.equal(egress.length, 1);
+    t.same((egress[0].body as { records: unknown[] }).records, [
+      { seq: 0, channel: 'metrics', metric: 'loss', step: 1, value: 0.5 },
+      { seq: 1, channel: 'logs', text: 'epoch 1' },
+      { seq: 2, channel: 'refused', reason: 'free-text', bytes: 12 },
+    ]);
+    t.ok(h.runtime.log.includes('cancel'), 'the container is stopped');
+    t.equal(h.runtime.live.size, 0, 'and removed');
+    t.notOk(
+      h.gateway.paths().some((p) => /\/(fail|complete)$/.test(p)),
+      'nothing is reported: the run ended at the gateway',
+    );
+    t.same(await h.leftovers(), []);
+  },
+);

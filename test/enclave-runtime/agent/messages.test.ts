@@ -117,3 +117,36 @@ t.test('a partial batch is sent after the delay, and a failed send does not stop
   t.same(batches, [[{ metric: 'loss', step: 2, value: 2 }]]);
   t.equal(errors.length, 1);
 });
+
+t.test('egress messages: log and refused parse; a bad reason is a protocol error', (t) => {
+  t.same(parseSupervisorLine('{"t":"log","text":"epoch 1"}'), { t: 'log', text: 'epoch 1' });
+  t.same(parseSupervisorLine('{"t":"refused","reason":"overlong","bytes":5000}'), {
+    t: 'refused',
+    reason: 'overlong',
+    bytes: 5000,
+  });
+  t.throws(() => parseSupervisorLine('{"t":"refused","reason":"secret","bytes":1}'), {
+    code: 'AGENT_SUPERVISOR_PROTOCOL',
+  });
+  t.throws(() => parseSupervisorLine('{"t":"log","text":7}'), { code: 'AGENT_SUPERVISOR_PROTOCOL' });
+  t.end();
+});
+
+t.test('a batcher told to stop sends nothing more and says so once', async (t) => {
+  const sent: number[][] = [];
+  let stops = 0;
+  const batcher = new MetricBatcher<{ seq: number }>({
+    send: (records) => {
+      sent.push(records.map((r) => r.seq));
+      return Promise.resolve({ stop: true });
+    },
+    onStop: () => (stops += 1),
+    onError: () => t.fail('no error expected'),
+    maxRecords: 2,
+    maxDelayMs: 60_000,
+  });
+  for (let seq = 0; seq < 6; seq++) batcher.add({ seq });
+  await batcher.close();
+  t.same(sent, [[0, 1]]);
+  t.equal(stops, 1);
+});

@@ -78,6 +78,23 @@ t.test('train: hello, started, filtered metrics, the sealed output, exit; inputs
   t.match(exit, { t: 'exit', code: 0, signal: null, steps: 100, wiped: true });
   // 10 bad stdout lines and the 3 stderr lines of the dataset
   t.equal(exit.dropped, 13);
+  // issue 5: each refused stdout line leaves as a notice - its reason and length, never its content
+  t.same(
+    messages.filter((m) => m.t === 'refused').map((m) => m.reason),
+    [
+      'free-text',
+      'undeclared-metric',
+      'free-text',
+      'malformed',
+      'malformed',
+      'malformed',
+      'malformed',
+      'malformed',
+      'malformed',
+      'overlong',
+    ],
+  );
+  t.same(messages.filter((m) => m.t === 'refused')[0], { t: 'refused', reason: 'free-text', bytes: 8 });
   t.type(exit.cpuSeconds, 'number');
   t.same(kinds(messages).slice(-2), ['output-end', 'exit']);
 
@@ -192,4 +209,56 @@ t.test('a model that fails: exit reports its code, nothing is sealed', async (t)
   t.same(kinds(messages), ['hello', 'started', 'exit']);
   t.match(messages[2], { code: 3, signal: null, wiped: true });
   t.same(await readdir(join(root, 'output')), []);
+});
+
+// issue 5 (docs/egress-protocol.md section 3): logs when the run's egress allows them; 1000 notices at most.
+const CHATTY_MODEL = String.raw`
+const out = (s) => process.stdout.write(s);
+out(JSON.stringify({ metric: 'loss', step: 1, value: 0.5 }) + '\n');
+out('epoch 1 done\n');
+out('y'.repeat(150) + '\n');
+for (let i = 0; i < 1100; i++) out('junk ' + i + '\n');
+`;
+
+t.test('logs are forwarded when allowed; refused notices stop at 1000, the rest only counted', async (t) => {
+  const { dek, ciphertext, broker } = await sealedDataset(DATA);
+  const root = await sealedRoot(ciphertext);
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await writeFile(join(root, 'model.cjs'), CHATTY_MODEL);
+  const command = [process.execPath, join(root, 'model.cjs')];
+  const withLogs = await runHost(root, (hello) =>
+    runMessage(hello, dek, broker.publicKey, { command, egress: { logs: true, maxRecordBytes: 100 } }),
+  );
+  t.equal(withLogs.status, 0, withLogs.stderr);
+  const logs = withLogs.messages.filter((m) => m.t === 'log');
+  t.equal(logs.length, 1101, 'every short line is a log');
+  t.same(logs[0], { t: 'log', text: 'epoch 1 done' });
+  t.same(
+    withLogs.messages.filter((m) => m.t === 'refused'),
+    [{ t: 'refused', reason: 'overlong', bytes: 150 }],
+  );
+
+  const root2 = await sealedRoot(ciphertext);
+  t.teardown(() => rm(root2, { recursive: true, force: true }));
+  await writeFile(join(root2, 'model.cjs'), CHATTY_MODEL);
+  const noLogs = await runHost(root2, (hello) =>
+    runMessage(hello, dek, broker.publicKey, { command: [process.execPath, join(root2, 'model.cjs')] }),
+  );
+  t.equal(noLogs.status, 0, noLogs.stderr);
+  t.equal(noLogs.messages.filter((m) => m.t === 'log').length, 0, 'no logs unless the policy allows them');
+  t.equal(noLogs.messages.filter((m) => m.t === 'refused').length, 1000);
+  t.equal((noLogs.messages.at(-1) as Message).dropped, 1102, 'every refused line is counted');
+});
+
+t.test('a run message with a bad egress is a protocol error', async (t) => {
+  const { dek, ciphertext, broker } = await sealedDataset(DATA);
+  const root = await sealedRoot(ciphertext);
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  const { messages } = await runHost(root, (hello) =>
+    runMessage(hello, dek, broker.publicKey, {
+      command: ['/bin/true'],
+      egress: { logs: 'yes', maxRecordBytes: 1 },
+    }),
+  );
+  t.match(messages.at(-1), { t: 'error', code: 'SUPERVISOR_PROTOCOL' });
 });

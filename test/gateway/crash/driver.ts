@@ -61,6 +61,31 @@ async function killedUnder(err: unknown, child: GatewayChild): Promise<boolean> 
   return child.dead;
 }
 
+/** A buyer quotes and starts one run; acknowledged, it joins `acks.starts`. */
+async function startRun(o: Pick<DriveOptions, 'url' | 'market' | 'acks' | 'random'>): Promise<void> {
+  const { market, acks, random } = o;
+  const nth = acks.startsSent++;
+  const buyer = random() < 0.5 ? 0 : 1;
+  const as = clientOf(o.url, market.buyers[buyer]);
+  // the last digit picks the fate (fixtures/fate.ts): every ten starts meet all of them
+  const steps = Math.max(1, Math.floor(random() * (MAX_STEPS / 10)) * 10 + (nth % 10));
+  const body = { dataset: market.dataset, model: market.model, steps };
+  const quote = await as.request<{ id: string }>('POST', '/v1/quotes', { body });
+  const run = await as.request<{ id: string; steps: number; price: { tokens: string } }>('POST', '/v1/runs', {
+    body: { quote: quote.id },
+  });
+  acks.starts.set(run.id, { buyer, steps: run.steps, tokens: run.price.tokens });
+}
+
+/**
+ * Start `n` runs one after another before the first kill is armed, so every run of the test has
+ * runs of every fate to settle however few the users manage to start between kills on a loaded
+ * machine.
+ */
+export async function seedRuns(o: Pick<DriveOptions, 'url' | 'market' | 'acks' | 'random'>, n: number) {
+  for (let i = 0; i < n; i++) await startRun(o);
+}
+
 /** Act as the market's users until the gateway process dies; resolves how many runs were started. */
 export async function drive(o: DriveOptions): Promise<number> {
   const { market, acks, random } = o;
@@ -71,19 +96,8 @@ export async function drive(o: DriveOptions): Promise<number> {
   };
   let started = 0;
   const start = async () => {
-    const nth = acks.startsSent++;
     started += 1; // counted when sent: the budget bounds the runs a round may create
-    const buyer = random() < 0.5 ? 0 : 1;
-    // the last digit picks the fate (fixtures/fate.ts): every ten starts meet all of them
-    const steps = Math.max(1, Math.floor(random() * (MAX_STEPS / 10)) * 10 + (nth % 10));
-    const body = { dataset: market.dataset, model: market.model, steps };
-    const quote = await as(buyer).request<{ id: string }>('POST', '/v1/quotes', { body });
-    const run = await as(buyer).request<{ id: string; steps: number; price: { tokens: string } }>(
-      'POST',
-      '/v1/runs',
-      { body: { quote: quote.id } },
-    );
-    acks.starts.set(run.id, { buyer, steps: run.steps, tokens: run.price.tokens });
+    await startRun(o);
   };
   const cancel = async (id: string) => {
     acks.cancelsSent.add(id);

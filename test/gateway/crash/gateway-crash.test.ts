@@ -9,7 +9,7 @@ import type { CrashAudit } from './audit.js';
 import { auditDataDir } from './audit.js';
 import type { GatewayChild, KillPlan } from './child.js';
 import { spawnGateway } from './child.js';
-import { drive, lostAcks, newAcks } from './driver.js';
+import { drive, lostAcks, newAcks, seedRuns } from './driver.js';
 import { fateOf } from './fixtures/fate.js';
 import { minerKey, setUpMarket } from './market.js';
 
@@ -24,10 +24,12 @@ import { minerKey, setUpMarket } from './market.js';
 // audited offline (audit.ts) and every acknowledged request must have
 // survived. test/gateway/ledger/crash.test.ts is the ledger-only version.
 
-const KILLS = 16;
-const MAX_ROUNDS = 30;
+const KILLS = 10;
+const MAX_ROUNDS = 20;
 /** Runs the users may start in one round: runs outlive rounds, and kills land amid them. */
 const STARTS_PER_ROUND = 8;
+/** Runs started before the first kill is armed (every fate at least once: see fixtures/fate.ts). */
+const SEEDED_RUNS = 10;
 
 // mulberry32 (Tommy Ettinger's public-domain 32-bit generator): small, seedable, good enough for test choices.
 function mulberry32(seed: number): () => number {
@@ -40,9 +42,12 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** Mostly amid transitions (after the k-th one this life); sometimes amid opening and the retry pass. */
-function killPlan(random: () => number, first: boolean): KillPlan {
-  if (!first && random() < 0.2) return { kind: 'opening', ms: Math.floor(random() * 400) };
+/**
+ * Mostly amid transitions (after the k-th one this life); one round in five (the 3rd, 8th, ...)
+ * amid opening and the retry pass, so every run of the test hits both kinds of kill point.
+ */
+function killPlan(random: () => number, round: number): KillPlan {
+  if (round % 5 === 2) return { kind: 'opening', ms: Math.floor(random() * 400) };
   return { kind: 'steps', steps: 4 + Math.floor(random() * 33), ms: Math.floor(random() * 8) };
 }
 
@@ -69,13 +74,16 @@ t.test(
     const acks = newAcks();
 
     let child: GatewayChild = spawnGateway(dataDir, miner, 'loop');
-    const market = await setUpMarket(await child.ready, dataDir, work, seed);
+    const firstUrl = await child.ready;
+    const market = await setUpMarket(firstUrl, dataDir, work, seed);
+    await seedRuns({ url: firstUrl, market, acks, random: userRandom }, SEEDED_RUNS);
     let kills = 0;
     let amidRuns = 0;
+    const kinds = new Set<KillPlan['kind']>();
     for (let round = 0; kills < KILLS && round < MAX_ROUNDS; round++) {
       const began = Date.now();
       if (round > 0) child = spawnGateway(dataDir, miner, 'loop');
-      const plan = killPlan(killRandom, round === 0);
+      const plan = killPlan(killRandom, round);
       child.arm(plan, 2000);
       const url = await child.ready.catch(() => undefined);
       const driving = url
@@ -88,6 +96,7 @@ t.test(
         break;
       }
       kills += 1;
+      kinds.add(plan.kind);
       const died = Date.now();
       const audit = await checkStopped(t, dataDir, `round ${round}`);
       t.same(lostAcks(acks, audit), [], `round ${round}: every acknowledged request survived the kill`);
@@ -99,8 +108,9 @@ t.test(
           `(life ${died - began} ms, audit ${Date.now() - died} ms)`,
       );
     }
-    t.ok(kills >= 15, `${kills} kills`);
-    t.ok(amidRuns >= 10, `${amidRuns} kills left runs open (landed while runs were being settled)`);
+    t.equal(kills, KILLS, `${kills} kills`);
+    t.same([...kinds].sort(), ['opening', 'steps'], 'kills landed amid opening and amid transitions');
+    t.ok(amidRuns >= KILLS / 2, `${amidRuns} kills left runs open (landed while runs were being settled)`);
     t.same(acks.unexpected, [], 'no request got a reply other than a 2xx or an expected refusal');
 
     // The last life drives every run to its end and closes.
@@ -112,7 +122,7 @@ t.test(
     t.same(lostAcks(acks, audit), []);
     const runs = [...audit.runs.values()];
     t.ok(
-      runs.length >= acks.starts.size && acks.starts.size >= 40,
+      runs.length >= acks.starts.size && acks.starts.size >= 2 * SEEDED_RUNS,
       `${runs.length} runs, ${acks.starts.size} acknowledged`,
     );
     t.same(

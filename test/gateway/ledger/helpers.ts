@@ -13,7 +13,12 @@ import {
   signDetached,
   signingKeyPairFromSeed,
 } from '../../../attest/index.js';
-import type { LedgerSource, Posting, TransactionInput, TransactionKind } from '../../../gateway/index.js';
+import type {
+  LedgerSource,
+  Posting,
+  TransactionInput,
+  TransactionKind,
+} from '../../../gateway/ledger/index.js';
 import {
   BLOCK_SIGNATURE_LABEL,
   GENESIS_HASH,
@@ -21,7 +26,7 @@ import {
   blockHash,
   entriesRoot,
   entryHash,
-} from '../../../gateway/index.js';
+} from '../../../gateway/ledger/index.js';
 import { Store } from '../../../gateway/store/index.js';
 
 /** The tests' gateway key: a fixed seed, so failures reproduce. */
@@ -74,6 +79,7 @@ export function memorySource(parts: {
   entries?: unknown[];
   blocks?: unknown[];
   balances?: [string, unknown][];
+  checkpoint?: unknown;
   keys?: [string, unknown][];
 }): LedgerSource {
   // eslint-disable-next-line @typescript-eslint/require-await
@@ -84,6 +90,7 @@ export function memorySource(parts: {
     entries: () => iterate(parts.entries),
     blocks: () => iterate(parts.blocks),
     balances: () => iterate(parts.balances),
+    checkpoint: () => Promise.resolve(parts.checkpoint),
     keys: () => iterate(parts.keys),
     close: () => Promise.resolve(),
   };
@@ -99,6 +106,7 @@ export interface RawLedger {
   entries: Record<string, unknown>[];
   blocks: Record<string, unknown>[];
   balances: [string, unknown][];
+  checkpoint: unknown;
   keys: [string, unknown][];
 }
 
@@ -114,6 +122,7 @@ export async function rawLedger(source: LedgerSource): Promise<RawLedger> {
     entries: clone(await all(source.entries())) as Record<string, unknown>[],
     blocks: clone(await all(source.blocks())) as Record<string, unknown>[],
     balances: clone(await all(source.balances())) as [string, unknown][],
+    checkpoint: await source.checkpoint(),
     keys: clone(await all(source.keys())) as [string, unknown][],
   };
 }

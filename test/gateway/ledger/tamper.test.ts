@@ -69,7 +69,10 @@ t.test('an export verifies like its ledger, and its lines are what the docs say'
   t.same(JSON.parse(lines[0]), { format: 'sealgate-ledger-export', version: 1 });
   t.same(
     lines.slice(1).map((l) => (JSON.parse(l) as { type: string }).type),
-    ['entry', 'entry', 'entry', 'block', 'block', ...Array<string>(5).fill('balance'), 'key', 'key', 'key'],
+    [
+      ...['entry', 'entry', 'entry', 'block', 'block', ...Array<string>(5).fill('balance')],
+      ...['checkpoint', 'key', 'key', 'key'],
+    ],
   );
   t.match(await ledgerVerify(path, SIGNER.publicKey), { ok: true, entries: 3, blocks: 2, sealedSeq: 3 });
 });
@@ -87,7 +90,7 @@ t.test('exporting a store waits for a slow reader and can leave the stream open'
   });
   await exportLedger(store, slow, { end: false });
   t.equal(slow.writableEnded, false);
-  t.equal(chunks.length, 14);
+  t.equal(chunks.length, 15);
   slow.end();
 });
 
@@ -95,6 +98,8 @@ const exportEdits: [string, string, number, (v: Line) => void][] = [
   ['LEDGER_HASH_MISMATCH', 'entry', 1, (v) => (v.entry.postings[0].amount = '-59')],
   ['LEDGER_HASH_MISMATCH', 'entry', 0, (v) => (v.entry.memo = 'added later')],
   ['LEDGER_BALANCE_MISMATCH', 'balance', 0, (v) => (v.amount = '1000')],
+  ['LEDGER_BALANCE_MISMATCH', 'checkpoint', 0, (v) => (v.seq = 2)],
+  ['LEDGER_CHECKPOINT_INVALID', 'checkpoint', 0, (v) => (v.seq = 9)],
   ['LEDGER_BAD_MERKLE_ROOT', 'block', 0, (v) => (v.block.entriesRoot = 'cd'.repeat(32))],
   ['LEDGER_BLOCK_HASH_MISMATCH', 'block', 1, (v) => (v.block.time = '2030-01-01T00:00:00.000Z')],
   ['LEDGER_BAD_BLOCK_SIGNATURE', 'block', 1, (v) => (v.block.signature = bytesToBase64(new Uint8Array(64)))],
@@ -139,6 +144,7 @@ t.test('a malformed export is LEDGER_EXPORT_MALFORMED, reported not thrown', asy
 const dirEdits: [string, string, string, (v: Line) => unknown][] = [
   ['LEDGER_HASH_MISMATCH', 'ledger-entries', '0000000000000002', (v) => ((v.postings[1].amount = '70'), v)],
   ['LEDGER_BALANCE_MISMATCH', 'ledger-balances', 'user:seller', () => '5000'],
+  ['LEDGER_CHECKPOINT_INVALID', 'ledger-checkpoint', 'seq', () => 'three'],
   [
     'LEDGER_BAD_MERKLE_ROOT',
     'ledger-blocks',

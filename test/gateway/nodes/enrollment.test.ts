@@ -19,7 +19,7 @@ import { nodeCall, nodeMarket } from './fixture.js';
 const NODE_ROUTES: [string, string][] = [
   ['POST', '/v1/node/heartbeat'],
   ['GET', '/v1/node/jobs'],
-  ['POST', '/v1/node/runs/run_aaaaaaaaaaaaaaaaaaaaaaaaaa/metrics'],
+  ['POST', '/v1/node/runs/run_aaaaaaaaaaaaaaaaaaaaaaaaaa/egress'],
   ['POST', '/v1/node/runs/run_aaaaaaaaaaaaaaaaaaaaaaaaaa/complete'],
   ['POST', '/v1/node/runs/run_aaaaaaaaaaaaaaaaaaaaaaaaaa/fail'],
   ['GET', `/v1/node/blobs/sha256:${'0'.repeat(64)}`],

@@ -1,8 +1,8 @@
 /**
  * Jobs, reports and faults over the real mTLS listener (docs/node-protocol.md
  * sections 2 and 4): two nodes polling for one run, exactly one gets it; the
- * job names no account; a node only touches its own jobs; metric names must
- * be the model's; a complete with a forged receipt writes nothing, a good one
+ * job names no account; a node only touches its own jobs; an undeclared
+ * metric is dropped by the egress guard; a complete with a forged receipt writes nothing, a good one
  * settles and pays the node's miner; heartbeat timeouts requeue then fail and
  * refund (frozen clock, sweeper called directly); buyer controls reach the
  * node in the heartbeat reply.
@@ -63,10 +63,9 @@ t.test('two nodes poll for one run: exactly one gets it, and the job names no ac
 
   // the other node cannot report on it
   const other = holder === a ? b : a;
-  const foreign = await other.call('POST', `/v1/node/runs/${run.id}/metrics`, {
+  const foreign = await other.call('POST', `/v1/node/runs/${run.id}/egress`, {
     jobId: job.jobId,
     records: [],
-    dropped: 0,
   });
   t.equal(foreign.status, 403);
   t.equal(foreign.code, 'NODE_JOB_NOT_YOURS');
@@ -94,19 +93,18 @@ t.test('metrics, a forged receipt, then completion: settled and the miner paid',
   await running(m, run.id);
   const { store, blobs } = m.gw.app.gateway;
 
-  const undeclared = await node.call('POST', `/v1/node/runs/${run.id}/metrics`, {
+  // issue 5: an undeclared metric is a schema violation of the egress guard (dropped by default)
+  const undeclared = await node.call('POST', `/v1/node/runs/${run.id}/egress`, {
     jobId: job.jobId,
-    records: [{ metric: 'accuracy', step: 1, value: 0.5 }],
-    dropped: 0,
+    records: [{ seq: 0, channel: 'metrics', metric: 'accuracy', step: 1, value: 0.5 }],
   });
-  t.equal(undeclared.status, 400);
-  t.equal(undeclared.code, 'NODE_METRIC_UNDECLARED');
-  const ok = await node.call('POST', `/v1/node/runs/${run.id}/metrics`, {
+  t.equal(undeclared.status, 200);
+  t.same(undeclared.json(), { stop: false });
+  const ok = await node.call('POST', `/v1/node/runs/${run.id}/egress`, {
     jobId: job.jobId,
-    records: [{ metric: 'loss', step: 1, value: 0.5 }],
-    dropped: 2,
+    records: [{ seq: 1, channel: 'metrics', metric: 'loss', step: 1, value: 0.5 }],
   });
-  t.equal(ok.status, 204);
+  t.equal(ok.status, 200);
   const metrics = (await m.gw.app.gateway.runs.history(run.id)).filter((e) => e.type === 'metric');
   t.same(
     metrics.map((e) => e.type === 'metric' && e.metric),

@@ -15,7 +15,12 @@ const [root, mode] = process.argv.slice(2) as [string, string];
 const status = await runSupervisor({
   stdin: process.stdin,
   stdout: process.stdout,
-  paths: { ciphertext: join(root, 'ciphertext'), input: join(root, 'input'), output: join(root, 'output') },
+  paths: {
+    ciphertext: join(root, 'ciphertext'),
+    modelCiphertext: join(root, 'model-ciphertext'),
+    input: join(root, 'input'),
+    output: join(root, 'output'),
+  },
   ...(mode === 'unprepared'
     ? {
         prepareSeccomp: () =>

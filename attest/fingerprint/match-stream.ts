@@ -1,0 +1,117 @@
+/**
+ * One normal-form stream of the scanner (the plain text, or what one decoder
+ * produced): a tail of at least the longest pattern, so that a pattern split
+ * across pieces is found, with each character's token boundary and seq.
+ * At every boundary the stream looks up the keyed tag of the last `anchor`
+ * characters (and, for the reversed decoder, of the same characters read
+ * backwards), and for each pattern length under that tag whose start is also
+ * a boundary, the keyed token of the whole window (docs/fingerprint.md).
+ */
+import type { FingerprintIndex } from './fingerprint-index.js';
+import { anchorTag, hashWindow, sipOut, tokenHex } from './hashing.js';
+import type { Normalised } from './normal.js';
+import { findAnchor, hasToken, PREFIX_FLAG } from './tables.js';
+import type { Finding } from './types.js';
+
+export class MatchStream {
+  private buf: Uint16Array;
+  private bnd: Uint8Array;
+  private seqs: Float64Array;
+  private len = 0;
+  private readonly keep: number;
+
+  constructor(
+    private readonly index: FingerprintIndex,
+    private readonly decoder: Finding['decoder'],
+    private readonly reversed: boolean,
+  ) {
+    this.keep = index.header.params.maxPattern;
+    const cap = Math.max(4096, 4 * this.keep);
+    this.buf = new Uint16Array(cap);
+    this.bnd = new Uint8Array(cap);
+    this.seqs = new Float64Array(cap);
+  }
+
+  /** Forget the tail (the digit stream does this on a non-integer value). */
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** Append one piece's normal form and report the patterns that end in it. */
+  append(piece: Normalised, seq: number, out: Finding[]): void {
+    const n = piece.text.length;
+    if (n === 0) return;
+    this.makeRoom(n);
+    const from = this.len;
+    for (let i = 0; i < n; i++) {
+      this.buf[from + i] = piece.text.charCodeAt(i);
+      this.bnd[from + i] = piece.bounds[i]!;
+      this.seqs[from + i] = seq;
+    }
+    this.bnd[from] = 1;
+    this.len = from + n;
+    const a = this.index.header.params.anchor;
+    for (let e = Math.max(from + 1, a); e <= this.len; e++) {
+      if (e === this.len || this.bnd[e] === 1) this.check(e, out);
+    }
+  }
+
+  private makeRoom(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const keep = Math.min(this.len, this.keep);
+    const cap = Math.max(this.buf.length, 2 * (keep + n));
+    const grow = <T extends Uint16Array | Uint8Array | Float64Array>(a: T, fresh: T): T => {
+      fresh.set(a.subarray(this.len - keep, this.len));
+      return fresh;
+    };
+    this.buf = grow(this.buf, new Uint16Array(cap));
+    this.bnd = grow(this.bnd, new Uint8Array(cap));
+    this.seqs = grow(this.seqs, new Float64Array(cap));
+    this.len = keep;
+  }
+
+  private check(e: number, out: Finding[]): void {
+    const { keys, header } = this.index;
+    const a = header.params.anchor;
+    this.lookup(e, anchorTag(hashWindow(keys.anchor, this.buf, e - a, a, false)), false, out);
+    if (this.reversed)
+      this.lookup(e, anchorTag(hashWindow(keys.anchor, this.buf, e - a, a, true)), true, out);
+  }
+
+  // A forward match is found by its suffix anchor, a reversed one by its prefix anchor read backwards.
+  private lookup(e: number, tag: number, reversed: boolean, out: Finding[]): void {
+    const { keys, tables } = this.index;
+    const slot = findAnchor(tables.anchorSlots, tag);
+    if (slot < 0) return;
+    const start = tables.anchorSlots[3 * slot + 1];
+    const count = tables.anchorSlots[3 * slot + 2];
+    for (let j = start; j < start + count; j++) {
+      const entry = tables.anchorLengths[j];
+      if (((entry & PREFIX_FLAG) !== 0) !== reversed) continue;
+      const length = entry & ~PREFIX_FLAG;
+      const s = e - length;
+      if (s < 0 || this.bnd[s] !== 1) continue;
+      hashWindow(keys.token, this.buf, s, length, reversed);
+      const lo = sipOut[0];
+      const hi = sipOut[1];
+      const rule = hasToken(tables.canary, lo, hi)
+        ? 'canary'
+        : hasToken(tables.exact, lo, hi)
+          ? 'exact'
+          : undefined;
+      if (rule === undefined) continue;
+      out.push({
+        rule,
+        seqs: this.seqsOf(s, e),
+        token: tokenHex(lo, hi),
+        decoder: reversed ? 'reversed' : this.decoder,
+      });
+    }
+  }
+
+  private seqsOf(s: number, e: number): number[] {
+    const seqs: number[] = [];
+    for (let i = s; i < e; i++) if (seqs[seqs.length - 1] !== this.seqs[i]) seqs.push(this.seqs[i]);
+    return seqs;
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Keyed MinHash (Broder, "On the resemblance and containment of documents",
+ * 1997), by one permutation hashing, with b-bit signatures (Li and König, "b-Bit Minwise Hashing", WWW
+ * 2010) and LSH banding (Leskovec, Rajaraman and Ullman, Mining of Massive
+ * Datasets, section 3.4). Each shingle gets one keyed 32-bit hash, which
+ * picks its bin and gives its value. The index keeps only the low B_BITS of
+ * each minimum (a record costs hashFunctions/2 bytes) and the band tables;
+ * without the minhash sub-key nothing in it can be recomputed.
+ */
+
+/** Bits kept per minimum. */
+export const B_BITS = 4;
+const B_MASK = (1 << B_BITS) - 1;
+
+/** The parameters that shape a signature. */
+export interface MinHashParameters {
+  readonly shingleUnit: 'char' | 'token';
+  readonly shingleSize: number;
+  readonly hashFunctions: number;
+  readonly lshBands: number;
+}
+
+// MurmurHash3's 32-bit finaliser (Appleby, smhasher), a bijection on 32 bits.
+const fmix = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+};
+
+/** Probes per bin for densification before falling back to a scan. */
+const PROBES = 16;
+
+/**
+ * A keyed MinHash by one permutation hashing with optimal densification
+ * (Shrivastava, "Optimal Densification for Fast and Accurate Minwise
+ * Hashing", ICML 2017): each shingle is hashed once, its hash picks a bin and
+ * gives a value, each bin keeps its minimum, and an empty bin copies the
+ * first non-empty bin of its own keyed probe sequence. One hash per shingle
+ * instead of one per shingle and function: the scanner's hot path.
+ */
+export class MinHasher {
+  readonly params: MinHashParameters;
+  private readonly probes: Uint16Array;
+  private readonly base: number;
+  private readonly salt: number;
+  private readonly binSeed: number;
+  private readonly valueSeed: number;
+  private readonly mins: Uint32Array;
+  private readonly filled: Uint8Array;
+  private readonly rows: number;
+
+  constructor(subKey: Uint8Array, params: MinHashParameters) {
+    this.params = params;
+    const k = params.hashFunctions;
+    this.rows = k / params.lshBands;
+    const dv = new DataView(subKey.buffer, subKey.byteOffset, subKey.byteLength);
+    // Expand the 32-byte sub-key with fmix over a counter: only keyed values, never exposed.
+    let state = dv.getUint32(0, true) ^ dv.getUint32(16, true);
+    let counter = 0;
+    const next = (): number => {
+      state = fmix((state + 0x9e3779b9 + dv.getUint32((counter++ & 7) << 2, true)) >>> 0);
+      return state;
+    };
+    this.base = next() | 1;
+    this.salt = next();
+    this.binSeed = next();
+    this.valueSeed = next();
+    this.probes = new Uint16Array(k * PROBES);
+    for (let i = 0; i < this.probes.length; i++) this.probes[i] = next() % k;
+    this.mins = new Uint32Array(k);
+    this.filled = new Uint8Array(k);
+  }
+
+  /**
+   * The minima of a normal-form string (`bounds` as normalise() gives them,
+   * for token shingles); undefined when it has no shingle.
+   */
+  minima(text: string, bounds: Uint8Array): Uint32Array | undefined {
+    const shingles = this.shingles(text, bounds);
+    if (shingles.length === 0) return undefined;
+    const k = this.params.hashFunctions;
+    const mins = this.mins.fill(0xffffffff);
+    const filled = this.filled.fill(0);
+    for (let j = 0; j < shingles.length; j++) {
+      const x = shingles[j];
+      const bin = Math.floor((fmix((x ^ this.binSeed) >>> 0) / 4294967296) * k);
+      const v = fmix((x ^ this.valueSeed) >>> 0);
+      filled[bin] = 1;
+      if (v < mins[bin]) mins[bin] = v;
+    }
+    for (let i = 0; i < k; i++) {
+      if (filled[i] === 1) continue;
+      let from = -1;
+      for (let t = 0; t < PROBES && from < 0; t++) {
+        const j = this.probes[i * PROBES + t];
+        if (filled[j] === 1) from = j;
+      }
+      // A very sparse set: the first filled bin after i (still a function of the set alone).
+      for (let t = 1; from < 0; t++) if (filled[(i + t) % k] === 1) from = (i + t) % k;
+      mins[i] = mins[from]!;
+    }
+    return mins;
+  }
+
+  // One keyed 32-bit hash per shingle: a polynomial rolling hash under a keyed base, finalised.
+  private shingles(text: string, bounds: Uint8Array): number[] {
+    const size = this.params.shingleSize;
+    const out: number[] = [];
+    if (this.params.shingleUnit === 'char') {
+      if (text.length === 0) return out;
+      const n = Math.max(1, text.length - size + 1);
+      const w = Math.min(size, text.length);
+      for (let s = 0; s < n; s++) {
+        let h = this.salt;
+        for (let i = s; i < s + w; i++) h = (Math.imul(h, this.base) + text.charCodeAt(i)) | 0;
+        out.push(fmix(h ^ this.salt));
+      }
+      return out;
+    }
+    const tokens: number[] = [];
+    let h = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (bounds[i] === 1 && i > 0) {
+        tokens.push(fmix(h));
+        h = 0;
+      }
+      h = (Math.imul(h, this.base) + text.charCodeAt(i)) | 0;
+    }
+    if (text.length > 0) tokens.push(fmix(h));
+    const n = Math.max(1, tokens.length - size + 1);
+    const w = Math.min(size, tokens.length);
+    for (let s = 0; s < n && tokens.length > 0; s++) {
+      let g = this.salt;
+      for (let i = s; i < s + w; i++) g = (Math.imul(g, this.base) + tokens[i]) | 0;
+      out.push(fmix(g ^ this.salt));
+    }
+    return out;
+  }
+
+  /** Write the b-bit signature of `mins` into `out` at `offset` (two minima a byte). */
+  packSignature(mins: Uint32Array, out: Uint8Array, offset: number): void {
+    for (let i = 0; i < mins.length; i += 2) {
+      out[offset + (i >> 1)] = (mins[i] & B_MASK) | ((mins[i + 1] & B_MASK) << B_BITS);
+    }
+  }
+
+  /** The hash of band `b` of `mins`. */
+  bandHash(mins: Uint32Array, b: number): number {
+    let h = (0x811c9dc5 ^ b) >>> 0;
+    for (let i = b * this.rows; i < (b + 1) * this.rows; i++) h = fmix((h ^ mins[i]) >>> 0);
+    return h;
+  }
+
+  /** Whether a packed signature agrees with `mins` on the low bits of band `b` (a cheap candidate check). */
+  bandAgrees(mins: Uint32Array, sigs: Uint8Array, offset: number, b: number): boolean {
+    for (let i = b * this.rows; i < (b + 1) * this.rows; i++) {
+      const packed = sigs[offset + (i >> 1)];
+      const low = i & 1 ? packed >>> B_BITS : packed & B_MASK;
+      if (low !== (mins[i] & B_MASK)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The estimated Jaccard similarity of `mins` and a packed signature: the
+   * share of agreeing b-bit minima, corrected for chance agreement (Li and
+   * König, theorem 1, with the chance term 2^-b).
+   */
+  jaccard(mins: Uint32Array, sigs: Uint8Array, offset: number): number {
+    let same = 0;
+    for (let i = 0; i < mins.length; i++) {
+      const packed = sigs[offset + (i >> 1)];
+      const low = i & 1 ? packed >>> B_BITS : packed & B_MASK;
+      if (low === (mins[i] & B_MASK)) same++;
+    }
+    const chance = 1 / (1 << B_BITS);
+    return Math.max(0, Math.min(1, (same / mins.length - chance) / (1 - chance)));
+  }
+}
