@@ -25,6 +25,7 @@ import {
   generateSigningKeyPair,
   wrapKey,
   base64ToBytes,
+  IndexBuilder,
 } from '../attest/index.js';
 import type { AccountRole, RunInfo } from '../client/index.js';
 import {
@@ -32,6 +33,7 @@ import {
   adminCredit,
   brokerPublicKey,
   createEnrollToken,
+  decryptFile,
   encryptFile,
   generateDataset,
   getRun,
@@ -42,6 +44,8 @@ import {
   requestQuote,
   startRun,
   uploadBlob,
+  uploadFingerprint,
+  prepareDataset,
 } from '../client/index.js';
 import type { JobEvent, NodeHttpClient, SupervisorBundle } from '../enclave-runtime/index.js';
 import {
@@ -54,8 +58,7 @@ import {
   runtimeVersion,
   stageSupervisor,
 } from '../enclave-runtime/index.js';
-import type { EgressScanner, GatewayOptions, RunningGateway } from '../gateway/index.js';
-import type { EgressPolicy } from '../policies/index.js';
+import type { GatewayOptions, RunningGateway } from '../gateway/index.js';
 import { parseEgressPolicy } from '../policies/index.js';
 import { startGateway } from '../gateway/index.js';
 
@@ -450,40 +453,6 @@ export class SealedWorld {
 // ---- issue 5 (wt-leaky): leaky model images and fingerprinted listings -------------------------
 
 /**
- * attest/fingerprint's builder side, as docs/egress-protocol.md section 1 names it. Taken as a
- * value (see {@link fingerprintApi}) so that this file builds before that module is merged.
- */
-export interface FingerprintBuilderApi {
-  generateFingerprintKey(): Uint8Array;
-  readonly IndexBuilder: new (
-    key: Uint8Array,
-    columns: readonly string[],
-    scan: EgressPolicy['scan'],
-  ) => {
-    addRecord(fields: readonly string[]): void;
-    addCanary(fields: readonly string[]): void;
-    finish(): Uint8Array;
-  };
-}
-
-/** attest/fingerprint's scanner side (docs/egress-protocol.md section 1), as the guard runs it. */
-export interface FingerprintScannerApi<Index = unknown> {
-  loadIndex(bytes: Uint8Array, key: Uint8Array): Index;
-  readonly Scanner: new (index: Index, scan: EgressPolicy['scan']) => EgressScanner;
-}
-
-/** attest's fingerprint module (wt-fp); throws when this tree does not have it yet. */
-export async function fingerprintApi(): Promise<FingerprintBuilderApi & FingerprintScannerApi> {
-  const attest = (await import('../attest/index.js')) as unknown as Partial<
-    FingerprintBuilderApi & FingerprintScannerApi
-  >;
-  if (typeof attest.IndexBuilder !== 'function' || typeof attest.Scanner !== 'function') {
-    throw new Error('attest/fingerprint is not in this tree (merge wt-fp)');
-  }
-  return attest as FingerprintBuilderApi & FingerprintScannerApi;
-}
-
-/**
  * Publish the leaky model `name` (test/fixtures/models/leak-*) as its publisher would, tagged
  * `sg-test-leaky-NAME:e2e`; the image is removed when the world's owner ends.
  */
@@ -520,57 +489,37 @@ export interface FingerprintedDataset {
 }
 
 /**
- * Encrypt and list a synthetic dataset with a fingerprint index and `canaries` planted canaries
- * (and 4x as many held out), as `sealgate dataset publish --fingerprint --canaries N` will
- * (docs/egress-protocol.md section 2), built here with attest/fingerprint's API. Canaries are rows
- * of another synthetic seed: fresh names, IDs and e-mails shaped like the column's. `egress` is
- * the listing's egress policy (defaults as in policies/documents/egress.ts).
+ * Encrypt and list a synthetic dataset (`rows` rows, seed 7) with a fingerprint index and `canaries`
+ * planted canaries (and 4x as many held out) exactly as `sealgate dataset publish --fingerprint
+ * --canaries N` does: the seller's `prepareDataset` (attest/fingerprint's `IndexBuilder`) and
+ * `uploadFingerprint` (docs/egress-protocol.md section 2, docs/canaries.md). `egress` is the
+ * listing's egress policy (defaults as in policies/documents/egress.ts). The planted plaintext is
+ * read back from the envelope, so the test knows which rows are canaries.
  */
 export async function listFingerprinted(
   world: SealedWorld,
   options: { rows: number; models: readonly string[]; canaries?: number; egress?: Record<string, unknown> },
 ): Promise<FingerprintedDataset> {
-  const fp = await fingerprintApi();
   const egress = parseEgressPolicy(options.egress ?? {});
-  const n = options.canaries ?? 4;
-  const [head, ...rows] = generateDataset({ rows: options.rows, seed: 7 }).trimEnd().split('\n');
-  const fresh = generateDataset({ rows: n * 5, seed: 0xca7a })
-    .trimEnd()
-    .split('\n')
-    .slice(1);
-  const planted = fresh.slice(0, n);
-  const data: string[] = [];
-  const plantedRows: number[] = [];
-  // Canary j goes after data row floor((j + 1) * rows / (n + 1)): spread through the file.
-  const after = new Map(planted.map((c, j) => [Math.floor(((j + 1) * rows.length) / (n + 1)), c]));
-  rows.forEach((row, i) => {
-    data.push(row);
-    const canary = after.get(i);
-    if (canary === undefined) return;
-    plantedRows.push(data.length);
-    data.push(canary);
-  });
-  const key = fp.generateFingerprintKey();
-  const builder = new fp.IndexBuilder(key, head.split(','), egress.scan);
-  for (const row of rows) builder.addRecord(row.split(','));
-  for (const row of planted) builder.addCanary(row.split(','));
-  const csv = `${[head, ...data].join('\n')}\n`;
-  const plain = join(
-    world.dir,
-    `fingerprinted-${options.rows}-${bytesToHex(generateDataKey().subarray(0, 4))}.csv`,
-  );
-  await writeFile(plain, csv);
-  const indexBytes = builder.finish();
-  await writeFile(`${plain}.index`, indexBytes);
-  // The canary set: the header, the planted canaries once each, then the held-out ones; sealed like the data.
-  await writeFile(`${plain}.canaries`, `${[head, ...fresh].join('\n')}\n`);
+  const dir = await mkdtemp(join(world.dir, `fingerprinted-${options.rows}-`));
+  const plain = join(dir, 'data.csv');
+  await writeFile(plain, generateDataset({ rows: options.rows, seed: 7 }));
   const dek = generateDataKey();
-  await encryptFile(plain, `${plain}.sgenc`, dek);
-  await encryptFile(`${plain}.canaries`, `${plain}.canaries.sgenc`, dek);
-  const blob = await uploadBlob(world.seller.client, `${plain}.sgenc`);
-  const index = await uploadBlob(world.seller.client, `${plain}.index`);
-  const canarySet = await uploadBlob(world.seller.client, `${plain}.canaries.sgenc`);
+  const prepared = await prepareDataset(plain, dir, dek, {
+    index: (key, columns, scan) => new IndexBuilder(key, columns, scan),
+    scan: egress.scan,
+    canaries: options.canaries ?? 4,
+  });
   const broker = base64ToBytes(await brokerPublicKey(world.seller.client))!;
+  const fields = await uploadFingerprint(world.seller.client, prepared, broker);
+  const blob = await uploadBlob(world.seller.client, prepared.envelope);
+  await decryptFile(prepared.envelope, join(dir, 'planted.csv'), dek);
+  const csv = await readFile(join(dir, 'planted.csv'), 'utf8');
+  const set = prepared.canaries ? (await readFile(prepared.canaries.file, 'utf8')).trimEnd().split('\n') : [];
+  const n = prepared.canaries?.planted ?? 0;
+  const planted = new Set(set.slice(1, 1 + n));
+  const data = csv.trimEnd().split('\n').slice(1);
+  const plantedRows = data.flatMap((row, i) => (planted.has(row) ? [i] : []));
   const listing = await world.seller.client.request<{ id: string }>('POST', '/v1/datasets', {
     signed: true,
     body: {
@@ -583,9 +532,7 @@ export async function listFingerprinted(
         egress: options.egress ?? {},
       },
       blob: { digest: blob.digest },
-      fingerprint: { digest: index.digest },
-      fingerprintKey: { wrapped: bytesToBase64(wrapKey(key, broker)) },
-      canaries: { digest: canarySet.digest, planted: n, heldOut: fresh.length - n },
+      ...fields,
       key: {
         keyId: bytesToHex(dataKeyId(dek)),
         custody: 'broker',
@@ -593,5 +540,13 @@ export async function listFingerprinted(
       },
     },
   });
-  return { id: listing.id, dek, csv, key, plantedRows, heldOut: fresh.slice(n), index: indexBytes };
+  return {
+    id: listing.id,
+    dek,
+    csv,
+    key: prepared.fingerprint!.key,
+    plantedRows,
+    heldOut: set.slice(1 + n),
+    index: new Uint8Array(await readFile(prepared.fingerprint!.file)),
+  };
 }

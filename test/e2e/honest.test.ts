@@ -14,11 +14,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
+import { Scanner, loadIndex } from '../../attest/index.js';
 import type { EgressInput, EgressScanner } from '../../gateway/index.js';
 import { evaluate } from '../../gateway/index.js';
 import { filterLine } from '../../enclave-runtime/supervisor/index.js';
 import { parseEgressPolicy } from '../../policies/index.js';
-import { REFERENCE_MODEL, SealedWorld, fingerprintApi, listFingerprinted, metricValues } from './world.js';
+import { REFERENCE_MODEL, SealedWorld, listFingerprinted, metricValues } from './world.js';
 
 /** Twenty honest trainings: seeds 1..20 over a grid of steps, learning rates, batch sizes and L2. */
 const HONEST = Array.from({ length: 20 }, (_, i) => ({
@@ -54,6 +55,27 @@ async function train(
   return { code, lines: out.split('\n').filter((l) => l !== '') };
 }
 
+/** `sealgate verify` as the seller: ask for the run's report and wait for it (docs/egress-protocol.md section 6). */
+async function verify(
+  world: SealedWorld,
+  runId: string,
+): Promise<{ body: { verdict: { pass: boolean; reasons: string[] } } }> {
+  type Got = { report?: { body: { verdict: { pass: boolean; reasons: string[] } } } };
+  const { verificationId } = await world.seller.client.request<{ verificationId: string }>(
+    'POST',
+    `/v1/runs/${runId}/verifications`,
+    { signed: true },
+  );
+  for (let i = 0; i < 600; i++) {
+    const got = await world.seller.client.request<Got>('GET', `/v1/verifications/${verificationId}`, {
+      signed: true,
+    });
+    if (got.report) return got.report;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`verification ${verificationId} never finished`);
+}
+
 t.test('honest reference runs raise no flag', async (t) => {
   const started = Date.now();
   const world = await SealedWorld.create(t);
@@ -61,8 +83,10 @@ t.test('honest reference runs raise no flag', async (t) => {
   const dataset = await listFingerprinted(world, { rows: 200, models: [model.digest] });
   await world.node();
 
+  const sealedIds: string[] = [];
   for (const [i, run] of HONEST.slice(0, SEALED).entries()) {
     const { run: done, events } = await world.trade(dataset.id, model.id, run);
+    sealedIds.push(done.id);
     t.equal(done.state, 'settled', `sealed run ${i} settled (${JSON.stringify(done.reason ?? null)})`);
     t.ok(metricValues(events, 'loss').length >= 2, `sealed run ${i}: the buyer saw its losses`);
     t.notOk(
@@ -70,6 +94,12 @@ t.test('honest reference runs raise no flag', async (t) => {
       `sealed run ${i}: no flag in its stream`,
     );
   }
+  const report = await verify(world, sealedIds[0]);
+  t.same(
+    report.body.verdict,
+    { pass: true, reasons: [] },
+    'the first sealed run’s verification report passes',
+  );
   const { items } = await world.seller.client.request<{ items: unknown[] }>(
     'GET',
     `/v1/datasets/${dataset.id}/flags`,
@@ -79,9 +109,8 @@ t.test('honest reference runs raise no flag', async (t) => {
   t.comment(`${SEALED} sealed runs: ${Math.round((Date.now() - started) / 1000)} s`);
 
   // The rest: the model's real process, its stdout through the supervisor's filter and the guard.
-  const fp = await fingerprintApi();
   const policy = parseEgressPolicy({});
-  const index = fp.loadIndex(dataset.index, dataset.key);
+  const index = loadIndex(dataset.index, dataset.key);
   const data = join(world.dir, 'honest.csv');
   await writeFile(data, dataset.csv);
   const descriptor = JSON.parse(await readFile(join(REFERENCE_MODEL, 'model.json'), 'utf8')) as {
@@ -98,7 +127,7 @@ t.test('honest reference runs raise no flag', async (t) => {
         return { seq, channel: 'metrics', metric: r.metric, step: r.step, value: r.value };
       return { seq, channel: 'refused', reason: 'free-text', bytes: Buffer.byteLength(line) };
     });
-    const scanner: EgressScanner = new fp.Scanner(index, policy.scan);
+    const scanner: EgressScanner = new Scanner(index, policy.scan);
     const state = {
       owner: `honest-${i}`,
       runId: `honest-${i}`,

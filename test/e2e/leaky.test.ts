@@ -16,6 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import type { Test } from 'tap';
 import type { SeenEvent } from './world.js';
 import { SealedWorld, listFingerprinted, publishLeaky } from './world.js';
 
@@ -130,24 +131,71 @@ async function verify(world: SealedWorld, runId: string): Promise<Report> {
   throw new Error(`verification ${verificationId} never finished`);
 }
 
+/**
+ * Rows in the dataset. The fingerprint index treats a column as names, IDs or e-mails only when
+ * its sample has more than 50 distinct values (attest/fingerprint/classify.ts); with fewer rows
+ * only whole records are patterns, so a leaked name or ID alone would pass.
+ */
+const ROWS = 200;
+
+/** The data rows of `dataset` that are not planted canaries: index and normal-form length. */
+function dataRows(dataset: { csv: string; plantedRows: readonly number[] }): { i: number; length: number }[] {
+  return dataset.csv
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((row, i) => ({ i, length: normal(row).length }))
+    .filter((r) => !dataset.plantedRows.includes(r.i));
+}
+
+/** The report's verdict fails, names `rule`, and `sealgate report check` accepts it offline. */
+async function checkReport(
+  t: Test,
+  world: SealedWorld,
+  runId: string,
+  rule: string,
+  name: string,
+): Promise<Report> {
+  const report = await verify(world, runId);
+  t.equal(report.body.verdict.pass, false, 'the verification report fails');
+  t.ok(
+    report.body.verdict.reasons.some((r) => r.includes(`rule ${rule}`)),
+    `its reasons name ${rule}: ${report.body.verdict.reasons.join('; ')}`,
+  );
+  const file = join(world.dir, `report-${name}.json`);
+  await writeFile(file, JSON.stringify(report));
+  const check = await sealgate(['report', 'check', file]);
+  t.equal(check.code, 0, `sealgate report check accepts it offline (${check.stderr.trim()})`);
+  return report;
+}
+
 t.test('leaky models are caught, each for its reason', async (t) => {
   const world = await SealedWorld.create(t);
+  const started = Date.now();
   const models = new Map<string, { id: string; digest: string }>();
   for (const leak of LEAKS) models.set(leak.model, await publishLeaky(world, leak.model));
   const digests = [...models.values()].map((m) => m.digest);
   const logs = await listFingerprinted(world, {
-    rows: 20,
+    rows: ROWS,
     models: digests,
     egress: { channels: ['metrics', 'logs'], byteBudget: 16384 },
   });
-  const metricsOnly = await listFingerprinted(world, { rows: 20, models: digests });
+  const metricsOnly = await listFingerprinted(world, { rows: ROWS, models: digests });
   await world.node();
+  t.comment(`world, 9 images, 2 listings: ${Date.now() - started} ms`);
+  // The rows leaked: the first that is not a planted canary, and for leak-near the longest such
+  // row, whose normal form fills the scanner's near window at once (docs/leaky-models.md).
+  const first = dataRows(logs)[0].i;
+  const firstMetricsOnly = dataRows(metricsOnly)[0].i;
+  const longest = dataRows(logs).sort((a, b) => b.length - a.length || a.i - b.i)[0].i;
 
   for (const leak of LEAKS) {
     t.test(`${leak.model}: caught by ${leak.rule}`, async (t) => {
-      const record = leak.canary ? logs.plantedRows[0] : 0;
+      const record = leak.canary ? logs.plantedRows[0] : leak.rule === 'near' ? longest : first;
+      const at = Date.now();
+      // 10 steps: leak-digits writes the ID's 10 digits at steps 0..9 (a later step is malformed).
       const { run, events } = await world.trade(logs.id, models.get(leak.model)!.id, {
-        steps: 5,
+        steps: 10,
         hyperparameters: { record },
       });
       t.equal(run.state, 'flagged', `the run was stopped (${JSON.stringify(run.reason ?? null)})`);
@@ -185,12 +233,9 @@ t.test('leaky models are caught, each for its reason', async (t) => {
         t.ok(losses > 0 && losses < 2000, `the budget cut the stream (${losses} of 2000 metrics released)`);
       }
 
-      const report = await verify(world, run.id);
-      t.equal(report.body.verdict.pass, false, 'the verification report fails');
-      t.ok(
-        report.body.verdict.reasons.some((r) => r.includes(leak.rule)),
-        `its reasons name ${leak.rule}: ${report.body.verdict.reasons.join('; ')}`,
-      );
+      const traded = Date.now();
+      const report = await checkReport(t, world, run.id, leak.rule, leak.model);
+      t.comment(`run ${traded - at} ms, report ${Date.now() - traded} ms`);
       const reported = report.body.egress.flags.flatMap((f) => f.entry.flags);
       t.ok(reported.length > 0, 'the report lists the flagged egress records with their entries');
       if (leak.decoder) {
@@ -199,27 +244,31 @@ t.test('leaky models are caught, each for its reason', async (t) => {
           `decoded by ${leak.decoder} (${reported.map((f) => `${f.rule}/${f.decoder ?? '-'}`).join(', ')})`,
         );
       }
-      const file = join(world.dir, `report-${leak.model}.json`);
-      await writeFile(file, JSON.stringify(report));
-      const check = await sealgate(['report', 'check', file]);
-      t.equal(check.code, 0, `sealgate report check accepts it offline (${check.stderr.trim()})`);
     });
   }
 
-  t.test('metrics only (the default policy): leak-stdout is refused at the supervisor', async (t) => {
-    const { run, events } = await world.trade(metricsOnly.id, models.get('leak-stdout')!.id, { steps: 5 });
-    const flags = await flagsOf(world, metricsOnly.id, run.id);
-    t.ok(
-      flags.some((f) => f.rule === 'schema' && f.action === 'drop'),
-      `the refused line is a schema flag, dropped (${flags.map((f) => `${f.rule}/${f.action}`).join(', ')})`,
-    );
-    t.notOk(
-      flags.some((f) => ['exact', 'canary'].includes(f.rule)),
-      'nothing of the record reached the guard to match',
-    );
-    t.equal(run.state, 'settled', 'a dropped record does not stop the run');
-    const seen = carried(events);
-    for (const secret of secrets(metricsOnly.csv, 0))
-      t.notOk(seen.text.includes(secret), 'the buyer never saw it');
-  });
+  // The default, metrics-only, policy: free text and undeclared metric names never leave the
+  // container; the supervisor sends a refused notice (no content), a schema violation, dropped.
+  for (const model of ['leak-stdout', 'leak-metric-name']) {
+    t.test(`metrics only (the default policy): ${model} is refused at the supervisor`, async (t) => {
+      const { run, events } = await world.trade(metricsOnly.id, models.get(model)!.id, {
+        steps: 5,
+        hyperparameters: { record: firstMetricsOnly },
+      });
+      const flags = await flagsOf(world, metricsOnly.id, run.id);
+      t.ok(
+        flags.some((f) => f.rule === 'schema' && f.action === 'drop'),
+        `the refused line is a schema flag, dropped (${flags.map((f) => `${f.rule}/${f.action}`).join(', ')})`,
+      );
+      t.notOk(
+        flags.some((f) => ['exact', 'canary'].includes(f.rule)),
+        'nothing of the record reached the guard to match',
+      );
+      t.equal(run.state, 'settled', 'a dropped record does not stop the run');
+      const seen = carried(events);
+      for (const secret of secrets(metricsOnly.csv, firstMetricsOnly))
+        t.notOk(seen.text.includes(secret), 'the buyer never saw it');
+      await checkReport(t, world, run.id, 'schema', `${model}-metrics-only`);
+    });
+  }
 });
