@@ -25,6 +25,7 @@ import {
   generateSigningKeyPair,
   wrapKey,
   base64ToBytes,
+  IndexBuilder,
 } from '../attest/index.js';
 import type { AccountRole, RunInfo } from '../client/index.js';
 import {
@@ -32,6 +33,7 @@ import {
   adminCredit,
   brokerPublicKey,
   createEnrollToken,
+  decryptFile,
   encryptFile,
   generateDataset,
   getRun,
@@ -42,6 +44,8 @@ import {
   requestQuote,
   startRun,
   uploadBlob,
+  uploadFingerprint,
+  prepareDataset,
 } from '../client/index.js';
 import type { JobEvent, NodeHttpClient, SupervisorBundle } from '../enclave-runtime/index.js';
 import {
@@ -55,6 +59,7 @@ import {
   stageSupervisor,
 } from '../enclave-runtime/index.js';
 import type { GatewayOptions, RunningGateway } from '../gateway/index.js';
+import { parseEgressPolicy } from '../policies/index.js';
 import { startGateway } from '../gateway/index.js';
 
 /** The repository root, from dist/bench. */
@@ -443,4 +448,105 @@ export class SealedWorld {
     });
     return list.length;
   }
+}
+
+// ---- issue 5 (wt-leaky): leaky model images and fingerprinted listings -------------------------
+
+/**
+ * Publish the leaky model `name` (test/fixtures/models/leak-*) as its publisher would, tagged
+ * `sg-test-leaky-NAME:e2e`; the image is removed when the world's owner ends.
+ */
+export async function publishLeaky(
+  world: SealedWorld,
+  name: string,
+  changes: { resources?: Readonly<Record<string, number>>; [field: string]: unknown } = {},
+): Promise<{ id: string; digest: string }> {
+  const dir = await world.modelCopy(hostileModel(name), changes);
+  const tag = `sg-test-leaky-${name}:e2e`;
+  world.t.teardown(() =>
+    world.docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
+  return world.publishModel(dir, tag);
+}
+
+/** A fingerprinted listing: the plaintext as encrypted, and where its planted canaries sit. */
+export interface FingerprintedDataset {
+  readonly id: string;
+  readonly dek: Uint8Array;
+  /** The CSV as encrypted: the synthetic rows with the planted canaries among them. */
+  readonly csv: string;
+  /** The fingerprint key (the seller's; wrapped to the broker in the listing). */
+  readonly key: Uint8Array;
+  /** The data-row index (0 = the first row after the header) of each planted canary. */
+  readonly plantedRows: readonly number[];
+  /** The held-out canaries (CSV lines), never in the data. */
+  readonly heldOut: readonly string[];
+  /** The serialised fingerprint index, as uploaded. */
+  readonly index: Uint8Array;
+}
+
+/**
+ * Encrypt and list a synthetic dataset (`rows` rows, seed 7) with a fingerprint index and `canaries`
+ * planted canaries (and 4x as many held out) exactly as `sealgate dataset publish --fingerprint
+ * --canaries N` does: the seller's `prepareDataset` (attest/fingerprint's `IndexBuilder`) and
+ * `uploadFingerprint` (docs/egress-protocol.md section 2, docs/canaries.md). `egress` is the
+ * listing's egress policy (defaults as in policies/documents/egress.ts). The planted plaintext is
+ * read back from the envelope, so the test knows which rows are canaries.
+ */
+export async function listFingerprinted(
+  world: SealedWorld,
+  options: { rows: number; models: readonly string[]; canaries?: number; egress?: Record<string, unknown> },
+): Promise<FingerprintedDataset> {
+  const egress = parseEgressPolicy(options.egress ?? {});
+  const dir = await mkdtemp(join(world.dir, `fingerprinted-${options.rows}-`));
+  const plain = join(dir, 'data.csv');
+  await writeFile(plain, generateDataset({ rows: options.rows, seed: 7 }));
+  const dek = generateDataKey();
+  const prepared = await prepareDataset(plain, dir, dek, {
+    index: (key, columns, scan) => new IndexBuilder(key, columns, scan),
+    scan: egress.scan,
+    canaries: options.canaries ?? 4,
+  });
+  const broker = base64ToBytes(await brokerPublicKey(world.seller.client))!;
+  const fields = await uploadFingerprint(world.seller.client, prepared, broker);
+  const blob = await uploadBlob(world.seller.client, prepared.envelope);
+  await decryptFile(prepared.envelope, join(dir, 'planted.csv'), dek);
+  const csv = await readFile(join(dir, 'planted.csv'), 'utf8');
+  const set = prepared.canaries ? (await readFile(prepared.canaries.file, 'utf8')).trimEnd().split('\n') : [];
+  const n = prepared.canaries?.planted ?? 0;
+  const planted = new Set(set.slice(1, 1 + n));
+  const data = csv.trimEnd().split('\n').slice(1);
+  const plantedRows = data.flatMap((row, i) => (planted.has(row) ? [i] : []));
+  const listing = await world.seller.client.request<{ id: string }>('POST', '/v1/datasets', {
+    signed: true,
+    body: {
+      title: 'synthetic patients, fingerprinted',
+      description: 'people with measurements and a label',
+      schema: [],
+      price: '1000',
+      policy: {
+        release: { allowedModels: [...options.models], custody: 'broker' },
+        egress: options.egress ?? {},
+      },
+      blob: { digest: blob.digest },
+      ...fields,
+      key: {
+        keyId: bytesToHex(dataKeyId(dek)),
+        custody: 'broker',
+        wrapped: bytesToBase64(wrapKey(dek, broker)),
+      },
+    },
+  });
+  return {
+    id: listing.id,
+    dek,
+    csv,
+    key: prepared.fingerprint!.key,
+    plantedRows,
+    heldOut: set.slice(1 + n),
+    index: new Uint8Array(await readFile(prepared.fingerprint!.file)),
+  };
 }
