@@ -66,6 +66,8 @@ export class IndexBuilder {
   private finished = false;
   private readonly field = new NormalBuffer();
   private readonly record = new NormalBuffer();
+  // The last token hashed by pattern() (anchor hashes overwrite sipOut after it).
+  private readonly token = new Uint32Array(2);
 
   constructor(
     key: Uint8Array,
@@ -134,16 +136,20 @@ export class IndexBuilder {
     }
     const record = this.record.set(fields.join(','));
     const length = record.length;
-    if (length >= MIN_PATTERN && (distinctive || length >= MIN_RECORD_ALONE)) {
-      this.pattern(record.units, length, canary);
-    }
+    const whole = length >= MIN_PATTERN && (distinctive || length >= MIN_RECORD_ALONE);
+    // The record's token is hashed once: as its pattern's token when it is one (left in sipOut).
+    if (whole) this.pattern(record.units, length, canary);
     if (canary) {
       this.canaries++;
       return;
     }
-    hashWindow(this.keys.token, record.units, 0, Math.min(length, MAX_PATTERN), false);
-    this.recordTokens.push(sipOut[0]);
-    this.recordTokens.push(sipOut[1]);
+    if (!whole) {
+      hashWindow(this.keys.token, record.units, 0, Math.min(length, MAX_PATTERN), false);
+      this.token[0] = sipOut[0];
+      this.token[1] = sipOut[1];
+    }
+    this.recordTokens.push(this.token[0]);
+    this.recordTokens.push(this.token[1]);
     this.recordChars += length;
     const k = this.hasher.params.hashFunctions;
     const bands = this.hasher.params.lshBands;
@@ -164,6 +170,8 @@ export class IndexBuilder {
     const [los, his] = canary ? this.tokens.canary : this.tokens.exact;
     los.push(sipOut[0]);
     his.push(sipOut[1]);
+    this.token[0] = sipOut[0];
+    this.token[1] = sipOut[1];
     const a = MIN_PATTERN;
     const prefix = anchorHash(this.keys.anchor, units, 0, a);
     const suffix = anchorHash(this.keys.anchor, units, length - a, a);

@@ -85,9 +85,12 @@ export class MinHasher {
     const mins = this.mins.fill(0xffffffff);
     const filled = this.filled.fill(0);
     const shingles = this.scratch;
+    // floor(h / 2^32 * k), by a shift when k is a power of two (the same value, exactly).
+    const shift = (k & (k - 1)) === 0 ? 32 - Math.log2(k) : -1;
     for (let j = 0; j < count; j++) {
       const x = shingles[j];
-      const bin = Math.floor((fmix((x ^ this.binSeed) >>> 0) / 4294967296) * k);
+      const hb = fmix((x ^ this.binSeed) >>> 0);
+      const bin = shift >= 0 ? (shift === 32 ? 0 : hb >>> shift) : Math.floor((hb / 4294967296) * k);
       const v = fmix((x ^ this.valueSeed) >>> 0);
       filled[bin] = 1;
       if (v < mins[bin]) mins[bin] = v;
