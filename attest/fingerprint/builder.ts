@@ -58,7 +58,8 @@ export class IndexBuilder {
   private readonly anchors = new Grow(new Float64Array(1024));
   private readonly signatures = new Grow(new Uint8Array(1024));
   private readonly recordTokens = new Grow(new Uint32Array(1024));
-  private readonly bandHashes: Grow<Uint32Array>;
+  // One array of band hashes per band, so that finish() sorts each band reading it in order.
+  private readonly bandHashes: Grow<Uint32Array>[];
   private records = 0;
   private canaries = 0;
   private recordChars = 0;
@@ -88,7 +89,7 @@ export class IndexBuilder {
       hashFunctions: scan.hashFunctions,
       lshBands: scan.lshBands,
     });
-    this.bandHashes = new Grow(new Uint32Array(1024));
+    this.bandHashes = Array.from({ length: scan.lshBands }, () => new Grow(new Uint32Array(1024)));
   }
 
   /** Add a dataset row (as many fields as columns). */
@@ -158,8 +159,7 @@ export class IndexBuilder {
     this.signatures.reserve(k / 2);
     this.hasher.packSignature(mins, this.signatures.data, this.signatures.length);
     this.signatures.length += k / 2;
-    this.bandHashes.reserve(bands);
-    for (let b = 0; b < bands; b++) this.bandHashes.push(this.hasher.bandHash(mins, b));
+    for (let b = 0; b < bands; b++) this.bandHashes[b].push(this.hasher.bandHash(mins, b));
     this.records++;
   }
 
@@ -194,16 +194,16 @@ export class IndexBuilder {
     // Counting sort of each band's records by bucket (the top bucketBits of the band hash).
     const bandOffsets = new Uint32Array(p.lshBands * (buckets + 1));
     const bandIds = new Uint32Array(p.lshBands * n);
-    const hashes = this.bandHashes.view();
     const shift = 32 - bucketBits;
     const bucketOf = (h: number): number => (bucketBits === 0 ? 0 : h >>> shift);
     for (let b = 0; b < p.lshBands; b++) {
       const off = b * (buckets + 1);
-      for (let r = 0; r < n; r++) bandOffsets[off + bucketOf(hashes[r * p.lshBands + b]) + 1]++;
+      const hashes = this.bandHashes[b].view();
+      for (let r = 0; r < n; r++) bandOffsets[off + bucketOf(hashes[r]) + 1]++;
       for (let i = 1; i <= buckets; i++) bandOffsets[off + i] += bandOffsets[off + i - 1];
       const fill = bandOffsets.slice(off, off + buckets);
       for (let r = 0; r < n; r++) {
-        const h = hashes[r * p.lshBands + b];
+        const h = hashes[r];
         bandIds[b * n + fill[bucketOf(h)]++] = (((h & checkMask) << idBits) | r) >>> 0;
       }
     }
