@@ -4,15 +4,15 @@
  * patterns, planted canaries' values as canary patterns, and each record's
  * keyed MinHash signature in LSH band tables.
  */
-import { classifyColumns, distinctivePattern, MIN_PATTERN } from './classify.js';
+import { classifyColumns, isDistinctive, MIN_PATTERN } from './classify.js';
 import { FingerprintError } from './errors.js';
 import { encodeIndex } from './format.js';
-import { anchorTag, hashWindow, sipOut, unitsOf } from './hashing.js';
+import { anchorHash, hashWindow, sipOut } from './hashing.js';
 import type { IndexHeader } from './fingerprint-index.js';
 import { deriveSubKeys } from './keys.js';
 import type { SubKeys } from './keys.js';
 import { MinHasher } from './minhash.js';
-import { normalise } from './normal.js';
+import { NormalBuffer } from './normal.js';
 import { buildAnchorTable, buildTokenSet, PREFIX_FLAG } from './tables.js';
 import type { ColumnClass, ScanParameters } from './types.js';
 
@@ -58,12 +58,17 @@ export class IndexBuilder {
   private readonly anchors = new Grow(new Float64Array(1024));
   private readonly signatures = new Grow(new Uint8Array(1024));
   private readonly recordTokens = new Grow(new Uint32Array(1024));
-  private readonly bandHashes: Grow<Uint32Array>;
+  // One array of band hashes per band, so that finish() sorts each band reading it in order.
+  private readonly bandHashes: Grow<Uint32Array>[];
   private records = 0;
   private canaries = 0;
   private recordChars = 0;
   private maxPattern = MIN_PATTERN;
   private finished = false;
+  private readonly field = new NormalBuffer();
+  private readonly record = new NormalBuffer();
+  // The last token hashed by pattern() (anchor hashes overwrite sipOut after it).
+  private readonly token = new Uint32Array(2);
 
   constructor(
     key: Uint8Array,
@@ -84,7 +89,7 @@ export class IndexBuilder {
       hashFunctions: scan.hashFunctions,
       lshBands: scan.lshBands,
     });
-    this.bandHashes = new Grow(new Uint32Array(1024));
+    this.bandHashes = Array.from({ length: scan.lshBands }, () => new Grow(new Uint32Array(1024)));
   }
 
   /** Add a dataset row (as many fields as columns). */
@@ -123,53 +128,56 @@ export class IndexBuilder {
 
   private index(fields: readonly string[], canary: boolean): void {
     let distinctive = false;
-    fields.forEach((v, c) => {
-      const nf = distinctivePattern(this.classes![c].kind, v);
-      if (nf !== undefined) {
+    for (let c = 0; c < fields.length; c++) {
+      const nf = this.field.set(fields[c]);
+      if (isDistinctive(this.classes![c].kind, nf.length)) {
         distinctive = true;
-        this.pattern(nf, canary);
+        this.pattern(nf.units, nf.length, canary);
       }
-    });
-    const record = normalise(fields.join(','));
-    if (record.text.length >= MIN_PATTERN && (distinctive || record.text.length >= MIN_RECORD_ALONE)) {
-      this.pattern(record.text, canary);
     }
+    const record = this.record.set(fields.join(','));
+    const length = record.length;
+    const whole = length >= MIN_PATTERN && (distinctive || length >= MIN_RECORD_ALONE);
+    // The record's token is hashed once: as its pattern's token when it is one (left in sipOut).
+    if (whole) this.pattern(record.units, length, canary);
     if (canary) {
       this.canaries++;
       return;
     }
-    const rt = this.tokenOf(record.text.slice(0, MAX_PATTERN));
-    this.recordTokens.push(rt[0]);
-    this.recordTokens.push(rt[1]);
-    this.recordChars += record.text.length;
+    if (!whole) {
+      hashWindow(this.keys.token, record.units, 0, Math.min(length, MAX_PATTERN), false);
+      this.token[0] = sipOut[0];
+      this.token[1] = sipOut[1];
+    }
+    this.recordTokens.push(this.token[0]);
+    this.recordTokens.push(this.token[1]);
+    this.recordChars += length;
     const k = this.hasher.params.hashFunctions;
     const bands = this.hasher.params.lshBands;
-    const mins = this.hasher.minima(record.text, record.bounds) ?? new Uint32Array(k).fill(0xffffffff);
+    const mins =
+      this.hasher.minima(record.units, record.bounds, 0, length) ?? new Uint32Array(k).fill(0xffffffff);
     this.signatures.reserve(k / 2);
     this.hasher.packSignature(mins, this.signatures.data, this.signatures.length);
     this.signatures.length += k / 2;
-    for (let b = 0; b < bands; b++) this.bandHashes.push(this.hasher.bandHash(mins, b));
+    for (let b = 0; b < bands; b++) this.bandHashes[b].push(this.hasher.bandHash(mins, b));
     this.records++;
   }
 
-  private tokenOf(nf: string): [number, number] {
-    hashWindow(this.keys.token, unitsOf(nf), 0, nf.length, false);
-    return [sipOut[0], sipOut[1]];
-  }
-
-  private pattern(full: string, canary: boolean): void {
-    const nf = full.slice(0, MAX_PATTERN);
-    const units = unitsOf(nf);
-    const [lo, hi] = this.tokenOf(nf);
+  // A pattern: its token (cut at MAX_PATTERN) and its prefix and suffix anchors, hashed from the units in place.
+  private pattern(units: Uint16Array, full: number, canary: boolean): void {
+    const length = Math.min(full, MAX_PATTERN);
+    hashWindow(this.keys.token, units, 0, length, false);
     const [los, his] = canary ? this.tokens.canary : this.tokens.exact;
-    los.push(lo);
-    his.push(hi);
+    los.push(sipOut[0]);
+    his.push(sipOut[1]);
+    this.token[0] = sipOut[0];
+    this.token[1] = sipOut[1];
     const a = MIN_PATTERN;
-    const prefix = anchorTag(hashWindow(this.keys.anchor, units, 0, a, false));
-    const suffix = anchorTag(hashWindow(this.keys.anchor, units, nf.length - a, a, false));
-    this.anchors.push(prefix * 65536 + (nf.length | PREFIX_FLAG));
-    this.anchors.push(suffix * 65536 + nf.length);
-    this.maxPattern = Math.max(this.maxPattern, nf.length);
+    const prefix = anchorHash(this.keys.anchor, units, 0, a);
+    const suffix = anchorHash(this.keys.anchor, units, length - a, a);
+    this.anchors.push(prefix * 65536 + (length | PREFIX_FLAG));
+    this.anchors.push(suffix * 65536 + length);
+    this.maxPattern = Math.max(this.maxPattern, length);
   }
 
   /** Serialise the index; the builder cannot be used afterwards. */
@@ -180,18 +188,24 @@ export class IndexBuilder {
     const n = this.records;
     const bucketBits = Math.max(0, Math.ceil(Math.log2(Math.max(1, n / 4))));
     const buckets = 2 ** bucketBits;
+    // Each band entry: the record id in the low idBits, check bits of its band hash above (near.ts).
+    const idBits = Math.max(1, Math.ceil(Math.log2(Math.max(1, n))));
+    const checkMask = 0xffffffff >>> idBits;
     // Counting sort of each band's records by bucket (the top bucketBits of the band hash).
     const bandOffsets = new Uint32Array(p.lshBands * (buckets + 1));
     const bandIds = new Uint32Array(p.lshBands * n);
-    const hashes = this.bandHashes.view();
     const shift = 32 - bucketBits;
     const bucketOf = (h: number): number => (bucketBits === 0 ? 0 : h >>> shift);
     for (let b = 0; b < p.lshBands; b++) {
       const off = b * (buckets + 1);
-      for (let r = 0; r < n; r++) bandOffsets[off + bucketOf(hashes[r * p.lshBands + b]) + 1]++;
+      const hashes = this.bandHashes[b].view();
+      for (let r = 0; r < n; r++) bandOffsets[off + bucketOf(hashes[r]) + 1]++;
       for (let i = 1; i <= buckets; i++) bandOffsets[off + i] += bandOffsets[off + i - 1];
       const fill = bandOffsets.slice(off, off + buckets);
-      for (let r = 0; r < n; r++) bandIds[b * n + fill[bucketOf(hashes[r * p.lshBands + b])]++] = r;
+      for (let r = 0; r < n; r++) {
+        const h = hashes[r];
+        bandIds[b * n + fill[bucketOf(h)]++] = (((h & checkMask) << idBits) | r) >>> 0;
+      }
     }
     const anchors = this.anchors.view().sort();
     let m = 0;
@@ -208,6 +222,7 @@ export class IndexBuilder {
         bBits: 4,
         nearWindow: Math.max(MIN_PATTERN, Math.round(n > 0 ? this.recordChars / n : 64)),
         bucketBits,
+        idBits,
       },
       columns: this.classes!,
       counts: { records: n, canaries: this.canaries, patterns: el.length, canaryPatterns: cl.length },

@@ -52,12 +52,10 @@ export function classifyColumns(
 }
 
 /**
- * The normal form of a field when its column's kind makes it a pattern on its
- * own, else undefined: low-entropy fields never are.
+ * Whether a field whose normal form is `length` characters is a pattern on
+ * its own under its column's kind: low-entropy fields never are.
  */
-export function distinctivePattern(kind: ColumnKind, value: string): string | undefined {
-  if (kind === 'low') return undefined;
-  const nf = normalForm(value);
-  if (kind === 'text') return nf.length >= MIN_TEXT ? nf : undefined;
-  return nf.length >= MIN_PATTERN ? nf : undefined;
+export function isDistinctive(kind: ColumnKind, length: number): boolean {
+  if (kind === 'low') return false;
+  return length >= (kind === 'text' ? MIN_TEXT : MIN_PATTERN);
 }

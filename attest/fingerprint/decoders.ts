@@ -57,9 +57,18 @@ export function decodeBase64Run(run: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-/** Texts decoded from the base64 runs of `text`. */
+const ALL_DIGITS = /^[0-9]+=*$/;
+
+/**
+ * Texts decoded from the base64 runs of `text`. A run of digits alone is
+ * skipped undecoded: every third byte it decodes to starts with a sextet of
+ * 52-61 (a digit), so is at least 0xd0, and looksLikeText refuses it anyway
+ * (a float's digits are the common case).
+ */
 export function base64Texts(text: string): string[] {
-  return texts((text.match(B64_RUN) ?? []).map(decodeBase64Run));
+  const runs = text.match(B64_RUN);
+  if (runs === null) return [];
+  return texts(runs.filter((r) => !ALL_DIGITS.test(r)).map(decodeBase64Run));
 }
 
 /** Texts decoded from the hex runs of `text`. */

@@ -21,6 +21,8 @@ export interface IndexHeader {
     readonly nearWindow: number;
     /** log2 of the buckets per LSH band. */
     readonly bucketBits: number;
+    /** Low bits of a band entry holding the record id; the bits above are check bits of the band hash. */
+    readonly idBits: number;
   };
   readonly columns: readonly ColumnClass[];
   readonly counts: {
@@ -47,7 +49,7 @@ export interface IndexTables {
   readonly recordTokens: Uint32Array;
   /** Per band: bucket start offsets (2^bucketBits + 1 each). */
   readonly bandOffsets: Uint32Array;
-  /** Per band: record ids in bucket order (records each). */
+  /** Per band: entries in bucket order (records each): check bits of the band hash above the record id. */
   readonly bandIds: Uint32Array;
 }
 
@@ -83,7 +85,7 @@ function parseHeader(raw: unknown): IndexHeader {
     bad('minhash');
   if (p.hashFunctions % p.lshBands !== 0 || p.hashFunctions % 2 !== 0) bad('bands');
   if (!int(p.anchor, 1, 64) || !int(p.maxPattern, p.anchor, 4095) || p.bBits !== 4) bad('anchor');
-  if (!int(p.nearWindow, 1, 1 << 20) || !int(p.bucketBits, 0, 30)) bad('near');
+  if (!int(p.nearWindow, 1, 1 << 20) || !int(p.bucketBits, 0, 30) || !int(p.idBits, 1, 31)) bad('near');
   if (
     !Array.isArray(h.columns) ||
     !(h.columns as readonly unknown[]).every((c) => {
@@ -155,7 +157,8 @@ export function loadIndex(bytes: Uint8Array, key: Uint8Array): FingerprintIndex 
     signatures.length !== (n * p.hashFunctions) / 2 ||
     tables.recordTokens.length !== 2 * n ||
     tables.bandOffsets.length !== p.lshBands * (2 ** p.bucketBits + 1) ||
-    tables.bandIds.length !== p.lshBands * n
+    tables.bandIds.length !== p.lshBands * n ||
+    n > 2 ** p.idBits
   ) {
     throw new FingerprintError('FINGERPRINT_BAD_HEADER', 'index tables do not match the header');
   }

@@ -18,7 +18,7 @@ import { FingerprintError } from './errors.js';
 import type { SubKeys } from './keys.js';
 
 export const MAGIC = Uint8Array.of(0x53, 0x47, 0x46, 0x50); // "SGFP"
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const FIXED = 32;
 const MAC_LENGTH = 32;
 const pad8 = (n: number): number => (n + 7) & ~7;

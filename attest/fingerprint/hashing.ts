@@ -3,10 +3,10 @@
  * units, read forwards or backwards (the reversed decoder reads the stream
  * backwards instead of reversing it).
  */
-import { sipHash, sipOut } from './siphash.js';
+import { sipHashWords, sipOut } from './siphash.js';
 import type { SipKey } from './siphash.js';
 
-let scratch = new Uint8Array(1024);
+let scratch = new Uint32Array(1024);
 
 /** SipHash of `buf[start..start+length)` (backwards when `reversed`); the result is in `sipOut`. */
 export function hashWindow(
@@ -16,27 +16,45 @@ export function hashWindow(
   length: number,
   reversed: boolean,
 ): number {
-  if (scratch.length < 2 * length) scratch = new Uint8Array(4 * length);
-  for (let i = 0; i < length; i++) {
-    const u = buf[reversed ? start + length - 1 - i : start + i];
-    scratch[2 * i] = u & 0xff;
-    scratch[2 * i + 1] = u >>> 8;
+  // Two code units a little-endian word: the same bytes as UTF-16LE, with no byte splitting.
+  const words = (length + 1) >>> 1;
+  if (scratch.length < words + 2) scratch = new Uint32Array(2 * words + 2);
+  const pairs = length >>> 1;
+  if (reversed) {
+    const last = start + length - 1;
+    for (let j = 0; j < pairs; j++) scratch[j] = buf[last - 2 * j] | (buf[last - 2 * j - 1] << 16);
+    if (length & 1) scratch[pairs] = buf[start];
+  } else {
+    for (let j = 0; j < pairs; j++) scratch[j] = buf[start + 2 * j] | (buf[start + 2 * j + 1] << 16);
+    if (length & 1) scratch[pairs] = buf[start + length - 1];
   }
-  return sipHash(key, scratch, 2 * length);
+  scratch[words] = 0;
+  scratch[words + 1] = 0;
+  return sipHashWords(key, scratch, 2 * length);
 }
 
-/** A string's code units. */
-export function unitsOf(s: string): Uint16Array {
-  const out = new Uint16Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+/**
+ * The anchor tag of `buf[start..start+length)`: the keyed hash of the window
+ * read in whichever direction is lexicographically smaller, so a window and
+ * its reverse share one tag and the scanner hashes each boundary once for
+ * both the forward and the reversed lookup (the token, checked next, still
+ * tells the directions apart). Never 0 (0 marks an empty slot).
+ */
+export function anchorHash(key: SipKey, buf: Uint16Array, start: number, length: number): number {
+  let backwards = false;
+  for (let i = 0, j = start + length - 1; i < length >>> 1; i++, j--) {
+    const f = buf[start + i];
+    const r = buf[j];
+    if (f !== r) {
+      backwards = r < f;
+      break;
+    }
+  }
+  return hashWindow(key, buf, start, length, backwards) >>> 0 || 1;
 }
 
 /** A 64-bit hash [lo, hi] as 16 hex digits, high half first. */
 export const tokenHex = (lo: number, hi: number): string =>
   (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
-
-/** An anchor tag: never 0 (0 marks an empty slot). */
-export const anchorTag = (lo: number): number => lo >>> 0 || 1;
 
 export { sipOut };

@@ -8,8 +8,7 @@
  * a boundary, the keyed token of the whole window (docs/fingerprint.md).
  */
 import type { FingerprintIndex } from './fingerprint-index.js';
-import { anchorTag, hashWindow, sipOut, tokenHex } from './hashing.js';
-import type { Normalised } from './normal.js';
+import { anchorHash, hashWindow, sipOut, tokenHex } from './hashing.js';
 import { findAnchor, hasToken, PREFIX_FLAG } from './tables.js';
 import type { Finding } from './types.js';
 
@@ -37,17 +36,14 @@ export class MatchStream {
     this.len = 0;
   }
 
-  /** Append one piece's normal form and report the patterns that end in it. */
-  append(piece: Normalised, seq: number, out: Finding[]): void {
-    const n = piece.text.length;
+  /** Append one piece's normal form (`units[0..n)`) and report the patterns that end in it. */
+  append(units: Uint16Array, bounds: Uint8Array, n: number, seq: number, out: Finding[]): void {
     if (n === 0) return;
     this.makeRoom(n);
     const from = this.len;
-    for (let i = 0; i < n; i++) {
-      this.buf[from + i] = piece.text.charCodeAt(i);
-      this.bnd[from + i] = piece.bounds[i]!;
-      this.seqs[from + i] = seq;
-    }
+    this.buf.set(units.subarray(0, n), from);
+    this.bnd.set(bounds.subarray(0, n), from);
+    this.seqs.fill(seq, from, from + n);
     this.bnd[from] = 1;
     this.len = from + n;
     const a = this.index.header.params.anchor;
@@ -59,30 +55,40 @@ export class MatchStream {
   private makeRoom(n: number): void {
     if (this.len + n <= this.buf.length) return;
     const keep = Math.min(this.len, this.keep);
-    const cap = Math.max(this.buf.length, 2 * (keep + n));
-    const grow = <T extends Uint16Array | Uint8Array | Float64Array>(a: T, fresh: T): T => {
-      fresh.set(a.subarray(this.len - keep, this.len));
-      return fresh;
-    };
-    this.buf = grow(this.buf, new Uint16Array(cap));
-    this.bnd = grow(this.bnd, new Uint8Array(cap));
-    this.seqs = grow(this.seqs, new Float64Array(cap));
+    const from = this.len - keep;
+    if (keep + n <= this.buf.length) {
+      // Slide the tail to the front in place (no allocation on the hot path).
+      this.buf.copyWithin(0, from, this.len);
+      this.bnd.copyWithin(0, from, this.len);
+      this.seqs.copyWithin(0, from, this.len);
+    } else {
+      const cap = 2 * (keep + n);
+      const grow = <T extends Uint16Array | Uint8Array | Float64Array>(a: T, fresh: T): T => {
+        fresh.set(a.subarray(from, this.len));
+        return fresh;
+      };
+      this.buf = grow(this.buf, new Uint16Array(cap));
+      this.bnd = grow(this.bnd, new Uint8Array(cap));
+      this.seqs = grow(this.seqs, new Float64Array(cap));
+    }
     this.len = keep;
   }
 
+  // One anchor tag per boundary serves both directions (hashing.ts anchorHash): a forward match is
+  // found by its suffix anchor, a reversed one by its prefix anchor read backwards.
   private check(e: number, out: Finding[]): void {
-    const { keys, header } = this.index;
-    const a = header.params.anchor;
-    this.lookup(e, anchorTag(hashWindow(keys.anchor, this.buf, e - a, a, false)), false, out);
-    if (this.reversed)
-      this.lookup(e, anchorTag(hashWindow(keys.anchor, this.buf, e - a, a, true)), true, out);
+    const { keys, header, tables } = this.index;
+    const slot = findAnchor(
+      tables.anchorSlots,
+      anchorHash(keys.anchor, this.buf, e - header.params.anchor, header.params.anchor),
+    );
+    if (slot < 0) return;
+    this.lookup(e, slot, false, out);
+    if (this.reversed) this.lookup(e, slot, true, out);
   }
 
-  // A forward match is found by its suffix anchor, a reversed one by its prefix anchor read backwards.
-  private lookup(e: number, tag: number, reversed: boolean, out: Finding[]): void {
+  private lookup(e: number, slot: number, reversed: boolean, out: Finding[]): void {
     const { keys, tables } = this.index;
-    const slot = findAnchor(tables.anchorSlots, tag);
-    if (slot < 0) return;
     const start = tables.anchorSlots[3 * slot + 1];
     const count = tables.anchorSlots[3 * slot + 2];
     for (let j = start; j < start + count; j++) {

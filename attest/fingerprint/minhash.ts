@@ -50,6 +50,7 @@ export class MinHasher {
   private readonly mins: Uint32Array;
   private readonly filled: Uint8Array;
   private readonly rows: number;
+  private scratch = new Uint32Array(1024);
 
   constructor(subKey: Uint8Array, params: MinHashParameters) {
     this.params = params;
@@ -74,18 +75,22 @@ export class MinHasher {
   }
 
   /**
-   * The minima of a normal-form string (`bounds` as normalise() gives them,
-   * for token shingles); undefined when it has no shingle.
+   * The minima of the normal-form units `units[start..end)` (`bounds` as
+   * normalise() gives them, for token shingles); undefined when it has no shingle.
    */
-  minima(text: string, bounds: Uint8Array): Uint32Array | undefined {
-    const shingles = this.shingles(text, bounds);
-    if (shingles.length === 0) return undefined;
+  minima(units: Uint16Array, bounds: Uint8Array, start: number, end: number): Uint32Array | undefined {
+    const count = this.shingles(units, bounds, start, end);
+    if (count === 0) return undefined;
     const k = this.params.hashFunctions;
     const mins = this.mins.fill(0xffffffff);
     const filled = this.filled.fill(0);
-    for (let j = 0; j < shingles.length; j++) {
+    const shingles = this.scratch;
+    // floor(h / 2^32 * k), by a shift when k is a power of two (the same value, exactly).
+    const shift = (k & (k - 1)) === 0 ? 32 - Math.log2(k) : -1;
+    for (let j = 0; j < count; j++) {
       const x = shingles[j];
-      const bin = Math.floor((fmix((x ^ this.binSeed) >>> 0) / 4294967296) * k);
+      const hb = fmix((x ^ this.binSeed) >>> 0);
+      const bin = shift >= 0 ? (shift === 32 ? 0 : hb >>> shift) : Math.floor((hb / 4294967296) * k);
       const v = fmix((x ^ this.valueSeed) >>> 0);
       filled[bin] = 1;
       if (v < mins[bin]) mins[bin] = v;
@@ -104,39 +109,43 @@ export class MinHasher {
     return mins;
   }
 
-  // One keyed 32-bit hash per shingle: a polynomial rolling hash under a keyed base, finalised.
-  private shingles(text: string, bounds: Uint8Array): number[] {
+  // One keyed 32-bit hash per shingle (a polynomial rolling hash under a keyed base, finalised), into `scratch`.
+  private shingles(units: Uint16Array, bounds: Uint8Array, start: number, end: number): number {
     const size = this.params.shingleSize;
-    const out: number[] = [];
+    const len = end - start;
+    if (len <= 0) return 0;
+    if (this.scratch.length < len) this.scratch = new Uint32Array(2 * len);
+    const out = this.scratch;
+    let count = 0;
     if (this.params.shingleUnit === 'char') {
-      if (text.length === 0) return out;
-      const n = Math.max(1, text.length - size + 1);
-      const w = Math.min(size, text.length);
-      for (let s = 0; s < n; s++) {
+      const n = Math.max(1, len - size + 1);
+      const w = Math.min(size, len);
+      for (let s = start; s < start + n; s++) {
         let h = this.salt;
-        for (let i = s; i < s + w; i++) h = (Math.imul(h, this.base) + text.charCodeAt(i)) | 0;
-        out.push(fmix(h ^ this.salt));
+        for (let i = s; i < s + w; i++) h = (Math.imul(h, this.base) + units[i]) | 0;
+        out[count++] = fmix(h ^ this.salt);
       }
-      return out;
+      return count;
     }
-    const tokens: number[] = [];
+    // Token shingles: hash each token (boundary to boundary), then shingle the token hashes in place.
+    let tokens = 0;
     let h = 0;
-    for (let i = 0; i < text.length; i++) {
-      if (bounds[i] === 1 && i > 0) {
-        tokens.push(fmix(h));
+    for (let i = start; i < end; i++) {
+      if (bounds[i] === 1 && i > start) {
+        out[tokens++] = fmix(h);
         h = 0;
       }
-      h = (Math.imul(h, this.base) + text.charCodeAt(i)) | 0;
+      h = (Math.imul(h, this.base) + units[i]) | 0;
     }
-    if (text.length > 0) tokens.push(fmix(h));
-    const n = Math.max(1, tokens.length - size + 1);
-    const w = Math.min(size, tokens.length);
-    for (let s = 0; s < n && tokens.length > 0; s++) {
+    out[tokens++] = fmix(h);
+    const n = Math.max(1, tokens - size + 1);
+    const w = Math.min(size, tokens);
+    for (let s = 0; s < n; s++) {
       let g = this.salt;
-      for (let i = s; i < s + w; i++) g = (Math.imul(g, this.base) + tokens[i]) | 0;
-      out.push(fmix(g ^ this.salt));
+      for (let i = s; i < s + w; i++) g = (Math.imul(g, this.base) + out[i]) | 0;
+      out[count++] = fmix(g ^ this.salt);
     }
-    return out;
+    return count;
   }
 
   /** Write the b-bit signature of `mins` into `out` at `offset` (two minima a byte). */

@@ -3,20 +3,27 @@
  * normal form is cut into windows of about a record (a long piece is its own
  * windows; short pieces are joined until they reach a record's length), each
  * window's keyed MinHash is looked up in the LSH band tables, and candidates
- * are scored by their b-bit signature.
+ * are scored by their b-bit signature. A band entry carries check bits of its
+ * band hash next to the record id, so a bucket is walked without touching the
+ * signatures of records that only share the bucket (docs/fingerprint.md).
  */
 import type { FingerprintIndex } from './fingerprint-index.js';
 import { tokenHex } from './hashing.js';
 import { MinHasher } from './minhash.js';
-import type { Normalised } from './normal.js';
 import type { Finding } from './types.js';
 
 export class NearWindow {
-  private text = '';
-  private bounds: number[] = [];
+  private units = new Uint16Array(256);
+  private bounds = new Uint8Array(256);
+  private len = 0;
   private seqs: number[] = [];
   private readonly window: number;
   private readonly hasher: MinHasher;
+  private readonly seen: number[] = [];
+  private readonly at: Uint32Array;
+  private readonly checks: Uint32Array;
+  /** What the touch pass read (kept so that the reads are not optimised away). */
+  touched = 0;
 
   constructor(
     private readonly index: FingerprintIndex,
@@ -25,11 +32,12 @@ export class NearWindow {
   ) {
     this.window = index.header.params.nearWindow;
     this.hasher = new MinHasher(index.keys.minhash, index.header.params);
+    this.at = new Uint32Array(2 * index.header.params.lshBands);
+    this.checks = new Uint32Array(index.header.params.lshBands);
   }
 
-  /** Add a piece's normal form; windows that fill are scored. */
-  append(piece: Normalised, seq: number, out: Finding[]): void {
-    const n = piece.text.length;
+  /** Add a piece's normal form (`units[0..n)`); windows that fill are scored. */
+  append(units: Uint16Array, bounds: Uint8Array, n: number, seq: number, out: Finding[]): void {
     if (n === 0) return;
     if (n >= this.window) {
       // A piece of a record's length or more: score it alone, in windows of two records overlapping by one.
@@ -37,47 +45,86 @@ export class NearWindow {
       const step = this.window;
       for (let at = 0; ; at += step) {
         const end = Math.min(n, at + 2 * step);
-        this.score(piece.text.slice(at, end), piece.bounds.subarray(at, end), [seq], out);
+        this.score(units, bounds, at, end, [seq], out);
         if (end === n) break;
       }
       return;
     }
-    this.text += piece.text;
-    for (let i = 0; i < n; i++) this.bounds.push(i === 0 ? 1 : piece.bounds[i]);
+    if (this.units.length < this.len + n) {
+      const units2 = new Uint16Array(2 * (this.len + n));
+      const bounds2 = new Uint8Array(2 * (this.len + n));
+      units2.set(this.units.subarray(0, this.len));
+      bounds2.set(this.bounds.subarray(0, this.len));
+      this.units = units2;
+      this.bounds = bounds2;
+    }
+    this.units.set(units.subarray(0, n), this.len);
+    this.bounds.set(bounds.subarray(0, n), this.len);
+    this.bounds[this.len] = 1;
+    this.len += n;
     if (this.seqs[this.seqs.length - 1] !== seq) this.seqs.push(seq);
-    if (this.text.length >= this.window) this.flush(out);
+    if (this.len >= this.window) this.flush(out);
   }
 
   /** Score what is left (the end of the stream). */
   flush(out: Finding[]): void {
-    if (this.text.length >= this.index.header.params.anchor) {
-      this.score(this.text, Uint8Array.from(this.bounds), this.seqs, out);
+    if (this.len >= this.index.header.params.anchor) {
+      this.score(this.units, this.bounds, 0, this.len, this.seqs, out);
     }
-    this.text = '';
-    this.bounds = [];
+    this.len = 0;
     this.seqs = [];
   }
 
-  private score(text: string, bounds: Uint8Array, seqs: number[], out: Finding[]): void {
-    const mins = this.hasher.minima(text, bounds);
+  private score(
+    units: Uint16Array,
+    bounds: Uint8Array,
+    start: number,
+    end: number,
+    seqs: number[],
+    out: Finding[],
+  ): void {
     const { tables, header } = this.index;
     const n = header.counts.records;
-    if (mins === undefined || n === 0) return;
-    const half = header.params.hashFunctions / 2;
-    const bits = header.params.bucketBits;
+    if (n === 0) return;
+    const mins = this.hasher.minima(units, bounds, start, end);
+    if (mins === undefined) return;
+    const { hashFunctions, lshBands, bucketBits: bits, idBits } = header.params;
+    const half = hashFunctions / 2;
     const buckets = 2 ** bits;
+    const idMask = 0xffffffff >>> (32 - idBits);
+    const checkMask = 0xffffffff >>> idBits;
+    const { bandOffsets, bandIds, signatures } = tables;
     let best = -1;
     let bestJ = 0;
-    const seen: number[] = [];
-    for (let b = 0; b < header.params.lshBands; b++) {
+    const seen = this.seen;
+    seen.length = 0;
+    // Three passes over the bands, so that the memory reads of different bands do not wait on each
+    // other (the tables are far bigger than the caches; each band costs two cache misses).
+    const at = this.at;
+    const checks = this.checks;
+    for (let b = 0; b < lshBands; b++) {
       const h = this.hasher.bandHash(mins, b);
-      const bucket = bits === 0 ? 0 : h >>> (32 - bits);
-      const off = b * (buckets + 1);
-      for (let j = tables.bandOffsets[off + bucket]; j < tables.bandOffsets[off + bucket + 1]; j++) {
-        const r = tables.bandIds[b * n + j];
-        if (seen.includes(r) || !this.hasher.bandAgrees(mins, tables.signatures, r * half, b)) continue;
+      checks[b] = h & checkMask;
+      at[2 * b] = b * (buckets + 1) + (bits === 0 ? 0 : h >>> (32 - bits));
+    }
+    for (let b = 0; b < lshBands; b++) {
+      const off = at[2 * b];
+      at[2 * b] = bandOffsets[off] + b * n;
+      at[2 * b + 1] = bandOffsets[off + 1] + b * n;
+    }
+    // Touch each bucket's first entry before walking any (the reads overlap; the walk then hits the cache).
+    let touch = 0;
+    for (let b = 0; b < lshBands; b++) touch ^= bandIds[at[2 * b]] ?? 0;
+    this.touched = touch;
+    for (let b = 0; b < lshBands; b++) {
+      const check = checks[b];
+      for (let j = at[2 * b]; j < at[2 * b + 1]; j++) {
+        const entry = bandIds[j];
+        if (entry >>> idBits !== check) continue;
+        const r = entry & idMask;
+        if (seen.includes(r) || !this.hasher.bandAgrees(mins, signatures, r * half, b)) continue;
         seen.push(r);
-        const jac = this.hasher.jaccard(mins, tables.signatures, r * half);
+        const jac = this.hasher.jaccard(mins, signatures, r * half);
         if (jac > bestJ) {
           bestJ = jac;
           best = r;

@@ -53,6 +53,55 @@ export function normalise(input: string): Normalised {
   return { text: out, bounds: bounds.subarray(0, n) };
 }
 
+/** A reusable normal-form buffer: code units and boundary flags, grown as needed. */
+export class NormalBuffer {
+  units = new Uint16Array(1024);
+  bounds = new Uint8Array(1024);
+  length = 0;
+
+  /** Normalise `input` into the buffer (replacing what it held); the same result as normalise(). */
+  set(input: string): this {
+    const n = input.length;
+    if (this.units.length < n) {
+      this.units = new Uint16Array(2 * n);
+      this.bounds = new Uint8Array(2 * n);
+    }
+    // The ASCII path without intermediate strings: lower-case A-Z, keep [a-z0-9].
+    const { units, bounds } = this;
+    let m = 0;
+    let gap = true;
+    let prevClass = 0;
+    for (let i = 0; i < n; i++) {
+      let c = input.charCodeAt(i);
+      if (c >= 128) return this.setSlow(input);
+      if (c >= 65 && c <= 90) c += 32;
+      const cls = c >= 48 && c <= 57 ? 2 : c >= 97 && c <= 122 ? 1 : 0;
+      if (cls === 0) {
+        gap = true;
+        continue;
+      }
+      bounds[m] = gap || cls !== prevClass ? 1 : 0;
+      units[m++] = c;
+      gap = false;
+      prevClass = cls;
+    }
+    this.length = m;
+    return this;
+  }
+
+  private setSlow(input: string): this {
+    const { text, bounds } = normalise(input);
+    if (this.units.length < text.length) {
+      this.units = new Uint16Array(2 * text.length);
+      this.bounds = new Uint8Array(2 * text.length);
+    }
+    for (let i = 0; i < text.length; i++) this.units[i] = text.charCodeAt(i);
+    this.bounds.set(bounds);
+    this.length = text.length;
+    return this;
+  }
+}
+
 /** The normal form alone. */
 export const normalForm = (input: string): string => normalise(input).text;
 

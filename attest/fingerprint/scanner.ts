@@ -9,7 +9,7 @@ import { FingerprintError } from './errors.js';
 import type { FingerprintIndex } from './fingerprint-index.js';
 import { MatchStream } from './match-stream.js';
 import { NearWindow } from './near.js';
-import { normalise } from './normal.js';
+import { NormalBuffer } from './normal.js';
 import type { EgressPiece, Finding, FingerprintDecoder, ScanParameters } from './types.js';
 
 type TextDecoderName = 'base64' | 'hex' | 'url';
@@ -25,6 +25,9 @@ export class Scanner {
   private readonly plainNear: NearWindow;
   private readonly decoded: { name: TextDecoderName; stream: MatchStream; near: NearWindow }[] = [];
   private readonly digits: MatchStream | undefined;
+  private readonly nf = new NormalBuffer();
+  private readonly digitUnits = new Uint16Array(32);
+  private readonly digitBounds = new Uint8Array(32);
 
   constructor(
     index: FingerprintIndex,
@@ -61,21 +64,23 @@ export class Scanner {
       const v = piece.value;
       if (this.digits === undefined) return out;
       if (Number.isSafeInteger(v) && v >= 0) {
+        // The decimal digits as one token (no boundary inside).
         const text = String(v);
-        this.digits.append({ text, bounds: new Uint8Array(text.length) }, piece.seq, out);
+        for (let i = 0; i < text.length; i++) this.digitUnits[i] = text.charCodeAt(i);
+        this.digits.append(this.digitUnits, this.digitBounds, text.length, piece.seq, out);
       } else {
         this.digits.reset();
       }
       return out;
     }
-    const nf = normalise(piece.text);
-    this.plain.append(nf, piece.seq, out);
-    this.plainNear.append(nf, piece.seq, out);
+    const nf = this.nf.set(piece.text);
+    this.plain.append(nf.units, nf.bounds, nf.length, piece.seq, out);
+    this.plainNear.append(nf.units, nf.bounds, nf.length, piece.seq, out);
     for (const d of this.decoded) {
       for (const text of TEXT_DECODERS[d.name](piece.text)) {
-        const dn = normalise(text);
-        d.stream.append(dn, piece.seq, out);
-        d.near.append(dn, piece.seq, out);
+        const dn = this.nf.set(text);
+        d.stream.append(dn.units, dn.bounds, dn.length, piece.seq, out);
+        d.near.append(dn.units, dn.bounds, dn.length, piece.seq, out);
       }
     }
     return out;

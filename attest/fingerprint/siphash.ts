@@ -25,11 +25,27 @@ export function sipKey(bytes: Uint8Array): SipKey {
 /** The two 32-bit halves of the last SipHash output: [lo, hi]. */
 export const sipOut = new Uint32Array(2);
 
+let byteWords = new Uint32Array(16);
+
 /**
  * SipHash-2-4 of `data[0..length)` under `key`; the 64-bit result is left in
  * `sipOut` ([lo, hi]) and its low half returned.
  */
 export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
+  const words = (length >>> 2) + 2;
+  if (byteWords.length < words) byteWords = new Uint32Array(2 * words);
+  byteWords.fill(0, 0, words);
+  for (let i = 0; i < length; i++) byteWords[i >>> 2] |= data[i] << (8 * (i & 3));
+  return sipHashWords(key, byteWords, length);
+}
+
+/**
+ * SipHash-2-4 of a message given as little-endian 32-bit words (`length`
+ * bytes; the bytes of `words` past `length`, up to the next 8-byte block,
+ * must be zero). The scanner packs two UTF-16 code units a word, so nothing
+ * is split into bytes on the hot path. Result in `sipOut`, low half returned.
+ */
+export function sipHashWords(key: SipKey, words: Uint32Array, length: number): number {
   const k0l = key[0],
     k0h = key[1],
     k1l = key[2],
@@ -48,8 +64,8 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
   const end = length - (length % 8);
   let ml: number, mh: number;
   for (let i = 0; i < end; i += 8) {
-    ml = data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24);
-    mh = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
+    ml = words[i >>> 2];
+    mh = words[(i >>> 2) + 1];
     v3l ^= ml;
     v3h ^= mh;
     for (let r = 0; r < 2; r++) {
@@ -91,15 +107,9 @@ export function sipHash(key: SipKey, data: Uint8Array, length: number): number {
     v0l ^= ml;
     v0h ^= mh;
   }
-  // the last block: the remaining bytes, then the length mod 256 in the top byte
-  ml = 0;
-  mh = (length & 0xff) << 24;
-  for (let i = end; i < length; i++) {
-    const b = data[i];
-    const j = i - end;
-    if (j < 4) ml |= b << (8 * j);
-    else mh |= b << (8 * (j - 4));
-  }
+  // the last block: the remaining bytes (zero past the end), then the length mod 256 in the top byte
+  ml = end === length ? 0 : words[end >>> 2];
+  mh = (length - end > 4 ? words[(end >>> 2) + 1] : 0) | ((length & 0xff) << 24);
   v3l ^= ml;
   v3h ^= mh;
   for (let r = 0; r < 2; r++) {
