@@ -35,13 +35,12 @@ const probe = (run: Awaited<ReturnType<typeof runModel>>): number[] =>
   metricValues(run, 'probe').map((m) => m.value);
 
 t.test('every fixture is a valid model whose entrypoints run its main.js', (t) => {
-  t.same(
-    readdirSync(join(ROOT, 'test/fixtures/models'))
-      .filter((f) => f !== 'README.md')
-      .sort(),
-    [...HOSTILE].sort(),
-  );
-  for (const name of HOSTILE) {
+  const fixtures = readdirSync(join(ROOT, 'test/fixtures/models')).filter((f) => f !== 'README.md');
+  // The leak-* fixtures are issue 5's leaky models (test/e2e/leaky.test.ts, docs/leaky-models.md).
+  const leaky = fixtures.filter((f) => f.startsWith('leak-'));
+  t.same(fixtures.filter((f) => !leaky.includes(f)).sort(), [...HOSTILE].sort());
+  t.ok(leaky.length >= 9, `${leaky.length} leaky fixtures`);
+  for (const name of [...HOSTILE, ...leaky]) {
     const model = parseModelDescriptor(descriptorOf(name));
     t.same(model.entrypoints.train, ['/usr/bin/node', '/model/main.js', 'train'], name);
     const pkg = JSON.parse(readFileSync(join(modelDir(name), 'package.json'), 'utf8')) as { type: string };
