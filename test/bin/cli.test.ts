@@ -8,7 +8,10 @@ const cli = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
 
 function sealgate(args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+    // No V8 coverage in the CLI processes (see test/bin/sealgate.ts cleanEnv).
+    const parent = { ...process.env };
+    delete parent.NODE_V8_COVERAGE;
+    execFile(process.execPath, [cli, ...args], { env: { ...parent, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
     });
   });

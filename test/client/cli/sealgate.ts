@@ -24,7 +24,10 @@ export interface Run {
 /** Run `sealgate ARGS...` to completion. */
 export function sealgate(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], (err, stdout, stderr) => {
+    // No V8 coverage in the CLI processes (see test/bin/sealgate.ts cleanEnv).
+    const env = { ...process.env };
+    delete env.NODE_V8_COVERAGE;
+    execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
       resolve({ code, stdout, stderr });
     });
