@@ -15,7 +15,12 @@ import type { BatchOp, Store } from '../store/index.js';
 import { del, put } from '../store/index.js';
 import { BrokerError } from './errors.js';
 import type { ReleaseRecord, WaitingRelease } from './records.js';
-import { PENDING_BY_SELLER_SUBLEVEL, RELEASES_SUBLEVEL, WAITING_SUBLEVEL } from './records.js';
+import {
+  PENDING_BY_SELLER_SUBLEVEL,
+  RELEASES_SUBLEVEL,
+  WAITING_SUBLEVEL,
+  storedExpectations,
+} from './records.js';
 import type { ReleaseSubject } from './subject.js';
 
 /** Most pending releases one listing returns. */
@@ -60,7 +65,6 @@ export class SellerCustody {
     measurementDigest: string,
     at: Date,
   ): BatchOp[] {
-    const many = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v]);
     const waiting: WaitingRelease = {
       releaseId: id,
       status: 'pending',
@@ -73,21 +77,7 @@ export class SellerCustody {
       evidence: { body: evidence.body, signature: bytesToBase64(evidence.signature) },
       inspect,
       nodePublicKey: bytesToBase64(node.nodePublicKey),
-      expectations: {
-        nodeId: x.nodeId,
-        runId: x.runId,
-        nonce: x.nonce,
-        nonceIssuedAt: (x.nonceIssuedAt ?? at).toISOString(),
-        imageDigest: many(x.measurement.imageDigest)[0] ?? '',
-        seccompProfileDigest: many(x.measurement.seccompProfileDigest)[0] ?? '',
-        supervisorDigests: many(x.measurement.supervisorDigest),
-        runtimeVersions: many(x.measurement.runtimeVersion),
-        allowedImageDigests: [...x.allowedImageDigests],
-        minimumLevel: x.minimumLevel,
-        ttlSeconds: x.ttlSeconds,
-        skewSeconds: x.skewSeconds ?? 60,
-        receivedAt: at.toISOString(),
-      },
+      expectations: storedExpectations(x, at),
       measurementDigest,
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),

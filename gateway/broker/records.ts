@@ -4,7 +4,7 @@
  * Seller-custody releases wait in `broker-waiting` (with an index of the
  * pending ones by seller) until the seller approves or declines.
  */
-import type { EvidenceDocument, RuleJudgement } from '../../attest/index.js';
+import type { EvidenceDocument, EvidenceExpectations, RuleJudgement } from '../../attest/index.js';
 
 export const RELEASES_SUBLEVEL = 'releases';
 export const NONCES_SUBLEVEL = 'broker-nonces';
@@ -71,6 +71,27 @@ export interface StoredExpectations {
   readonly skewSeconds: number;
   /** When the gateway received and judged the evidence: the seller judges time against it. */
   readonly receivedAt: string;
+}
+
+const many = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v]);
+
+/** The expectations `x` the evidence was judged against at `at`, as stored with a release. */
+export function storedExpectations(x: EvidenceExpectations, at: Date): StoredExpectations {
+  return {
+    nodeId: x.nodeId,
+    runId: x.runId,
+    nonce: x.nonce,
+    nonceIssuedAt: (x.nonceIssuedAt ?? at).toISOString(),
+    imageDigest: many(x.measurement.imageDigest)[0] ?? '',
+    seccompProfileDigest: many(x.measurement.seccompProfileDigest)[0] ?? '',
+    supervisorDigests: many(x.measurement.supervisorDigest),
+    runtimeVersions: many(x.measurement.runtimeVersion),
+    allowedImageDigests: [...x.allowedImageDigests],
+    minimumLevel: x.minimumLevel,
+    ttlSeconds: x.ttlSeconds,
+    skewSeconds: x.skewSeconds ?? 60,
+    receivedAt: at.toISOString(),
+  };
 }
 
 /** A seller-custody release (sublevel `broker-waiting`, keyed by the release id). */

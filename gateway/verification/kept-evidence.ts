@@ -9,6 +9,7 @@ import type { Evidence, EvidenceExpectations, VerifiedNodeCertificate } from '..
 import { bytesToBase64 } from '../../attest/index.js';
 import type { EvidenceDocument } from '../../attest/index.js';
 import type { StoredExpectations } from '../broker/records.js';
+import { storedExpectations } from '../broker/records.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 
@@ -26,8 +27,6 @@ export interface KeptEvidence {
   readonly expectations: StoredExpectations;
 }
 
-const many = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v]);
-
 /** The op that keeps release `releaseId`'s evidence (written with its release record). */
 export function keepEvidenceOp(
   store: Store,
@@ -44,21 +43,7 @@ export function keepEvidenceOp(
     evidence: { body: evidence.body, signature: bytesToBase64(evidence.signature) },
     inspect,
     nodePublicKey: bytesToBase64(node.nodePublicKey),
-    expectations: {
-      nodeId: x.nodeId,
-      runId: x.runId,
-      nonce: x.nonce,
-      nonceIssuedAt: (x.nonceIssuedAt ?? at).toISOString(),
-      imageDigest: many(x.measurement.imageDigest)[0] ?? '',
-      seccompProfileDigest: many(x.measurement.seccompProfileDigest)[0] ?? '',
-      supervisorDigests: many(x.measurement.supervisorDigest),
-      runtimeVersions: many(x.measurement.runtimeVersion),
-      allowedImageDigests: [...x.allowedImageDigests],
-      minimumLevel: x.minimumLevel,
-      ttlSeconds: x.ttlSeconds,
-      skewSeconds: x.skewSeconds ?? 60,
-      receivedAt: at.toISOString(),
-    },
+    expectations: storedExpectations(x, at),
   };
   return put(store.sublevel(KEPT_EVIDENCE_SUBLEVEL), releaseId, kept);
 }
