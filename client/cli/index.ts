@@ -6,6 +6,7 @@
  * (docs/architecture.md).
  */
 export { main } from './main.js';
+export type { CliIo } from './main.js';
 export { commands } from './commands/index.js';
 export { CliError, lazyCommand, requireString } from './command.js';
 export type {

@@ -38,13 +38,25 @@ function wordIndexes(argv: readonly string[]): number[] {
   return [...argv.keys()].filter((i) => !argv[i].startsWith('-') && !VALUE_OPTIONS.has(argv[i - 1] ?? ''));
 }
 
+/** Where a run of the CLI reads its environment and writes its output. */
+export interface CliIo {
+  readonly stdout: CommandContext['stdout'];
+  readonly stderr: CommandContext['stderr'];
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
 /**
  * Run the CLI with `argv` (without `node` and the script) over `commands`;
  * resolves to the exit code: 0 on success, 1 on failure, 2 for a bare
- * `sealgate`.
+ * `sealgate`. `io` defaults to the process's streams and environment; tests
+ * pass their own to run many commands in one process.
  */
-export async function main(argv: readonly string[], commands: readonly Command[]): Promise<number> {
-  const env = process.env;
+export async function main(
+  argv: readonly string[],
+  commands: readonly Command[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+): Promise<number> {
+  const { env } = io;
   let flags = {
     json: argv.includes('--json'),
     debug: argv.includes('--debug') || Boolean(env.SEALGATE_DEBUG),
@@ -55,7 +67,7 @@ export async function main(argv: readonly string[], commands: readonly Command[]
     const command = findCommand(commands, words);
     if (!command) {
       if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-        process.stdout.write(helpText(commands) + '\n');
+        io.stdout.write(helpText(commands) + '\n');
         return argv.length === 0 ? 2 : 0;
       }
       const named = words.length > 0 ? words.join(' ') : argv.join(' ');
@@ -75,7 +87,7 @@ export async function main(argv: readonly string[], commands: readonly Command[]
     const values = parsed.values;
     flags = { json: values.json === true, debug: values.debug === true || flags.debug };
     if (values.help === true) {
-      process.stdout.write(commandHelp(command) + '\n');
+      io.stdout.write(commandHelp(command) + '\n');
       return 0;
     }
     const [min, max] = command.positionals;
@@ -86,21 +98,21 @@ export async function main(argv: readonly string[], commands: readonly Command[]
       );
     }
     const settings = resolveSettings({ home: values.home, gateway: values.gateway }, env);
-    await command.run(context({ ...flags, home: settings.home, gateway: settings.gateway }), parsed);
+    await command.run(context({ ...flags, home: settings.home, gateway: settings.gateway }, io), parsed);
     return 0;
   } catch (err) {
-    reportFailure(err, flags, process.stdout, process.stderr);
+    reportFailure(err, flags, io.stdout, io.stderr);
     return 1;
   }
 }
 
-function context(opts: GlobalOptions): CommandContext {
+function context(opts: GlobalOptions, io: CliIo): CommandContext {
   return {
     ...opts,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: io.stdout,
+    stderr: io.stderr,
     print(human, data) {
-      process.stdout.write(opts.json ? JSON.stringify(data) + '\n' : human + '\n');
+      io.stdout.write(opts.json ? JSON.stringify(data) + '\n' : human + '\n');
     },
   };
 }

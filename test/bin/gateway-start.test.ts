@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
 import t from 'tap';
 import { join } from 'node:path';
-import { assertOneLine, refused, sealgate, startGatewayProcess } from './sealgate.js';
+import { assertOneLine, refused, sealgateProcess, startGatewayProcess } from './sealgate.js';
 
 t.test('prints its URL as a line, serves, and on SIGTERM exits 0 with nothing listening', async (t) => {
   const data = join(t.testdir(), 'gw');
@@ -31,9 +31,9 @@ t.test('a second gateway on the same data directory or the same port is one line
   const dir = t.testdir();
   const gw = await startGatewayProcess(t, join(dir, 'a'));
   const port = new URL(gw.url).port;
-  const sameData = await sealgate(['gateway', 'start', '--port', '0', '--data', join(dir, 'a')]);
+  const sameData = await sealgateProcess(['gateway', 'start', '--port', '0', '--data', join(dir, 'a')]);
   assertOneLine(t, sameData, 'SERVER_DATA_LOCKED');
-  const samePort = await sealgate(['gateway', 'start', '--port', port, '--data', join(dir, 'b')]);
+  const samePort = await sealgateProcess(['gateway', 'start', '--port', port, '--data', join(dir, 'b')]);
   assertOneLine(t, samePort, 'SERVER_LISTEN');
   t.match(samePort.stderr, /--port/, 'it says what to do next');
   t.equal(await gw.stop(), 0, 'the first one was not disturbed');
@@ -42,7 +42,7 @@ t.test('a second gateway on the same data directory or the same port is one line
 t.test("bad ports are usage errors; --node-port serves the nodes' mTLS API", async (t) => {
   const dir = t.testdir();
   for (const port of ['-1', '65536', 'http', '']) {
-    const r = await sealgate(['gateway', 'start', `--port=${port}`, '--data', dir]);
+    const r = await sealgateProcess(['gateway', 'start', `--port=${port}`, '--data', dir]);
     assertOneLine(t, r, 'CLI_USAGE');
   }
   const gw = await startGatewayProcess(t, join(dir, 'gw'), '--node-port', '0');

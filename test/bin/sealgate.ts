@@ -10,6 +10,7 @@ import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli-in-process.js';
 
 /** The built binary, from dist/test/bin/ up to dist/bin/sealgate.js. */
 export const BIN = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
@@ -36,8 +37,20 @@ function cleanEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/** Run `sealgate ARGS...` to completion with `env` added. */
+/**
+ * Run `sealgate ARGS...` to completion with `env` added, in this process: the
+ * binary's own runner and command table (client's `main` over client's and
+ * bin's commands) with captured output. A CLI process costs ~0.7 CPU-s of
+ * module loading before it does anything, and these tests run hundreds of
+ * commands; the binary as a process is tested by test/bin/cli.test.ts,
+ * test/client/cli/help-and-failure.test.ts and {@link sealgateProcess}.
+ */
 export function sealgate(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return runCli(args, cleanEnv(env));
+}
+
+/** Run `sealgate ARGS...` to completion with `env` added, as a child process. */
+export function sealgateProcess(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(process.execPath, [BIN, ...args], { env: cleanEnv(env) }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;

@@ -1,13 +1,12 @@
 /**
- * Helpers for tests that run the real `sealgate` CLI in a child process on
- * temporary files (random data made by the tests themselves).
+ * Helpers for tests that run the real `sealgate` CLI on temporary files (random data made by the tests themselves).
  */
 import type tap from 'tap';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../../helpers/cli-in-process.js';
 
 /** The built `sealgate` binary, from dist/test/client/cli/ up to dist/bin/sealgate.js. */
 export const CLI = fileURLToPath(new URL('../../../bin/sealgate.js', import.meta.url));
@@ -21,17 +20,16 @@ export interface Run {
   stderr: string;
 }
 
-/** Run `sealgate ARGS...` to completion. */
+/**
+ * Run `sealgate ARGS...` to completion, in this process (the binary's runner
+ * and command table with captured output; see test/helpers/cli-in-process.ts):
+ * a CLI process costs ~0.7 CPU-s of module loading. The process itself is
+ * tested by test/bin/cli.test.ts and the interrupt test in dataset-tamper.
+ */
 export function sealgate(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    // No V8 coverage in the CLI processes (see test/bin/sealgate.ts cleanEnv).
-    const env = { ...process.env };
-    delete env.NODE_V8_COVERAGE;
-    execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => {
-      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const env = { ...process.env };
+  delete env.NODE_V8_COVERAGE;
+  return runCli(args, env);
 }
 
 /** `sealgate dataset VERB INPUT --out OUT --key-file KEY EXTRA...` */
