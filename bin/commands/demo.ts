@@ -17,6 +17,7 @@ import { stageSupervisorIn } from '../../bench/world.js';
 import type { CommandContext } from '../../client/cli/index.js';
 import { createProgress } from '../../client/cli/index.js';
 import { checks } from '../demo/checks.js';
+import { settle } from '../demo/settle.js';
 import { Narrator } from '../demo/narrate.js';
 import { DemoError, STEP_NAMES, runSteps } from '../demo/outcome.js';
 import type { StepName, StepSpec } from '../demo/outcome.js';
@@ -92,7 +93,7 @@ export async function runDemo(ctx: CommandContext): Promise<void> {
     interrupted = true;
     ctx.stderr.write('sealgate demo: interrupted; finishing the current step, then cleaning up\n');
   });
-  const steps = { ...trade, ...checks };
+  const steps = { ...trade, ...checks, ...settle };
   const specs: StepSpec[] = STEP_NAMES.map((step) => ({
     step,
     needs: NEEDS[step],
@@ -140,7 +141,14 @@ async function leftovers(
   docker: Docker,
   state: DemoState,
   problems: string[],
-): Promise<{ containers: number; images: string[]; dirs: string[]; gateway?: string; problems: string[] }> {
+): Promise<{
+  containers: number;
+  images: string[];
+  dirs: string[];
+  label?: string;
+  gateway?: string;
+  problems: string[];
+}> {
   const world = state.world;
   const containers = world
     ? (await world.docker.listContainers({ all: true, filters: { label: [`sealgate.test=${world.label}`] } }))
@@ -164,7 +172,7 @@ async function leftovers(
     containers,
     images,
     dirs,
-    ...(world ? { gateway: world.gateway.url } : {}),
+    ...(world ? { label: world.label, gateway: world.gateway.url } : {}),
     problems,
   };
 }

@@ -1,26 +1,18 @@
 /**
- * The demo's last four steps (issue 7; DESIGN.md sections 5.9-5.11 and 8):
- * the seller's verification report, checked offline; a leaky model on the
- * same dataset, stopped by the guard, its report failing with the reason the
- * seller sees; the settlement as balances before and after; the two ratings.
+ * The demo's steps 6 and 7 (issue 7; DESIGN.md sections 5.11 and 8): the
+ * seller's verification report, checked offline; a leaky model on the same
+ * dataset, stopped by the guard, its report failing with the reason the
+ * seller sees.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../../attest/index.js';
 import { hostileModel } from '../../bench/world.js';
-import {
-  checkReportFile,
-  formatTokens,
-  getDataset,
-  getRun,
-  rateRun,
-  requestQuote,
-  startRun,
-} from '../../client/index.js';
+import { checkReportFile, requestQuote, startRun } from '../../client/index.js';
 import { DemoError } from './outcome.js';
 import type { Details } from './outcome.js';
 import type { DemoState } from './state.js';
-import { balances, followRun, made, sellerReport } from './state.js';
+import { followRun, made, sellerReport } from './state.js';
 import { allowModels } from './trade.js';
 
 /** The leaky fixture: prints one training record to its log (test/fixtures/models/leak-stdout). */
@@ -77,6 +69,17 @@ const normal = (text: string): string =>
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]/gu, '');
 
+/** Distinct `items` in first-seen order, each with `×N` when repeated: `exact → stop ×5, nearBlock → drop`. */
+function counted(items: readonly string[]): string {
+  return countedList(items).join(', ');
+}
+
+function countedList(items: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return [...counts].map(([item, n]) => (n > 1 ? `${item} ×${n}` : item));
+}
+
 /** 7. A leaky model runs on the same dataset: stopped, its report fails, the seller sees why. */
 export async function leakyRunCaught(s: DemoState): Promise<Details> {
   const world = made(s.world, 'world');
@@ -109,17 +112,29 @@ export async function leakyRunCaught(s: DemoState): Promise<Details> {
   const flags = items
     .filter((f) => f.runId === run.id)
     .map(({ seq, rule, action }) => ({ seq, rule, action }));
-  for (const f of flags) s.say(`  the seller's flag: record ${f.seq}, rule ${f.rule}, action ${f.action}`);
+  const seqs = [...new Set(flags.map((f) => f.seq))].join(', ');
+  s.say(
+    `the seller's flags on egress record ${seqs}: ${counted(flags.map((f) => `${f.rule} → ${f.action}`))}`,
+  );
   const report = await sellerReport(world, run.id);
   await checkOffline(s, report, 'report-leaky');
   const { verdict, egress } = report.body;
   const found = 'flags' in egress ? egress.flags.flatMap((f) => f.entry.flags) : [];
   const kinds = [...new Set(found.map((f) => `${f.rule}/${f.decoder ?? '-'}`))];
-  s.say(`report: verdict ${verdict.pass ? 'pass' : 'FAIL'} (checked offline): ${verdict.reasons.join('; ')}`);
+  s.say(`report: verdict ${verdict.pass ? 'pass' : 'FAIL'}, signature checked offline; its reasons:`);
+  for (const reason of countedList(verdict.reasons)) s.say(`  ${reason}`);
   const header = dataset.csv.split('\n')[0].split(',');
   const cells = dataset.csv.trimEnd().split('\n')[1 + record].split(',');
   const secrets = ['name', 'national_id', 'email'].map((c) => normal(cells[header.indexOf(c)]));
-  const seen = normal(events.map((e) => JSON.stringify(e.data)).join(' '));
+  // What the buyer's stream carried as text: log lines and metric names (docs/leaky-models.md).
+  const seen = normal(
+    events
+      .flatMap((e) => {
+        const d = e.data as { text?: unknown; metric?: unknown };
+        return [d.text, d.metric].filter((v): v is string => typeof v === 'string');
+      })
+      .join(' '),
+  );
   const buyerSawRecord = secrets.some((x) => seen.includes(x));
   if (verdict.pass || flags.length === 0 || buyerSawRecord)
     throw new DemoError(
@@ -140,80 +155,8 @@ export async function leakyRunCaught(s: DemoState): Promise<Details> {
   };
 }
 
-const PARTIES = ['seller', 'publisher', 'miner', 'platform', 'buyer'] as const;
-type Party = (typeof PARTIES)[number];
-
-/** 8. Balances before and after, their changes summing to zero and matching the run's settlement. */
-export async function settlement(s: DemoState): Promise<Details> {
-  const world = made(s.world, 'world');
-  const before = made(s.before, 'balances');
-  const token = made(s.token, 'token');
-  const after = await balances(world);
-  const run = await getRun(world.buyer.client, made(s.run, 'run').id);
-  const split = run.settlement;
-  const change = (p: Party): bigint => after[p] - before[p];
-  const fmt = (v: bigint): string => formatTokens(v, token.decimals);
-  const signed = (v: bigint): string => (v > 0n ? `+${fmt(v)}` : fmt(v));
-  s.say(`  ${'party'.padEnd(10)}${'before'.padStart(14)}${'after'.padStart(14)}${'change'.padStart(14)}`);
-  for (const p of PARTIES)
-    s.say(
-      `  ${p.padEnd(10)}${fmt(before[p]).padStart(14)}${fmt(after[p]).padStart(14)}${signed(change(p)).padStart(14)}`,
-    );
-  const sum = PARTIES.reduce((acc, p) => acc + change(p), 0n);
-  const paid = -change('buyer');
-  const shares = ['seller', 'publisher', 'miner', 'platform'] as const;
-  const matches = split !== undefined && shares.every((p) => change(p) === BigInt(split[p]));
-  s.say(
-    `the buyer paid ${fmt(paid)} of the ${fmt(BigInt(run.price.tokens))} ${token.symbol} escrowed ` +
-      `(refund ${fmt(BigInt(split?.refund ?? '0'))}); the stopped run was refunded in full; the changes sum to ${fmt(sum)}`,
-  );
-  if (sum !== 0n || !matches)
-    throw new DemoError(
-      'DEMO_BALANCES_INCONSISTENT',
-      `balance changes sum to ${sum} and ${matches ? 'match' : 'differ from'} the run's settlement`,
-    );
-  const show = (f: (p: Party) => bigint): Record<string, string> =>
-    Object.fromEntries(PARTIES.map((p) => [p, f(p).toString()]));
-  return {
-    before: show((p) => before[p]),
-    after: show((p) => after[p]),
-    change: show(change),
-    settlement: split,
-    escrowed: run.price.tokens,
-    buyerPaid: paid.toString(),
-    split: run.price.split,
-    sum: sum.toString(),
-  };
-}
-
-/** 9. Buyer and seller rate each other for the settled run; the seller's rating shows on the listing. */
-export async function ratings(s: DemoState): Promise<Details> {
-  const world = made(s.world, 'world');
-  const run = made(s.run, 'run');
-  const byBuyer = await rateRun(world.buyer.client, run.id, { stars: 5, comment: 'clean data, fast run' });
-  const bySeller = await rateRun(world.seller.client, run.id, { stars: 4, comment: 'paid promptly' });
-  s.say(
-    `buyer rated the seller ${byBuyer.stars}★ ("${byBuyer.comment}"); seller rated the buyer ${bySeller.stars}★ ("${bySeller.comment}")`,
-  );
-  const listing = await getDataset(world.buyer.client, made(s.dataset, 'dataset').id);
-  s.say(
-    `the listing now shows the seller's rating: ${listing.sellerRating.count} rating(s), score ${listing.sellerRating.score.toFixed(2)}`,
-  );
-  const view = (r: typeof byBuyer): Details => ({
-    id: r.id,
-    by: r.by,
-    of: r.of,
-    side: r.side,
-    stars: r.stars,
-    comment: r.comment,
-  });
-  return { run: run.id, buyer: view(byBuyer), seller: view(bySeller), sellerRating: listing.sellerRating };
-}
-
-/** The last four steps by name. */
+/** Steps 6 and 7 by name. */
 export const checks = {
   verification,
   'leaky-run-caught': leakyRunCaught,
-  settlement,
-  ratings,
 } as const;
