@@ -91,7 +91,9 @@ export async function runDemo(ctx: CommandContext): Promise<void> {
   let interrupted = false;
   const release = onInterrupt(() => {
     interrupted = true;
-    ctx.stderr.write('sealgate demo: interrupted; finishing the current step, then cleaning up\n');
+    ctx.stderr.write(
+      'sealgate demo: interrupted; finishing the current step, then cleaning up (again to quit now)\n',
+    );
   });
   const steps = { ...trade, ...checks, ...settle };
   const specs: StepSpec[] = STEP_NAMES.map((step) => ({

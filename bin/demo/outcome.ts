@@ -99,7 +99,7 @@ export async function runSteps(
       const seconds = (): number => Math.round(performance.now() - started) / 1000;
       try {
         const details = await spec.run();
-        outcome = { ...details, step: spec.step, ok: true, seconds: seconds() };
+        outcome = { step: spec.step, ok: true, seconds: seconds(), ...details };
       } catch (err) {
         outcome = { step: spec.step, ok: false, ...describeError(err), seconds: seconds() };
       }

@@ -35,13 +35,14 @@ export class DemoScope implements Teardown {
 }
 
 /**
- * Call `onSignal` once on the first SIGINT or SIGTERM (the demo then stops after its current step
- * and cleans up); returns the function that removes the handlers.
+ * Call `onSignal` on the first SIGINT or SIGTERM (the demo then stops after its current step and
+ * cleans up); a second one exits at once with 130, cleaning nothing. Returns the function that
+ * removes the handlers.
  */
 export function onInterrupt(onSignal: (signal: NodeJS.Signals) => void): () => void {
   let seen = false;
   const handler = (signal: NodeJS.Signals): void => {
-    if (seen) return;
+    if (seen) process.exit(130);
     seen = true;
     onSignal(signal);
   };
