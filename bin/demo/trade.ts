@@ -54,6 +54,7 @@ export async function listDataset(s: DemoState): Promise<Details> {
   const world = made(s.world, 'world');
   let bar: ReturnType<DemoState['progress']> | undefined;
   let phase = '';
+  let encrypted = 0;
   const dataset = await listFingerprinted(world, {
     rows: ROWS,
     models: [],
@@ -66,10 +67,13 @@ export async function listDataset(s: DemoState): Promise<Details> {
         bar = s.progress(step === 'encrypting' ? 'encrypting the dataset' : 'planting canaries', total);
       }
       bar?.update(done);
+      if (step === 'encrypting') encrypted = total;
     },
   });
   bar?.finish();
   s.dataset = dataset;
+  // The live bar (on a terminal) is cleared when done; this line stays.
+  s.say(`encrypting the dataset [${'#'.repeat(24)}] 100% ${(encrypted / 1024).toFixed(1)} KiB`);
   const [header] = dataset.csv.split('\n');
   s.say(`columns: ${header}`);
   s.say(
@@ -84,6 +88,7 @@ export async function listDataset(s: DemoState): Promise<Details> {
     canariesPlanted: dataset.plantedRows.length,
     canariesHeldOut: dataset.heldOut.length,
     fingerprintBytes: dataset.index.length,
+    encryptedBytes: encrypted,
     custody: 'broker',
     egress: s.egress,
   };
