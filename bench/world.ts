@@ -27,7 +27,7 @@ import {
   base64ToBytes,
   IndexBuilder,
 } from '../attest/index.js';
-import type { AccountRole, RunInfo } from '../client/index.js';
+import type { AccountRole, PrepareOptions, RunInfo } from '../client/index.js';
 import {
   GatewayClient,
   adminCredit,
@@ -181,6 +181,15 @@ export function supervisor(): Promise<SupervisorBundle> {
   return staged;
 }
 
+/**
+ * Stage the supervisor under `dir` for this process's worlds instead of the tests' shared cache
+ * (`sealgate demo` stages into its own temp dir and removes it). Call before the first world.
+ */
+export function stageSupervisorIn(dir: string): Promise<SupervisorBundle> {
+  staged = stageSupervisor(dir);
+  return staged;
+}
+
 /** A gateway, accounts, and helpers to list, publish, trade and run nodes. */
 export class SealedWorld {
   readonly docker = new Docker();
@@ -314,9 +323,9 @@ export class SealedWorld {
 
   /**
    * Read the run's server-sent events (GET /v1/runs/:id/events, as the buyer) until the
-   * stream ends with the run; each event with when it came.
+   * stream ends with the run; each event with when it came, also handed to `onEvent` as it comes.
    */
-  async follow(runId: string): Promise<SeenEvent[]> {
+  async follow(runId: string, onEvent?: (event: SeenEvent) => void): Promise<SeenEvent[]> {
     const res = await this.buyer.client.send('GET', `/v1/runs/${runId}/events`, { signed: true });
     const out: SeenEvent[] = [];
     const decoder = new TextDecoder();
@@ -329,8 +338,11 @@ export class SealedWorld {
         buffer = buffer.slice(end + 2);
         const type = /^event: (.*)$/m.exec(frame)?.[1];
         const data = /^data: (.*)$/m.exec(frame)?.[1];
-        if (type !== undefined && data !== undefined)
-          out.push({ type, at: Date.now(), data: JSON.parse(data) as unknown });
+        if (type !== undefined && data !== undefined) {
+          const event = { type, at: Date.now(), data: JSON.parse(data) as unknown };
+          out.push(event);
+          onEvent?.(event);
+        }
       }
     }
     return out;
@@ -498,7 +510,13 @@ export interface FingerprintedDataset {
  */
 export async function listFingerprinted(
   world: SealedWorld,
-  options: { rows: number; models: readonly string[]; canaries?: number; egress?: Record<string, unknown> },
+  options: {
+    rows: number;
+    models: readonly string[];
+    canaries?: number;
+    egress?: Record<string, unknown>;
+    onProgress?: PrepareOptions['onProgress'];
+  },
 ): Promise<FingerprintedDataset> {
   const egress = parseEgressPolicy(options.egress ?? {});
   const dir = await mkdtemp(join(world.dir, `fingerprinted-${options.rows}-`));
@@ -509,6 +527,7 @@ export async function listFingerprinted(
     index: (key, columns, scan) => new IndexBuilder(key, columns, scan),
     scan: egress.scan,
     canaries: options.canaries ?? 4,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const broker = base64ToBytes(await brokerPublicKey(world.seller.client))!;
   const fields = await uploadFingerprint(world.seller.client, prepared, broker);

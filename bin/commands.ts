@@ -7,6 +7,22 @@
 import type { Command } from '../client/cli/index.js';
 import { lazyCommand } from '../client/cli/index.js';
 
+// --- the demo: wt-demo, docs/demo.md ---
+/** `sealgate demo`, the README's first command: listed first by `--help` (bin/sealgate.ts). */
+export const demoCommand: Command = lazyCommand(
+  {
+    name: ['demo'],
+    usage: '',
+    summary:
+      'run a whole sealed trade on this machine in 9 steps (a gateway and a node on loopback; needs dockerd)',
+    options: {},
+    positionals: [0, 0],
+    example: 'sealgate demo --json',
+  },
+  async () => (await import('./commands/demo.js')).runDemo,
+);
+// --- end demo ---
+
 export const serviceCommands: readonly Command[] = [
   lazyCommand(
     {

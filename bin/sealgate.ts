@@ -9,6 +9,9 @@
  * imported only when it runs.
  */
 import { commands, main } from '../client/cli/index.js';
-import { serviceCommands } from './commands.js';
+import { demoCommand, serviceCommands } from './commands.js';
 
-process.exitCode = await main(process.argv.slice(2), [...commands, ...serviceCommands]);
+const code = await main(process.argv.slice(2), [demoCommand, ...commands, ...serviceCommands]);
+// A command that reported its own failure (`demo --json` prints one document, ok false) sets
+// process.exitCode itself and returns; keep that code.
+process.exitCode = code !== 0 ? code : (process.exitCode ?? 0);

@@ -20,3 +20,5 @@ export type {
 } from './command.js';
 export { commandHelp, helpText } from './help.js';
 export { describeFailure, hintFor, reportFailure, type FailureReport } from './failure.js';
+// A progress bar on a terminal, for the composition root's long commands (`sealgate demo`).
+export { createProgress, type Progress, type ProgressOptions } from './progress.js';

@@ -16,17 +16,6 @@ const datasetOptions = {
 } as const;
 
 export const commands: readonly Command[] = [
-  lazyCommand(
-    {
-      name: ['demo'],
-      usage: '',
-      summary: 'run a sealed trade in miniature on this machine (needs dockerd)',
-      options: {},
-      positionals: [0, 0],
-      example: 'sealgate demo --json',
-    },
-    async () => (await import('./demo.js')).runDemoCommand,
-  ),
   version,
   // accounts
   lazyCommand(
