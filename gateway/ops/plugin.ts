@@ -14,7 +14,8 @@ import { ErrorReply } from '../http/schemas.js';
 
 const Status = Type.Object({ status: Type.String() });
 
-const isHealthRoute = (url: string): boolean => url === '/healthz' || url === '/readyz';
+// Health checks and scrapes: a busy or closing gateway must still answer its monitoring.
+const isHealthRoute = (url: string): boolean => url === '/healthz' || url === '/readyz' || url === '/metrics';
 
 async function ops(app: FastifyInstance): Promise<void> {
   const { options } = app.gateway;
