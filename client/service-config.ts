@@ -138,7 +138,7 @@ export function resolveServiceSettings(
   if (flagFile !== undefined && (typeof flagFile !== 'string' || flagFile === '')) {
     throw new CliError('CLI_USAGE', '--config needs a file');
   }
-  const file = (flagFile) ?? (env.SEALGATE_CONFIG || undefined);
+  const file = flagFile ?? (env.SEALGATE_CONFIG || undefined);
   const fromFile = file === undefined ? {} : readServiceConfig(file, spec);
   const values: Record<string, SettingValue> = {};
   const sources: Record<string, string> = {};
