@@ -167,15 +167,8 @@ function metrics(app: FastifyInstance, _opts: unknown, done: () => void): void {
 
   app.get(
     '/metrics',
-    {
-      schema: {
-        summary: 'Prometheus metrics (text format 0.0.4; docs/operations.md)',
-        tags: ['operations'],
-        response: {
-          200: { description: 'text/plain', content: { 'text/plain': { schema: { type: 'string' } } } },
-        },
-      },
-    },
+    // Not in /openapi.json: it is for the monitoring system, not API clients (docs/operations.md).
+    { schema: { hide: true } },
     async (_request, reply) => {
       const now = Date.now();
       if (last === undefined || now - last.at >= cacheMs) {
