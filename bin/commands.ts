@@ -27,7 +27,7 @@ export const serviceCommands: readonly Command[] = [
   lazyCommand(
     {
       name: ['gateway', 'start'],
-      usage: '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]]',
+      usage: '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]] [--config FILE]',
       summary: 'run the gateway until SIGINT or SIGTERM; prints the URL it listens on',
       options: {
         data: { type: 'string' },
@@ -35,6 +35,7 @@ export const serviceCommands: readonly Command[] = [
         port: { type: 'string' },
         'node-port': { type: 'string' },
         'supervisor-digest': { type: 'string' },
+        config: { type: 'string' },
       },
       optionHelp: {
         data: 'data directory: database, blobs, keys (default $SEALGATE_HOME/gateway)',
@@ -42,6 +43,7 @@ export const serviceCommands: readonly Command[] = [
         port: 'public API port; 0 picks a free one (default 7700)',
         'node-port': "port of the nodes' mTLS API (0 picks one); printed as a second line, nodes: URL",
         'supervisor-digest': "the node supervisor the key broker accepts (default: this installation's)",
+        config: 'a JSON file of settings (SEALGATE_CONFIG); flags and environment win (docs/operations.md)',
       },
       positionals: [0, 0],
       example: 'sealgate gateway start --data /var/lib/sealgate --host 0.0.0.0 --port 7700',
@@ -52,13 +54,14 @@ export const serviceCommands: readonly Command[] = [
   lazyCommand(
     {
       name: ['node', 'start'],
-      usage: '--gateway URL [--token TOKEN] [--data DIR]',
+      usage: '--gateway URL [--token TOKEN] [--data DIR] [--config FILE]',
       summary: 'run the node agent until SIGINT or SIGTERM; prints node: ID once connected',
-      options: { token: { type: 'string' }, data: { type: 'string' } },
+      options: { token: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
       optionHelp: {
         gateway: "the gateway's nodes URL (https://…, printed by gateway start --node-port)",
         token: 'a one-time enrollment token (sealgate admin enroll-token); needed on first start only',
         data: 'node data directory: node key, certificate, job directories (default $SEALGATE_HOME/node)',
+        config: 'a JSON file of settings (SEALGATE_CONFIG); flags and environment win (docs/operations.md)',
       },
       positionals: [0, 0],
       example:

@@ -142,3 +142,12 @@ export {
   type VerificationState,
   type WaitOptions,
 } from './sdk/verify.js';
+// following a run live, cancelling it (wt-ops)
+export {
+  FINAL_RUN_STATES,
+  followRun,
+  parseEventStream,
+  type FollowOptions,
+  type RunStreamEvent,
+} from './sdk/run-events.js';
+export { cancelRun } from './sdk/runs.js';

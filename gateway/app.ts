@@ -31,6 +31,7 @@ import { validatorCompiler } from './http/validation.js';
 import { loadIdentity } from './identity.js';
 import { openapiPlugin } from './openapi.js';
 import { opsPlugin } from './ops/plugin.js';
+import { metricsPlugin } from './ops/metrics.js';
 import type { GatewayOptions } from './options.js';
 import { normalizeOptions } from './options.js';
 import { Store } from './store/index.js';
@@ -192,6 +193,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
 
     await app.register(openapiPlugin);
     await app.register(opsPlugin);
+    // before every route, so its response counter sees them all (wt-ops)
+    if (opts.metrics) await app.register(metricsPlugin);
     await app.register(accountRoutes);
     await app.register(brokerRoutes);
     await app.register(datasetRoutes);

@@ -104,3 +104,12 @@ export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 // the canary audit (wt-audit, docs/audit.md)
 export * from './audit/index.js';
+// operations: Prometheus metrics (wt-ops, docs/operations.md)
+export {
+  formatMetrics,
+  countBy,
+  PROMETHEUS_CONTENT_TYPE,
+  type Metric,
+  type Sample,
+} from './ops/prometheus.js';
+export { gatewayMetrics } from './ops/metrics.js';

@@ -64,6 +64,11 @@ export interface GatewayOptions {
   // the key broker (wt-broker)
   /** The key broker's allowlists and TTLs (docs/broker.md); empty allowlists refuse every release. */
   readonly broker?: BrokerOptions;
+  // operations (wt-ops, docs/operations.md)
+  /** Serve `GET /metrics` (default true). */
+  readonly metrics?: boolean;
+  /** A scrape is computed at most once per this many ms; 0 computes every one (default 1000). */
+  readonly metricsCacheMs?: number;
 }
 
 /** The most a job may get, in model.json's units. */
@@ -105,6 +110,9 @@ export interface NormalizedOptions {
   readonly nodeIpAddresses: readonly string[];
   // the key broker (wt-broker)
   readonly broker: NormalizedBrokerOptions;
+  // operations (wt-ops)
+  readonly metrics: boolean;
+  readonly metricsCacheMs: number;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -179,5 +187,8 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
     // the key broker (wt-broker)
     broker: normalizeBrokerOptions(options.broker ?? {}),
+    // operations (wt-ops)
+    metrics: options.metrics ?? true,
+    metricsCacheMs: nonNegativeInteger('metricsCacheMs', options.metricsCacheMs ?? 1000),
   };
 }

@@ -1,37 +1,21 @@
 /**
  * `sealgate gateway start`: the gateway as a long-lived service. It listens,
  * prints the URL it chose (`{url}` with --json) on stdout, logs pino JSON
- * lines on stderr, and on SIGINT or SIGTERM closes gracefully — in-flight
+ * lines on stderr (pretty on a terminal), and on SIGINT or SIGTERM closes gracefully — in-flight
  * requests finish, then the store closes — and the command ends with exit 0.
  * A second signal during the close ends the process at once (Node's default).
+ * Settings come from flags, the environment or `--config FILE`
+ * (./service-settings.ts, docs/operations.md), checked before anything starts.
  */
 import { join } from 'node:path';
 import type { CommandContext, ParsedArgs } from '../../client/cli/index.js';
-import { CliError } from '../../client/cli/index.js';
-import { DEFAULT_GATEWAY_PORT, startGateway } from '../../gateway/index.js';
-import type { BrokerOptions } from '../../gateway/index.js';
+import { resolveServiceSettings } from '../../client/cli/index.js';
+import { DEFAULT_GATEWAY_PORT, createLogger, startGateway } from '../../gateway/index.js';
+import type { BrokerOptions, StartGatewayOptions } from '../../gateway/index.js';
+import { GATEWAY_SETTINGS, logDestination } from './service-settings.js';
 import { runtimeVersion, supervisorDigest } from '../../enclave-runtime/index.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/** A `--NAME N` port option: an integer 0..65535, or the default when absent. */
-function portOption(args: ParsedArgs, name: string, fallback: number): number;
-function portOption(args: ParsedArgs, name: string): number | undefined;
-function portOption(args: ParsedArgs, name: string, fallback?: number): number | undefined {
-  const value = args.values[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new CliError('CLI_USAGE', `--${name} must be a port number 0..65535 (0 picks a free one)`);
-  }
-  return Number(value);
-}
-
-function stringOption(args: ParsedArgs, name: string): string | undefined {
-  const value = args.values[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new CliError('CLI_USAGE', `--${name} needs a value`);
-  return value;
-}
 
 /**
  * The first of SIGINT/SIGTERM to arrive. The handlers are removed then (or on
@@ -58,11 +42,7 @@ function firstSignal(): { received: Promise<NodeJS.Signals>; cancel(): void } {
  * ships (or the operator's pinned `--supervisor-digest`) and this version of the
  * node agent. Only computed when nodes can connect (`--node-port`).
  */
-async function brokerAllowlists(args: ParsedArgs): Promise<BrokerOptions> {
-  const pinned = stringOption(args, 'supervisor-digest');
-  if (pinned !== undefined && !/^sha256:[0-9a-f]{64}$/.test(pinned)) {
-    throw new CliError('CLI_USAGE', '--supervisor-digest must be sha256: and 64 lowercase hex digits');
-  }
+async function brokerAllowlists(pinned: string | undefined): Promise<BrokerOptions> {
   return {
     supervisorDigests: [pinned ?? (await supervisorDigest())],
     runtimeVersions: [await runtimeVersion()],
@@ -71,17 +51,27 @@ async function brokerAllowlists(args: ParsedArgs): Promise<BrokerOptions> {
 
 /** Run the gateway until a signal, then close it. */
 export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
-  const dataDir = stringOption(args, 'data') ?? join(ctx.home, 'gateway');
-  const host = stringOption(args, 'host') ?? '127.0.0.1';
-  const port = portOption(args, 'port', DEFAULT_GATEWAY_PORT);
-  const nodePort = portOption(args, 'node-port');
-  const broker = nodePort === undefined ? undefined : await brokerAllowlists(args);
+  // flag > environment > --config FILE > default, all checked before anything starts
+  const { values: v } = resolveServiceSettings(GATEWAY_SETTINGS, args.values);
+  const { data, host, port, nodePort, supervisorDigest, logLevel, logFormat, ...tuning } = v;
+  const dataDir = typeof data === 'string' ? data : join(ctx.home, 'gateway');
+  const broker =
+    nodePort === undefined ? undefined : await brokerAllowlists(supervisorDigest as string | undefined);
+  const logger = createLogger(
+    {
+      name: 'gateway',
+      level: typeof logLevel === 'string' ? logLevel : (process.env.SEALGATE_LOG_LEVEL ?? 'info'),
+    },
+    logDestination(logFormat),
+  );
   const signal = firstSignal();
   const gateway = await startGateway({
+    ...(tuning as Partial<StartGatewayOptions>),
     dataDir,
-    host,
-    port,
-    ...(nodePort === undefined || broker === undefined ? {} : { nodePort, broker }),
+    host: typeof host === 'string' ? host : '127.0.0.1',
+    port: typeof port === 'number' ? port : DEFAULT_GATEWAY_PORT,
+    logger,
+    ...(typeof nodePort !== 'number' || broker === undefined ? {} : { nodePort, broker }),
   }).catch((err: unknown) => {
     signal.cancel();
     throw err;

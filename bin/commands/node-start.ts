@@ -3,14 +3,14 @@
  * node agent as a long-lived service (docs/node-agent.md). It enrolls on first
  * start (the token pins the gateway's node CA), prints `node: node_…` once the
  * gateway accepted its first heartbeat (`{nodeId}` with --json), logs pino
- * JSON lines on stderr (redacted per policies/logging.ts), and on SIGINT or
+ * JSON lines on stderr (pretty on a terminal; redacted per policies/logging.ts), and on SIGINT or
  * SIGTERM stops: running jobs are reported RUN_NODE_STOPPED and cleaned up,
  * then it exits 0. A fatal error is one line and a non-zero exit (main.ts).
  */
 import { join } from 'node:path';
-import { pino } from 'pino';
 import type { CommandContext, ParsedArgs } from '../../client/cli/index.js';
-import { CliError } from '../../client/cli/index.js';
+import { CliError, resolveServiceSettings } from '../../client/cli/index.js';
+import { NODE_SETTINGS, logDestination } from './service-settings.js';
 import {
   NodeAgent,
   createAgentLogger,
@@ -24,31 +24,25 @@ import {
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-function stringOption(args: ParsedArgs, name: string): string | undefined {
-  const value = args.values[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new CliError('CLI_USAGE', `--${name} needs a value`);
-  return value;
-}
-
-/** The nodes' listener URL: --gateway (or SEALGATE_GATEWAY), and it must be https. */
-function nodesUrl(ctx: CommandContext, args: ParsedArgs): string {
-  const url = stringOption(args, 'gateway') ?? ctx.gateway;
-  if (!/^https:\/\//.test(url)) {
+/** Enroll if needed, start the agent, run until a signal, stop cleanly. */
+export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
+  // flag > environment > --config FILE > default, all checked before anything starts
+  const { values: v } = resolveServiceSettings(NODE_SETTINGS, args.values);
+  const baseUrl = typeof v.gateway === 'string' ? v.gateway : ctx.gateway;
+  if (!/^https:\/\//.test(baseUrl)) {
     throw new CliError(
       'CLI_USAGE',
       "--gateway must be the nodes' https:// URL (printed by gateway start --node-port)",
     );
   }
-  return url;
-}
-
-/** Enroll if needed, start the agent, run until a signal, stop cleanly. */
-export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
-  const baseUrl = nodesUrl(ctx, args);
-  const dataDir = stringOption(args, 'data') ?? join(ctx.home, 'node');
-  const token = stringOption(args, 'token');
-  const logger = createAgentLogger({}, pino.destination({ dest: 2, sync: true }));
+  const dataDir = typeof v.data === 'string' ? v.data : join(ctx.home, 'node');
+  const token = typeof v.token === 'string' ? v.token : undefined;
+  const level = typeof v.logLevel === 'string' ? v.logLevel : (process.env.SEALGATE_LOG_LEVEL ?? 'info');
+  const logger = createAgentLogger({ level }, logDestination(v.logFormat));
+  // Listening from the start: a signal while it enrolls or connects stops it as soon as it is up.
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    for (const signal of SIGNALS) process.once(signal, () => resolve(signal));
+  });
 
   const identity = await loadOrEnroll(dataDir, token, {
     fetchCa: () => fetchCaUnverified(baseUrl),
@@ -67,11 +61,9 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
     dataDir,
     runtimeVersion: await runtimeVersion(),
     logger,
+    ...(typeof v.maxJobs === 'number' ? { maxJobs: v.maxJobs } : {}),
   });
 
-  const received = new Promise<NodeJS.Signals>((resolve) => {
-    for (const signal of SIGNALS) process.once(signal, () => resolve(signal));
-  });
   await agent.start();
   ctx.print(`node: ${identity.nodeId}`, { nodeId: identity.nodeId });
   logger.info({ nodeId: identity.nodeId, gateway: baseUrl }, 'connected');

@@ -5,8 +5,7 @@
  * attest/ (node-forge, TypeBox), and `sealgate --help` must not
  * (docs/architecture.md).
  */
-export { main } from './main.js';
-export type { CliIo } from './main.js';
+export { main, type CliIo } from './main.js';
 export { commands } from './commands/index.js';
 export { CliError, lazyCommand, requireString } from './command.js';
 export type {
@@ -22,3 +21,15 @@ export { commandHelp, helpText } from './help.js';
 export { describeFailure, hintFor, reportFailure, type FailureReport } from './failure.js';
 // A progress bar on a terminal, for the composition root's long commands (`sealgate demo`).
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
+// service logs on a terminal (wt-ops, docs/operations.md)
+export { prettyLogLine, prettyDestination, logFormatFor } from './log-pretty.js';
+// service settings: flags, environment, --config FILE (wt-ops, docs/operations.md)
+export {
+  readServiceConfig,
+  resolveServiceSettings,
+  type FieldKind,
+  type FieldSpec,
+  type ServiceSettings,
+  type ServiceSpec,
+  type SettingValue,
+} from '../service-config.js';

@@ -38,25 +38,39 @@ function wordIndexes(argv: readonly string[]): number[] {
   return [...argv.keys()].filter((i) => !argv[i].startsWith('-') && !VALUE_OPTIONS.has(argv[i - 1] ?? ''));
 }
 
-/** Where a run of the CLI reads its environment and writes its output. */
+/** Where the runner reads and writes; the process's own by default (tests run commands in process). */
 export interface CliIo {
-  readonly stdout: CommandContext['stdout'];
-  readonly stderr: CommandContext['stderr'];
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The command table as `sealgate --help --json` prints it: everything but the code. */
+function tableOf(commands: readonly Command[]): unknown {
+  return commands.map(({ name, usage, summary, options, optionHelp, example, positionals }) => ({
+    name,
+    usage,
+    summary,
+    options,
+    ...(optionHelp === undefined ? {} : { optionHelp }),
+    example,
+    positionals,
+  }));
 }
 
 /**
  * Run the CLI with `argv` (without `node` and the script) over `commands`;
  * resolves to the exit code: 0 on success, 1 on failure, 2 for a bare
- * `sealgate`. `io` defaults to the process's streams and environment; tests
- * pass their own to run many commands in one process.
+ * `sealgate`.
  */
 export async function main(
   argv: readonly string[],
   commands: readonly Command[],
-  io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env },
+  io: CliIo = {},
 ): Promise<number> {
-  const { env } = io;
+  const env = io.env ?? process.env;
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
   let flags = {
     json: argv.includes('--json'),
     debug: argv.includes('--debug') || Boolean(env.SEALGATE_DEBUG),
@@ -67,7 +81,10 @@ export async function main(
     const command = findCommand(commands, words);
     if (!command) {
       if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-        io.stdout.write(helpText(commands) + '\n');
+        // --json: the whole table, for tools (completion, docs, the CLI checks in test/)
+        stdout.write(
+          (flags.json ? JSON.stringify({ commands: tableOf(commands) }) : helpText(commands)) + '\n',
+        );
         return argv.length === 0 ? 2 : 0;
       }
       const named = words.length > 0 ? words.join(' ') : argv.join(' ');
@@ -87,7 +104,7 @@ export async function main(
     const values = parsed.values;
     flags = { json: values.json === true, debug: values.debug === true || flags.debug };
     if (values.help === true) {
-      io.stdout.write(commandHelp(command) + '\n');
+      stdout.write(commandHelp(command) + '\n');
       return 0;
     }
     const [min, max] = command.positionals;
@@ -98,21 +115,26 @@ export async function main(
       );
     }
     const settings = resolveSettings({ home: values.home, gateway: values.gateway }, env);
-    await command.run(context({ ...flags, home: settings.home, gateway: settings.gateway }, io), parsed);
+    const ctx = context({ ...flags, home: settings.home, gateway: settings.gateway }, stdout, stderr);
+    await command.run(ctx, parsed);
     return 0;
   } catch (err) {
-    reportFailure(err, flags, io.stdout, io.stderr);
+    reportFailure(err, flags, stdout, stderr);
     return 1;
   }
 }
 
-function context(opts: GlobalOptions, io: CliIo): CommandContext {
+function context(
+  opts: GlobalOptions,
+  stdout: NonNullable<CliIo['stdout']>,
+  stderr: NonNullable<CliIo['stderr']>,
+): CommandContext {
   return {
     ...opts,
-    stdout: io.stdout,
-    stderr: io.stderr,
+    stdout,
+    stderr,
     print(human, data) {
-      io.stdout.write(opts.json ? JSON.stringify(data) + '\n' : human + '\n');
+      stdout.write(opts.json ? JSON.stringify(data) + '\n' : human + '\n');
     },
   };
 }

@@ -197,3 +197,11 @@ export async function rateRun(
     comment: 'string',
   });
 }
+
+/** Cancel a run (its buyer): at once while queued or placed, else once its node confirms (docs/runs.md). */
+export async function cancelRun(client: GatewayClient, id: string, message?: string): Promise<RunInfo> {
+  const body = message === undefined ? {} : { message };
+  return parseRun(
+    await client.request('POST', `/v1/runs/${encodeURIComponent(id)}/cancel`, { body, signed: true }),
+  );
+}

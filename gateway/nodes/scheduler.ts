@@ -76,6 +76,11 @@ export class Scheduler {
     }
   }
 
+  /** How many runs, inferences and audits wait for a node (wt-ops: the queue-length metric). */
+  get queueLength(): number {
+    return this.#queue.size;
+  }
+
   /** Stop following events and release every waiting node. */
   close(): void {
     this.#closed = true;

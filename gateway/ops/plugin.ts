@@ -2,7 +2,9 @@
  * Operations: liveness (`/healthz`), readiness (`/readyz`: 503 while the
  * gateway shuts down, so a balancer stops sending work), per-client rate
  * limits (429 HTTP_RATE_LIMITED) and load shedding when the event loop lags
- * (503 HTTP_OVERLOADED). Health routes are exempt from both.
+ * (503 HTTP_OVERLOADED). Health routes are exempt from both. While closing,
+ * every answer closes its connection, so a graceful stop ends with the last
+ * in-flight request (docs/operations.md).
  */
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
@@ -14,13 +16,19 @@ import { ErrorReply } from '../http/schemas.js';
 
 const Status = Type.Object({ status: Type.String() });
 
-const isHealthRoute = (url: string): boolean => url === '/healthz' || url === '/readyz';
+// Health checks and scrapes: a busy or closing gateway must still answer its monitoring.
+const isHealthRoute = (url: string): boolean => url === '/healthz' || url === '/readyz' || url === '/metrics';
 
 async function ops(app: FastifyInstance): Promise<void> {
   const { options } = app.gateway;
   let closing = false;
   app.addHook('preClose', () => {
     closing = true;
+  });
+  // A request that finishes during the close ends its keep-alive connection too: close() only
+  // drops connections idle when it began, and would otherwise wait out keepAliveTimeout (72 s).
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
   });
 
   if (options.maxEventLoopDelayMs !== false) {

@@ -63,29 +63,7 @@ t.test('--help lists the commands and the global options', async (t) => {
   t.match(cmd.stdout, /^usage: sealgate version/);
 });
 
-t.test('every command has --help with its usage, options and an example', async (t) => {
-  const list = await sealgate(['--help']);
-  const names = list.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('  sealgate '))
-    .map((line) => {
-      const words = (line.trim().split(/\s{2,}/)[0] ?? '').split(' ').slice(1);
-      const end = words.findIndex((w) => !/^[a-z][a-z-]*$/.test(w));
-      return end === -1 ? words : words.slice(0, end);
-    });
-  t.ok(names.length >= 7, `found ${names.length} commands`);
-  t.ok(
-    names.some((n) => n.join(' ') === 'gateway start'),
-    'the service commands are in the same binary',
-  );
-  for (const name of names) {
-    const r = await sealgate([...name, '--help']);
-    t.equal(r.code, 0, `${name.join(' ')} --help exits 0`);
-    t.match(r.stdout, new RegExp(`^usage: sealgate ${name.join(' ')}`), 'usage first');
-    t.match(r.stdout, /\nglobal options:\n {2}--json/, 'the global options');
-    t.match(r.stdout, new RegExp(`\\nexample:\\n {2}sealgate ${name.join(' ')}`), 'an example');
-  }
-});
+// Every command's --help, --json and one-line failure: test/client/cli/checks.test.ts (in process, fast).
 
 t.test('global options may come before the command', async (t) => {
   const r = await sealgate(['--json', '--home', '/nonexistent', 'version']);

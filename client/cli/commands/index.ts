@@ -243,14 +243,41 @@ export const commands: readonly Command[] = [
   lazyCommand(
     {
       name: ['run', 'status'],
-      usage: 'ID',
+      usage: 'ID [--follow]',
       summary: 'a run of yours: state, price, usage, settlement',
-      options: {},
+      options: { follow: { type: 'boolean', short: 'f' } },
+      optionHelp: { follow: 'print each state change until the run ends (JSON lines with --json)' },
       positionals: [1, 1],
       example: 'sealgate run status run_hz3k5n7q2w4e6r7t3y2u4i6oab --json',
     },
-    async () => (await import('./runs.js')).runStatus,
+    async () => (await import('./run-follow.js')).runStatusFollow,
   ),
+  // live views and cancel (wt-ops, docs/operations.md)
+  lazyCommand(
+    {
+      name: ['run', 'metrics'],
+      usage: 'ID [--follow]',
+      summary: 'the metrics a run of yours reported so far; --follow streams them until it ends',
+      options: { follow: { type: 'boolean', short: 'f' } },
+      optionHelp: { follow: 'keep streaming until the run ends or Ctrl-C (JSON lines with --json)' },
+      positionals: [1, 1],
+      example: 'sealgate run metrics run_hz3k5n7q2w4e6r7t3y2u4i6oab --follow',
+    },
+    async () => (await import('./run-follow.js')).runMetrics,
+  ),
+  lazyCommand(
+    {
+      name: ['run', 'cancel'],
+      usage: 'ID [--message M]',
+      summary: 'cancel a run of yours: at once while queued, else once its node stops it (refunded)',
+      options: { message: { type: 'string' } },
+      optionHelp: { message: 'why, kept with the run (up to 1000 characters)' },
+      positionals: [1, 1],
+      example: 'sealgate run cancel run_hz3k5n7q2w4e6r7t3y2u4i6oab --message "wrong dataset"',
+    },
+    async () => (await import('./run-follow.js')).runCancel,
+  ),
+  // --- end live views ---
   // sealed inference (issue 4)
   lazyCommand(
     {
