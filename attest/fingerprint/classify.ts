@@ -51,7 +51,8 @@ function classifyByShape(present: readonly string[], distinct: number): ColumnKi
   const share = (ok: (v: string) => boolean): number => present.filter(ok).length / present.length;
   const digits = present.map((v) => (ID.test(v) ? normalForm(v) : ''));
   const lengths = new Map<number, number>();
-  for (const d of digits) if (d.length >= MIN_PATTERN) lengths.set(d.length, (lengths.get(d.length) ?? 0) + 1);
+  for (const d of digits)
+    if (d.length >= MIN_PATTERN) lengths.set(d.length, (lengths.get(d.length) ?? 0) + 1);
   const fixed = Math.max(0, ...lengths.values()) / present.length;
   const luhn = share((v) => ID.test(v) && normalForm(v).length >= MIN_PATTERN && luhnValid(normalForm(v)));
   if (fixed >= QUORUM || luhn >= QUORUM) return 'id';

@@ -50,6 +50,11 @@ export class MatchStream {
     this.open.length = 0;
   }
 
+  /** Give up every open match (they stay matchable while the tail holds them; only pending() forgets them). */
+  forgetOpen(): void {
+    this.open.length = 0;
+  }
+
   /** Append one piece's normal form (`units[0..n)`) and report the patterns that end in it. */
   append(units: Uint16Array, bounds: Uint8Array, n: number, seq: number, out: Finding[]): void {
     if (n === 0) return;

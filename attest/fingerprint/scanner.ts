@@ -78,7 +78,11 @@ export class Scanner {
     this.plain.append(nf.units, nf.bounds, nf.length, piece.seq, out);
     this.plainNear.append(nf.units, nf.bounds, nf.length, piece.seq, out);
     for (const d of this.decoded) {
-      for (const text of TEXT_DECODERS[d.name](piece.text)) {
+      const texts = TEXT_DECODERS[d.name](piece.text);
+      // A decoded stream grows only on pieces with an encoded run: its open matches are held only
+      // while consecutive text pieces carry one (else an honest run could be held for good).
+      if (texts.length === 0) d.stream.forgetOpen();
+      for (const text of texts) {
         const dn = this.nf.set(text);
         d.stream.append(dn.units, dn.bounds, dn.length, piece.seq, out);
         d.near.append(dn.units, dn.bounds, dn.length, piece.seq, out);
@@ -101,9 +105,9 @@ export class Scanner {
    *   more digits follow or a non-integer value ends it;
    * - a start whose tag is a pattern's anchor is open until the stream has
    *   gone past the longest pattern under that tag (`anchoredFrom`);
-   * - decoded streams (base64, hex, url) count anchored starts only: they
-   *   grow only when a piece holds an encoded run, so a short tail there
-   *   could be held forever.
+   * - decoded streams (base64, hex, url) count anchored starts only, and
+   *   only while consecutive text pieces carry an encoded run: they grow
+   *   only on such pieces, so an open match there could be held forever.
    */
   pending(): PendingMatch | undefined {
     if (this.ended) return undefined;

@@ -290,7 +290,13 @@ export class EgressGuard {
         const at = this.deps.now().toISOString();
         await store.write([
           ...log.appendOps(result.state, result.entries, result.bodies),
-          ...this.#flagOps(state.datasetId, state.runId, owner === state.runId ? undefined : owner, result.entries, at),
+          ...this.#flagOps(
+            state.datasetId,
+            state.runId,
+            owner === state.runId ? undefined : owner,
+            result.entries,
+            at,
+          ),
         ]);
         await log.committed(owner, result.entries);
         state = result.state;

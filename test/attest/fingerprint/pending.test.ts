@@ -50,7 +50,9 @@ t.test('digits spread over integer values: every digit stays pending until the I
   t.ok(pending[13]?.anchoredFrom === 1, 'from six digits on, the ID’s anchor is what holds it');
   const last = findings[pieces.length - 1];
   t.ok(
-    last.some((f) => f.rule === 'exact' && f.decoder === 'digits' && f.seqs.join() === '1,2,3,4,5,6,7,8,9,10'),
+    last.some(
+      (f) => f.rule === 'exact' && f.decoder === 'digits' && f.seqs.join() === '1,2,3,4,5,6,7,8,9,10',
+    ),
     'the tenth digit completes the ID over all ten records',
   );
   t.end();
@@ -66,7 +68,11 @@ t.test('a split name and a split e-mail stay pending until they complete', (t) =
     for (let i = 1; i < pieces.length - 1; i++) {
       t.ok((pending[i]?.from ?? Infinity) <= 1, `${what}: piece ${i} held from the value’s first piece`);
       // (The e-mail's local part is the name: the name completes inside it before the e-mail does.)
-      if (what === 'name') t.notOk(findings[i].some((f) => f.rule === 'exact'), 'no match before the last piece');
+      if (what === 'name')
+        t.notOk(
+          findings[i].some((f) => f.rule === 'exact'),
+          'no match before the last piece',
+        );
     }
     t.ok(
       findings[pieces.length - 1].some((f) => f.rule === 'exact' && f.seqs[0] === 1),
@@ -81,7 +87,11 @@ t.test('honest pieces are not held past the next piece, and nothing is pending a
   for (let step = 0; step < 200; step++) {
     pieces.push({ seq: 2 * step, kind: 'text', text: 'loss' });
     pieces.push({ seq: 2 * step, kind: 'number', value: Math.exp(-step / 50) * 0.69 + 0.001 });
-    pieces.push({ seq: 2 * step + 1, kind: 'text', text: `step ${step} accuracy ${(0.5 + step / 1000).toFixed(4)}` });
+    pieces.push({
+      seq: 2 * step + 1,
+      kind: 'text',
+      text: `step ${step} accuracy ${(0.5 + step / 1000).toFixed(4)}`,
+    });
     pieces.push({ seq: 2 * step + 1, kind: 'number', value: 0.5 + step / 1000 + 1e-7 });
   }
   const { findings, pending, s } = walk(index, pieces);
@@ -99,10 +109,18 @@ t.test('an anchored start that fails is released once the stream passes its long
   const name = data[24][0];
   const pieces = [
     { seq: 0, kind: 'text' as const, text: `${name}x` },
-    ...Array.from({ length: 20 }, (_, i) => ({ seq: i + 1, kind: 'text' as const, text: 'training goes on well' })),
+    ...Array.from({ length: 20 }, (_, i) => ({
+      seq: i + 1,
+      kind: 'text' as const,
+      text: 'training goes on well',
+    })),
   ];
   const { findings, pending } = walk(index, pieces);
-  t.same(findings.flat().filter((f) => f.rule !== 'near'), [], 'no exact finding');
+  t.same(
+    findings.flat().filter((f) => f.rule !== 'near'),
+    [],
+    'no exact finding',
+  );
   t.ok(pending[0]?.anchoredFrom === 0, 'held on the anchor');
   t.equal(pending.at(-1)?.from === 0, false, 'released once past the longest pattern');
   t.end();
@@ -123,6 +141,21 @@ t.test('decoded streams hold anchored starts only', (t) => {
   const first = Buffer.from(`x ${id.slice(0, 7)}`).toString('hex');
   const { pending } = walk(index, [{ seq: 0, kind: 'text', text: `id=${first}` }]);
   t.equal(pending[0]?.anchoredFrom, 0, 'seven digits of an ID in hex open a match');
+  const rest = Buffer.from(id.slice(7)).toString('hex').padEnd(12, '20');
+  const next = walk(index, [
+    { seq: 0, kind: 'text', text: `id=${first}` },
+    { seq: 1, kind: 'text', text: `id=${rest}` },
+  ]);
+  t.equal(next.pending[1], undefined, 'the next encoded part completes it');
+  t.ok(
+    next.findings[1].some((f) => f.rule === 'exact' && f.decoder === 'hex' && f.seqs.join() === '0,1'),
+    'found over both parts',
+  );
+  const broken = walk(index, [
+    { seq: 0, kind: 'text', text: `id=${first}` },
+    { seq: 1, kind: 'text', text: 'epoch done' },
+  ]);
+  t.equal(broken.pending[1]?.anchoredFrom, undefined, 'a piece without an encoded run ends the hold');
   const short = Buffer.from('abcdefghij xy').toString('hex');
   const p = walk(index, [{ seq: 0, kind: 'text', text: `junk ${short} done!` }]).pending[0];
   t.equal(p?.anchoredFrom, undefined, 'a decoded short tail alone holds nothing');

@@ -377,7 +377,9 @@ t.test('with the real index: what is held when the job ends is released before i
   );
   const events = await runs.events.read(s.runId);
   const logAt = events.findIndex((e: RunEventRecord) => e.type === 'log');
-  const sealedAt = events.findIndex((e: RunEventRecord) => e.type === 'state' && e.state === 'sealing-output');
+  const sealedAt = events.findIndex(
+    (e: RunEventRecord) => e.type === 'state' && e.state === 'sealing-output',
+  );
   t.ok(logAt >= 0 && logAt < sealedAt, 'the buyer got the held line before the run ended');
   await checkLog(t, s, s.runId);
 });

@@ -42,7 +42,15 @@ function feed(
   options: { final?: boolean } = {},
 ): { entries: EgressEntry[]; released: Map<number, EgressBody>; state: EgressState; stopped: boolean } {
   const scanner = new Scanner(index, policy.scan);
-  let state: EgressState = { owner: 'o', runId: 'o', datasetId: 'd', size: 0, bytes: 0, released: 0, flagged: 0 };
+  let state: EgressState = {
+    owner: 'o',
+    runId: 'o',
+    datasetId: 'd',
+    size: 0,
+    bytes: 0,
+    released: 0,
+    flagged: 0,
+  };
   const entries: EgressEntry[] = [];
   const released = new Map<number, EgressBody>();
   for (const [i, r] of records.entries()) {
@@ -61,7 +69,8 @@ function seen(released: Map<number, EgressBody>): string {
   let out = '';
   for (const body of released.values()) {
     if (body.channel === 'logs') out += body.text;
-    if (body.channel === 'metrics') out += body.metric + (Number.isInteger(body.value) ? String(body.value) : '');
+    if (body.channel === 'metrics')
+      out += body.metric + (Number.isInteger(body.value) ? String(body.value) : '');
   }
   return out.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 }
@@ -91,7 +100,9 @@ t.test('a name and an e-mail split over log lines: no piece is released', (t) =>
     ['name', rows[11][0]],
     ['e-mail', rows[12][2]],
   ] as const) {
-    const pieces = Array.from({ length: Math.ceil(value.length / 4) }, (_, i) => value.slice(4 * i, 4 * i + 4));
+    const pieces = Array.from({ length: Math.ceil(value.length / 4) }, (_, i) =>
+      value.slice(4 * i, 4 * i + 4),
+    );
     const records = [log(0, 'epoch 1 starting'), ...pieces.map((p, i) => log(i + 1, p))];
     const { entries, released, stopped } = feed(records);
     t.ok(stopped, `${what}: stopped`);
@@ -112,7 +123,10 @@ t.test('honest metrics: held one record at most, all released at the end, no fla
     records.push(metric(2 * step + 1, 'accuracy', 0.6 + step / 100 + 1e-4));
   }
   const open = feed(records);
-  t.ok(open.entries.length >= records.length - 1, `${records.length - open.entries.length} held before the end`);
+  t.ok(
+    open.entries.length >= records.length - 1,
+    `${records.length - open.entries.length} held before the end`,
+  );
   const done = feed(records, { final: true });
   t.equal(done.entries.length, records.length, 'the stream’s end releases the rest');
   t.equal(done.released.size, records.length);
@@ -124,25 +138,32 @@ t.test('honest metrics: held one record at most, all released at the end, no fla
   t.end();
 });
 
-t.test('the bound: past HOLD_MAX_RECORDS the oldest is released, with a hold near-miss when anchored', (t) => {
-  const id = rows[13][1];
-  const records = [
-    ...[...id.slice(0, 7)].map((d, i) => metric(i, 'accuracy', Number(d))),
-    ...Array.from({ length: HOLD_MAX_RECORDS }, (_, i) => log(7 + i, `line ${i} of padding text`)),
-  ];
-  const { entries, state } = feed(records);
-  t.ok(entries.length > 0, 'the bound released the oldest');
-  t.match(entries[0], { seq: 0, verdict: 'flag', flags: [{ rule: 'hold', action: 'flag' }] });
-  t.ok((state.held?.length ?? 0) <= HOLD_MAX_RECORDS, 'never more than the bound held');
-  t.end();
-});
+t.test(
+  'the bound: past HOLD_MAX_RECORDS the oldest is released, with a hold near-miss when anchored',
+  (t) => {
+    const id = rows[13][1];
+    const records = [
+      ...[...id.slice(0, 7)].map((d, i) => metric(i, 'accuracy', Number(d))),
+      ...Array.from({ length: HOLD_MAX_RECORDS }, (_, i) => log(7 + i, `line ${i} of padding text`)),
+    ];
+    const { entries, state } = feed(records);
+    t.ok(entries.length > 0, 'the bound released the oldest');
+    t.match(entries[0], { seq: 0, verdict: 'flag', flags: [{ rule: 'hold', action: 'flag' }] });
+    t.ok((state.held?.length ?? 0) <= HOLD_MAX_RECORDS, 'never more than the bound held');
+    t.end();
+  },
+);
 
 t.test('the state carries what is held, so the next post continues it', (t) => {
-  const r = evaluate([log(0, 'note 12')], { owner: 'o', runId: 'o', datasetId: 'd', size: 0, bytes: 0, released: 0, flagged: 0 }, {
-    policy,
-    declared,
-    scanner: new Scanner(index, policy.scan),
-  });
+  const r = evaluate(
+    [log(0, 'note 12')],
+    { owner: 'o', runId: 'o', datasetId: 'd', size: 0, bytes: 0, released: 0, flagged: 0 },
+    {
+      policy,
+      declared,
+      scanner: new Scanner(index, policy.scan),
+    },
+  );
   t.same(r.entries, [], 'a short tail is held');
   t.same(
     r.state.held?.map((h) => h.seq),
