@@ -93,6 +93,22 @@ export class MatchStream {
    * window (docs/guard.md, "Holding back a partial match").
    */
   pending(shortTails: boolean): StreamPending | undefined {
+    this.prune();
+    const anchoredFrom = this.open.length > 0 ? this.open[2] : undefined;
+    let from = anchoredFrom;
+    if (shortTails) {
+      const a = this.index.header.params.anchor;
+      for (let s = Math.max(0, this.len - a + 1); s < this.len; s++) {
+        if (this.bnd[s] !== 1) continue;
+        if (from === undefined || this.seqs[s] < from) from = this.seqs[s];
+        break;
+      }
+    }
+    return from === undefined ? undefined : { from, anchoredFrom };
+  }
+
+  // Drop the open matches the stream has gone past (their longest pattern would have ended by now).
+  private prune(): void {
     const end = this.base + this.len;
     const open = this.open;
     let w = 0;
@@ -104,17 +120,6 @@ export class MatchStream {
       w += 3;
     }
     open.length = w;
-    const anchoredFrom = w > 0 ? open[2] : undefined;
-    let from = anchoredFrom;
-    if (shortTails) {
-      const a = this.index.header.params.anchor;
-      for (let s = Math.max(0, this.len - a + 1); s < this.len; s++) {
-        if (this.bnd[s] !== 1) continue;
-        if (from === undefined || this.seqs[s] < from) from = this.seqs[s];
-        break;
-      }
-    }
-    return from === undefined ? undefined : { from, anchoredFrom };
   }
 
   // A boundary start at `s` whose anchor tag is in the table: open while a pattern under the tag,
@@ -130,7 +135,10 @@ export class MatchStream {
       if ((entry & PREFIX_FLAG) === 0 && !this.reversed) continue;
       longest = Math.max(longest, entry & ~PREFIX_FLAG);
     }
-    if (s + longest > this.len) this.open.push(this.base + s, this.base + s + longest, this.seqs[s]);
+    if (s + longest <= this.len) return;
+    // A scanner nobody asks for pending() (a re-scan) must not grow the list without bound.
+    if (this.open.length >= 3 * 64) this.prune();
+    this.open.push(this.base + s, this.base + s + longest, this.seqs[s]);
   }
 
   private makeRoom(n: number): void {

@@ -235,11 +235,12 @@ export class EgressGuard {
     const { store, runs } = this.deps;
     const published: RunEventRecord[] = [];
     await store.exclusive(async () => {
-      const job = await claimedJob(store, { jobId, nodeId: node.id, ownerId: runId });
-      const run = await runs.get(runId);
-      if (run.state !== 'running' && run.state !== 'sealing-output') return;
       const state = await this.deps.log.state(runId);
       if (!state?.held?.length) return;
+      // A wrong job, node or run is left to complete/fail to refuse, with their own codes.
+      const job = await claimedJob(store, { jobId, nodeId: node.id, ownerId: runId }).catch(() => undefined);
+      const run = await runs.get(runId).catch(() => undefined);
+      if (!job || !run || (run.state !== 'running' && run.state !== 'sealing-output')) return;
       const dataset = await this.#dataset(run.dataset);
       const result = evaluate([], state, {
         policy: dataset.policy.egress,
