@@ -13,5 +13,6 @@ export type {
   EgressPiece,
   Finding,
   FingerprintDecoder,
+  PendingMatch,
   ScanParameters,
 } from './types.js';

@@ -12,12 +12,24 @@ import { anchorHash, hashWindow, sipOut, tokenHex } from './hashing.js';
 import { findAnchor, hasToken, PREFIX_FLAG } from './tables.js';
 import type { Finding } from './types.js';
 
+/** The earliest seq a stream's open (pending) matches span, and how strong the evidence is. */
+export interface StreamPending {
+  /** The seq of the earliest start of a pattern that later pieces could still complete. */
+  readonly from: number;
+  /** The seq of the earliest start whose first `anchor` characters hit a pattern's anchor. */
+  readonly anchoredFrom: number | undefined;
+}
+
 export class MatchStream {
   private buf: Uint16Array;
   private bnd: Uint8Array;
   private seqs: Float64Array;
   private len = 0;
   private readonly keep: number;
+  // The absolute stream offset of buf[0] (the tail slides; open candidates keep absolute offsets).
+  private base = 0;
+  // Open candidates, [absolute start, absolute end of the longest pattern under its anchor, seq] each.
+  private open: number[] = [];
 
   constructor(
     private readonly index: FingerprintIndex,
@@ -34,6 +46,13 @@ export class MatchStream {
   /** Forget the tail (the digit stream does this on a non-integer value). */
   reset(): void {
     this.len = 0;
+    this.base = 0;
+    this.open.length = 0;
+  }
+
+  /** Give up every open match (they stay matchable while the tail holds them; only pending() forgets them). */
+  forgetOpen(): void {
+    this.open.length = 0;
   }
 
   /** Append one piece's normal form (`units[0..n)`) and report the patterns that end in it. */
@@ -48,8 +67,78 @@ export class MatchStream {
     this.len = from + n;
     const a = this.index.header.params.anchor;
     for (let e = Math.max(from + 1, a); e <= this.len; e++) {
-      if (e === this.len || this.bnd[e] === 1) this.check(e, out);
+      const ends = e === this.len || this.bnd[e] === 1;
+      const starts = this.bnd[e - a] === 1;
+      if (!ends && !starts) continue;
+      const slot = findAnchor(
+        this.index.tables.anchorSlots,
+        anchorHash(this.index.keys.anchor, this.buf, e - a, a),
+      );
+      if (slot < 0) continue;
+      if (starts) this.opened(e - a, slot);
+      if (ends) {
+        this.lookup(e, slot, false, out);
+        if (this.reversed) this.lookup(e, slot, true, out);
+      }
     }
+  }
+
+  /**
+   * The earliest open match of the stream, or undefined: a start (a token
+   * boundary) whose window up to the stream's end could still grow into a
+   * pattern. With `shortTails`, a start fewer than `anchor` characters from
+   * the end is open whatever follows (no anchor can be looked up yet); past
+   * that, a start is open while its anchor tag is a pattern's first (or, with
+   * the reversed decoder, last) characters and that pattern is longer than the
+   * window (docs/guard.md, "Holding back a partial match").
+   */
+  pending(shortTails: boolean): StreamPending | undefined {
+    this.prune();
+    const anchoredFrom = this.open.length > 0 ? this.open[2] : undefined;
+    let from = anchoredFrom;
+    if (shortTails) {
+      const a = this.index.header.params.anchor;
+      for (let s = Math.max(0, this.len - a + 1); s < this.len; s++) {
+        if (this.bnd[s] !== 1) continue;
+        if (from === undefined || this.seqs[s] < from) from = this.seqs[s];
+        break;
+      }
+    }
+    return from === undefined ? undefined : { from, anchoredFrom };
+  }
+
+  // Drop the open matches the stream has gone past (their longest pattern would have ended by now).
+  private prune(): void {
+    const end = this.base + this.len;
+    const open = this.open;
+    let w = 0;
+    for (let r = 0; r < open.length; r += 3) {
+      if (open[r + 1] <= end) continue;
+      open[w] = open[r];
+      open[w + 1] = open[r + 1];
+      open[w + 2] = open[r + 2];
+      w += 3;
+    }
+    open.length = w;
+  }
+
+  // A boundary start at `s` whose anchor tag is in the table: open while a pattern under the tag,
+  // read in a direction this stream matches, is longer than what has followed `s`.
+  private opened(s: number, slot: number): void {
+    const { anchorSlots, anchorLengths } = this.index.tables;
+    const start = anchorSlots[3 * slot + 1];
+    const count = anchorSlots[3 * slot + 2];
+    let longest = 0;
+    for (let j = start; j < start + count; j++) {
+      const entry = anchorLengths[j];
+      // A prefix anchor starts a forward match; a suffix anchor starts a reversed one.
+      if ((entry & PREFIX_FLAG) === 0 && !this.reversed) continue;
+      longest = Math.max(longest, entry & ~PREFIX_FLAG);
+    }
+    if (s + longest <= this.len) return;
+    // A scanner nobody asks for pending() (a re-scan) must not grow the list without bound.
+    if (this.open.length >= 3 * 64) this.prune();
+    this.open.push(this.base + s, this.base + s + longest, this.seqs[s]);
   }
 
   private makeRoom(n: number): void {
@@ -71,22 +160,13 @@ export class MatchStream {
       this.bnd = grow(this.bnd, new Uint8Array(cap));
       this.seqs = grow(this.seqs, new Float64Array(cap));
     }
+    this.base += from;
     this.len = keep;
   }
 
   // One anchor tag per boundary serves both directions (hashing.ts anchorHash): a forward match is
-  // found by its suffix anchor, a reversed one by its prefix anchor read backwards.
-  private check(e: number, out: Finding[]): void {
-    const { keys, header, tables } = this.index;
-    const slot = findAnchor(
-      tables.anchorSlots,
-      anchorHash(keys.anchor, this.buf, e - header.params.anchor, header.params.anchor),
-    );
-    if (slot < 0) return;
-    this.lookup(e, slot, false, out);
-    if (this.reversed) this.lookup(e, slot, true, out);
-  }
-
+  // found by its suffix anchor, a reversed one by its prefix anchor read backwards; the same tag at a
+  // start boundary opens a pending match (pending()).
   private lookup(e: number, slot: number, reversed: boolean, out: Finding[]): void {
     const { keys, tables } = this.index;
     const start = tables.anchorSlots[3 * slot + 1];

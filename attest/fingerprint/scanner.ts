@@ -10,7 +10,7 @@ import type { FingerprintIndex } from './fingerprint-index.js';
 import { MatchStream } from './match-stream.js';
 import { NearWindow } from './near.js';
 import { NormalBuffer } from './normal.js';
-import type { EgressPiece, Finding, FingerprintDecoder, ScanParameters } from './types.js';
+import type { EgressPiece, Finding, FingerprintDecoder, PendingMatch, ScanParameters } from './types.js';
 
 type TextDecoderName = 'base64' | 'hex' | 'url';
 const TEXT_DECODERS: Record<TextDecoderName, (text: string) => string[]> = {
@@ -28,6 +28,7 @@ export class Scanner {
   private readonly nf = new NormalBuffer();
   private readonly digitUnits = new Uint16Array(32);
   private readonly digitBounds = new Uint8Array(32);
+  private ended = false;
 
   constructor(
     index: FingerprintIndex,
@@ -77,7 +78,11 @@ export class Scanner {
     this.plain.append(nf.units, nf.bounds, nf.length, piece.seq, out);
     this.plainNear.append(nf.units, nf.bounds, nf.length, piece.seq, out);
     for (const d of this.decoded) {
-      for (const text of TEXT_DECODERS[d.name](piece.text)) {
+      const texts = TEXT_DECODERS[d.name](piece.text);
+      // A decoded stream grows only on pieces with an encoded run: its open matches are held only
+      // while consecutive text pieces carry one (else an honest run could be held for good).
+      if (texts.length === 0) d.stream.forgetOpen();
+      for (const text of texts) {
         const dn = this.nf.set(text);
         d.stream.append(dn.units, dn.bounds, dn.length, piece.seq, out);
         d.near.append(dn.units, dn.bounds, dn.length, piece.seq, out);
@@ -86,8 +91,44 @@ export class Scanner {
     return out;
   }
 
-  /** The end of the stream: score the last near-match windows. */
+  /**
+   * The matches still open after the pieces pushed so far: the earliest seq
+   * that a later piece could still join into an exact or canary match, or
+   * undefined when none can. The guard holds back every record from that seq
+   * on until the match completes (a finding) or fails (docs/guard.md,
+   * "Holding back a partial match"). Keyed anchor tags only: each token
+   * boundary's tag is looked up once, when it has `anchor` characters after it.
+   *
+   * - plain text and the digit stream: a token that starts fewer than
+   *   `anchor` (6) normal-form characters before the end is open whatever it
+   *   is (no tag can be looked up yet), so a digit run stays held until six
+   *   more digits follow or a non-integer value ends it;
+   * - a start whose tag is a pattern's anchor is open until the stream has
+   *   gone past the longest pattern under that tag (`anchoredFrom`);
+   * - decoded streams (base64, hex, url) count anchored starts only, and
+   *   only while consecutive text pieces carry an encoded run: they grow
+   *   only on such pieces, so an open match there could be held forever.
+   */
+  pending(): PendingMatch | undefined {
+    if (this.ended) return undefined;
+    let from: number | undefined;
+    let anchoredFrom: number | undefined;
+    const take = (p: ReturnType<MatchStream['pending']>): void => {
+      if (p === undefined) return;
+      if (from === undefined || p.from < from) from = p.from;
+      if (p.anchoredFrom !== undefined && (anchoredFrom === undefined || p.anchoredFrom < anchoredFrom))
+        anchoredFrom = p.anchoredFrom;
+    };
+    take(this.plain.pending(true));
+    for (const d of this.decoded) take(d.stream.pending(false));
+    if (this.digits) take(this.digits.pending(true));
+    if (from === undefined) return undefined;
+    return anchoredFrom === undefined ? { from } : { from, anchoredFrom };
+  }
+
+  /** The end of the stream: score the last near-match windows; nothing is pending after it. */
   end(): Finding[] {
+    this.ended = true;
     const out: Finding[] = [];
     this.plainNear.flush(out);
     for (const d of this.decoded) d.near.flush(out);

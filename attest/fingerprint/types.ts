@@ -48,6 +48,17 @@ export interface Finding {
   readonly jaccard?: number;
 }
 
+/**
+ * What a scanner still has open (Scanner.pending): the earliest seq that a
+ * later piece could join into a match. `anchoredFrom` is set when an open
+ * start's first characters hit a pattern's keyed anchor (evidence, not chance
+ * shape); without it the hold rests on a short tail alone.
+ */
+export interface PendingMatch {
+  readonly from: number;
+  readonly anchoredFrom?: number;
+}
+
 /** How the builder classified a column (recorded in the index header). */
 export type ColumnKind = 'id' | 'name' | 'email' | 'text' | 'low';
 

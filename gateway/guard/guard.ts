@@ -109,7 +109,7 @@ export class EgressGuard {
       }
       const dataset = await this.#dataset(run.dataset);
       const state = await this.#state(runId, runId, dataset.id);
-      checkSeqs(records, state.size);
+      checkSeqs(records, state.size + (state.held?.length ?? 0));
       const result = evaluate(records, state, {
         policy: dataset.policy.egress,
         declared: job.model.metrics,
@@ -205,10 +205,12 @@ export class EgressGuard {
       }
       return { seq: index, channel: 'answers', index, value };
     });
+    // The buyer sees the answers only after the whole batch: nothing needs holding past its end.
     const result = evaluate(records, state, {
       policy: dataset.policy.egress,
       declared: [],
       scanner: await this.#scanner(inferenceId, dataset),
+      final: true,
     });
     const at = this.deps.now().toISOString();
     const ops = [
@@ -220,6 +222,35 @@ export class EgressGuard {
       return result.stop ? null : (body?.value ?? null);
     });
     return { answers: shown, stopped: result.stop !== undefined, ops, entries: result.entries };
+  }
+
+  /**
+   * The job of `runId` ended on its node (it completes or fails next): the
+   * egress stream is over, so no open match can complete and every record
+   * still held is logged and, unless its own flags block it, released to the
+   * buyer (docs/guard.md, "Holding back a partial match"). A run that is not
+   * running any more, or holds nothing, is left as it is.
+   */
+  async endEgress(node: NodeRecord, runId: string, jobId: string): Promise<void> {
+    const { store, runs } = this.deps;
+    const published: RunEventRecord[] = [];
+    await store.exclusive(async () => {
+      const state = await this.deps.log.state(runId);
+      if (!state?.held?.length) return;
+      // A wrong job, node or run is left to complete/fail to refuse, with their own codes.
+      const job = await claimedJob(store, { jobId, nodeId: node.id, ownerId: runId }).catch(() => undefined);
+      const run = await runs.get(runId).catch(() => undefined);
+      if (!job || !run || (run.state !== 'running' && run.state !== 'sealing-output')) return;
+      const dataset = await this.#dataset(run.dataset);
+      const result = evaluate([], state, {
+        policy: dataset.policy.egress,
+        declared: job.model.metrics,
+        scanner: undefined,
+        final: true,
+      });
+      await this.#commitRun(job, dataset, result, published);
+    });
+    for (const event of published) runs.events.publish(runId, event);
   }
 
   /** After the batch with {@link answersLocked}'s ops: extend the log's tree. */
@@ -246,7 +277,31 @@ export class EgressGuard {
     const tail = scanner?.end() ?? [];
     const { store, log } = this.deps;
     return store.exclusive(async () => {
-      const state = await log.state(owner);
+      let state = await log.state(owner);
+      if (state?.held?.length) {
+        // Records still held when the owner ends (its job never reported its end): the stream is
+        // over, so they are logged with their own verdicts; the buyer's stream has ended.
+        const dataset = await this.#dataset(state.datasetId);
+        const result = evaluate([], state, {
+          policy: dataset.policy.egress,
+          declared: [],
+          scanner: undefined,
+          final: true,
+        });
+        const at = this.deps.now().toISOString();
+        await store.write([
+          ...log.appendOps(result.state, result.entries, result.bodies),
+          ...this.#flagOps(
+            state.datasetId,
+            state.runId,
+            owner === state.runId ? undefined : owner,
+            result.entries,
+            at,
+          ),
+        ]);
+        await log.committed(owner, result.entries);
+        state = result.state;
+      }
       if (state && tail.length > 0) {
         const dataset = await this.#dataset(state.datasetId);
         const at = this.deps.now().toISOString();

@@ -3,6 +3,7 @@ export { GuardError, GUARD_STATUSES, type GuardErrorCode } from './errors.js';
 export { EgressGuard, checkSeqs, type EgressReply, type GuardDeps, type GuardedAnswers } from './guard.js';
 export { EgressLog, jcsDigest, leafData, verifyEgressHead, type EgressProof } from './log.js';
 export { evaluate, recordBytes, type Evaluation, type EvaluateContext } from './evaluate.js';
+export { HOLD_MAX_BYTES, HOLD_MAX_RECORDS } from './evaluate.js';
 export { checkRecord, findingFlag, piecesOf, released, verdictOf, type RuleContext } from './rules.js';
 export {
   fingerprintScanners,
@@ -13,6 +14,7 @@ export {
   type Finding,
   type FingerprintDeps,
   type FingerprintModule,
+  type PendingMatch,
   type ScannerSource,
 } from './scanner.js';
 export * from './records.js';

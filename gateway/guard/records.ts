@@ -30,8 +30,11 @@ export type EgressBody =
 /** One egress record as a node posts it (answers come from the answers route). */
 export type EgressInput = EgressBody & { readonly seq: number };
 
-/** The rules a record can break (the keys of `policy.actions`). */
-export type GuardRule = 'schema' | 'budget' | 'exact' | 'canary' | 'nearFlag' | 'nearBlock';
+/** The rules a record can break: the keys of `policy.actions`, and `hold` (docs/guard.md). */
+export type GuardRule = PolicyRule | 'hold';
+
+/** The rules whose action the egress policy sets. */
+export type PolicyRule = 'schema' | 'budget' | 'exact' | 'canary' | 'nearFlag' | 'nearBlock';
 
 /** One broken rule of a record and what it asked for. */
 export interface EgressFlag {
@@ -80,6 +83,20 @@ export interface SignedEgressHead {
   readonly keyId: string;
 }
 
+/**
+ * A record the guard holds back while the scanner has a match open over it
+ * (docs/guard.md, "Holding back a partial match"): not logged, not released,
+ * kept in the owner's state (so a restart loses none) until the match
+ * completes or fails. `flags` are its own (schema, budget) and those of any
+ * finding that spans it.
+ */
+export interface HeldRecord {
+  readonly seq: number;
+  readonly body: EgressBody;
+  readonly bytes: number;
+  readonly flags: readonly EgressFlag[];
+}
+
 /** An owner's running totals, stored with every post. */
 export interface EgressState {
   readonly owner: string;
@@ -92,6 +109,8 @@ export interface EgressState {
   /** Bytes released (pass or flag): what the budget counts. */
   readonly released: number;
   readonly flagged: number;
+  /** Records received after the log's last entry and held back, in seq order (the next seq is size + held.length). */
+  readonly held?: readonly HeldRecord[];
 }
 
 /** A flag as the dataset's seller sees it. */

@@ -5,7 +5,7 @@
  * stop, then drop, then flag).
  */
 import type { EgressAction, EgressPolicy } from '../../policies/index.js';
-import type { EgressBody, EgressFlag, GuardRule, Verdict } from './records.js';
+import type { EgressBody, EgressFlag, PolicyRule, Verdict } from './records.js';
 import type { EgressPiece, Finding } from './scanner.js';
 
 /** What the schema and budget checks of one record need. */
@@ -17,7 +17,7 @@ export interface RuleContext {
   readonly released: number;
 }
 
-const flag = (policy: EgressPolicy, rule: GuardRule): EgressFlag => ({ rule, action: policy.actions[rule] });
+const flag = (policy: EgressPolicy, rule: PolicyRule): EgressFlag => ({ rule, action: policy.actions[rule] });
 
 // Section 4 step 1: is the record what its channel allows?
 function schemaOk(body: EgressBody, ctx: RuleContext): boolean {
@@ -68,7 +68,7 @@ export function piecesOf(seq: number, body: EgressBody): EgressPiece[] {
 
 /** A finding as a flag: `near` is nearBlock at or above blockJaccard, else nearFlag. */
 export function findingFlag(finding: Finding, policy: EgressPolicy): EgressFlag {
-  const rule: GuardRule =
+  const rule: PolicyRule =
     finding.rule === 'near'
       ? (finding.jaccard ?? 0) >= policy.scan.blockJaccard
         ? 'nearBlock'

@@ -25,10 +25,25 @@ export interface Finding {
   readonly jaccard?: number;
 }
 
-/** One run's scanner: pieces in stream order; `end` flushes what the tail still holds. */
+/**
+ * What a scanner still has open (attest/fingerprint `Scanner.pending`): the
+ * earliest seq a later piece could join into a match, and the earliest one
+ * whose open match rests on a keyed anchor hit.
+ */
+export interface PendingMatch {
+  readonly from: number;
+  readonly anchoredFrom?: number;
+}
+
+/**
+ * One run's scanner: pieces in stream order; `end` flushes what the tail still
+ * holds; `pending` (optional: a scanner without it holds nothing back) says
+ * from which seq on records must be held (docs/guard.md).
+ */
 export interface EgressScanner {
   push(piece: EgressPiece): Finding[];
   end(): Finding[];
+  pending?(): PendingMatch | undefined;
 }
 
 /** Makes a fresh scanner for a run of `dataset`, or undefined when it has no index. */

@@ -138,6 +138,8 @@ export const nodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
     },
     async (request) => {
       const node = await registry.caller(nodeOf(request).nodeId);
+      // The job's egress is over: records the guard still holds back are resolved first.
+      await app.gateway.guard.endEgress(node, request.params.runId, request.body.jobId);
       const run = await completeRun(progress, node, request.params.runId, request.body);
       return { runId: run.id, state: run.state };
     },
@@ -157,6 +159,7 @@ export const nodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
     },
     async (request) => {
       const node = await registry.caller(nodeOf(request).nodeId);
+      await app.gateway.guard.endEgress(node, request.params.runId, request.body.jobId);
       const run = await failRun(progress, node, request.params.runId, request.body);
       return { runId: run.id, state: run.state };
     },

@@ -137,9 +137,11 @@ t.test('honest reference runs raise no flag', async (t) => {
       released: 0,
       flagged: 0,
     };
-    const result = evaluate(records, state, { policy, declared: descriptor.metrics, scanner });
+    // final: the run's stream ends with its last record (the guard's endEgress when the job ends).
+    const result = evaluate(records, state, { policy, declared: descriptor.metrics, scanner, final: true });
     const flags = [...result.entries.flatMap((e) => e.flags), ...scanner.end()];
     t.ok(records.length >= 2, `process run ${i}: ${records.length} egress records`);
+    t.equal(result.entries.length, records.length, `process run ${i}: nothing held forever`);
     t.same(flags, [], `process run ${i}: no flag`);
   }
   t.comment(`20 honest runs: ${Math.round((Date.now() - started) / 1000)} s`);

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Test } from 'tap';
 import type { SeenEvent } from './world.js';
-import { SealedWorld, listFingerprinted, publishLeaky } from './world.js';
+import { SealedWorld, listFingerprinted, metricValues, publishLeaky } from './world.js';
 
 /** The built CLI, from dist/test/e2e. */
 const BIN = fileURLToPath(new URL('../../bin/sealgate.js', import.meta.url));
@@ -221,6 +221,21 @@ t.test('leaky models are caught, each for its reason', async (t) => {
         'the run’s stream told of the flag',
       );
       const seen = carried(events);
+      // No part of the value either (docs/guard.md, "Holding back a partial match"): the guard held
+      // every record of a split or digit-spread value back until the match completed, so none of
+      // its pieces reached the buyer (before, leak-digits released 9 of the ID's 10 digits, the
+      // last being its Luhn check digit, and leak-split the first pieces of the name).
+      if (leak.model === 'leak-digits') {
+        t.equal(seen.digits, '', 'zero digits of the ID were released');
+        t.same(metricValues(events, 'accuracy'), [], 'no accuracy metric (a digit) reached the buyer');
+      }
+      if (leak.model === 'leak-split') {
+        t.same(
+          events.filter((e) => e.type === 'log'),
+          [],
+          'zero pieces of the split record (its name first) were released',
+        );
+      }
       if (leak.rule !== 'budget') {
         for (const secret of secrets(logs.csv, record)) {
           t.notOk(

@@ -292,9 +292,9 @@ t.test('inference answers pass the guard before the buyer sees them', async (t) 
   ]);
 });
 
-t.test('with the real index: an ID number split across two posts stops the run', async (t) => {
-  const s = await setup(t, { channels: ['metrics', 'logs'] }, {});
-  const { store, blobs, identity, guard, runs } = s.m.gw.app.gateway;
+// The seller's side, as wt-seller's client does it: an index of synthetic rows, its key sealed to the broker.
+async function listIndex(s: Setup): Promise<string[][]> {
+  const { store, blobs, identity } = s.m.gw.app.gateway;
   // the seller's side, as wt-seller's client does it: an index of synthetic rows, its key sealed to the broker
   const rows = generateDataset({ rows: 1200, seed: 5 })
     .trim()
@@ -315,21 +315,71 @@ t.test('with the real index: an ID number split across two posts stops the run',
     fingerprintKey: { wrapped: bytesToBase64(wrapKey(key, identity.broker.publicKey)) },
   };
   await store.write([put(sub, ds.id, listing)]);
+  return rows;
+}
 
+t.test('with the real index: an ID number split across two posts stops the run', async (t) => {
+  const s = await setup(t, { channels: ['metrics', 'logs'] }, {});
+  const { guard, runs } = s.m.gw.app.gateway;
+  const rows = await listIndex(s);
   const id = rows[7][1];
   t.same((await s.post([metric(0, 'loss'), log(1, `note ${id.slice(0, 5)}`)])).json(), { stop: false });
+  t.same(
+    (await guard.log.entries(s.runId)).map((e) => e.seq),
+    [0],
+    'the first five digits are held back, not logged nor released',
+  );
   const stop = await s.post([log(2, `${id.slice(5)} end`)]);
   t.same(stop.json(), { stop: true });
   const entries = await guard.log.entries(s.runId);
   t.same(
     entries.map((e) => e.verdict),
-    ['pass', 'pass', 'stop'],
+    ['pass', 'stop', 'stop'],
   );
   t.match(
     entries[2].flags,
     [{ rule: 'exact', action: 'stop', seqs: [1, 2] }],
     'one finding naming both seqs',
   );
+  t.match(entries[1].flags, [{ rule: 'exact', action: 'stop', seqs: [1, 2] }], 'the held part carries it');
+  const logs = (await runs.events.read(s.runId)).filter((e: RunEventRecord) => e.type === 'log');
+  t.same(logs, [], 'the buyer saw no part of the ID');
+  t.equal((await runs.get(s.runId)).reason?.code, 'GUARD_STOPPED');
   t.notMatch(JSON.stringify(entries), new RegExp(id), 'no plaintext in the log');
   t.equal((await runs.get(s.runId)).state, 'flagged');
+});
+
+t.test('with the real index: what is held when the job ends is released before it completes', async (t) => {
+  const s = await setup(t, { channels: ['metrics', 'logs'] }, {});
+  const { guard, runs } = s.m.gw.app.gateway;
+  await listIndex(s);
+  t.same((await s.post([metric(0, 'loss'), log(1, 'epoch 12')])).json(), { stop: false });
+  t.same(
+    (await guard.log.entries(s.runId)).map((e) => e.seq),
+    [0],
+    'the short tail "12" is held',
+  );
+  const sealed = Buffer.alloc(2048, 7);
+  const digest = `sha256:${createHash('sha256').update(sealed).digest('hex')}`;
+  await s.node.call('PUT', `/v1/node/blobs/${digest}`, sealed);
+  const done = await s.node.call('POST', `/v1/node/runs/${s.runId}/complete`, {
+    jobId: s.job.jobId,
+    output: { digest, size: sealed.length, wrappedKey: Buffer.alloc(80).toString('base64'), keyId: 'mk1' },
+    receipt: s.node.receipt(s.runId, s.job.jobId),
+  });
+  t.equal(done.status, 200);
+  t.same(
+    (await guard.log.entries(s.runId)).map((e) => [e.seq, e.verdict]),
+    [
+      [0, 'pass'],
+      [1, 'pass'],
+    ],
+  );
+  const events = await runs.events.read(s.runId);
+  const logAt = events.findIndex((e: RunEventRecord) => e.type === 'log');
+  const sealedAt = events.findIndex(
+    (e: RunEventRecord) => e.type === 'state' && e.state === 'sealing-output',
+  );
+  t.ok(logAt >= 0 && logAt < sealedAt, 'the buyer got the held line before the run ended');
+  await checkLog(t, s, s.runId);
 });
