@@ -50,14 +50,14 @@ export function growthChart(title: string, series: readonly Series[]): string {
   ];
   for (const y of decades(10 ** y0, 10 ** y1)) {
     out.push(
-      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(y)}" y2="${py(y)}" stroke="#ddd"/>`,
-      `<text x="${PAD.left - 6}" y="${py(y) + 4}" text-anchor="end">${label(y, 'ms')}</text>`,
+      `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${py(y).toFixed(1)}" y2="${py(y).toFixed(1)}" stroke="#ddd"/>`,
+      `<text x="${PAD.left - 6}" y="${(py(y) + 4).toFixed(1)}" text-anchor="end">${label(y, 'ms')}</text>`,
     );
   }
   for (const x of [...new Set(xs)]) {
     out.push(
-      `<line x1="${px(x)}" x2="${px(x)}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#eee"/>`,
-      `<text x="${px(x)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${label(x, 'rows')}</text>`,
+      `<line x1="${px(x).toFixed(1)}" x2="${px(x).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}" stroke="#eee"/>`,
+      `<text x="${px(x).toFixed(1)}" y="${H - PAD.bottom + 16}" text-anchor="middle">${label(x, 'rows')}</text>`,
     );
   }
   out.push(
