@@ -104,3 +104,6 @@ export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 // the canary audit (wt-audit, docs/audit.md)
 export * from './audit/index.js';
+// --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
+export * from './economics/index.js';
+// --- end rewards ---
