@@ -106,4 +106,5 @@ export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 export * from './audit/index.js';
 // --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
 export * from './economics/index.js';
+export * from './rewards/index.js';
 // --- end rewards ---
