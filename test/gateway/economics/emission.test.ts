@@ -42,11 +42,13 @@ t.test('hourly blocks: floors carry forward, a year of blocks is exact', (t) => 
   t.equal(seed.forBlock(0, HOUR), 5_707_762_557_077n);
   t.equal(seed.forBlock(HOUR, HOUR), 5_707_762_557_078n);
   let sum = 0n;
+  let odd = 0;
   for (let h = 0; h < 8760; h++) {
     const b = seed.forBlock(h * HOUR, HOUR);
-    t.equal(b === 5_707_762_557_077n || b === 5_707_762_557_078n, true);
+    if (b !== 5_707_762_557_077n && b !== 5_707_762_557_078n) odd++;
     sum += b;
   }
+  t.equal(odd, 0, 'every block is the rate, floored or not');
   t.equal(sum, 500_000_000n * TOKEN);
   t.end();
 });
@@ -155,5 +157,6 @@ t.test('property: blocks of any lengths add up to the cumulative, which never ex
     ),
     { numRuns: 300 },
   );
+  t.pass('held for 300 random schedules');
   t.end();
 });
