@@ -268,7 +268,7 @@ t.test('a simulated week of hourly blocks', async (t) => {
     t.equal(rewarded, paidTo.A + paidTo.B + paidTo.C);
   });
 
-  t.test('the probabilities seen by each node: first deployment, forfeit, the 100-hour window', async (t) => {
+  t.test('the probabilities seen by each node: first deployment, forfeit, the 100-hour window', (t) => {
     const byNode = (name: Name) => closed.flatMap((c) => c.rewards.filter((r) => r.node === node[name].id));
     const at = (name: Name, height: number) =>
       byNode(name).find((r) => r.height === height) as NodeRewardRecord;
@@ -287,6 +287,7 @@ t.test('a simulated week of hourly blocks', async (t) => {
     // C: first deployment in its first block, then established
     t.same(byNode('C')[0].height, 102);
     t.same([byNode('C')[0].basis, byNode('C')[1].basis], ['first-deployment', 'established']);
+    t.end();
   });
 
   t.test('ledger verify passes at the end of the week', async (t) => {
