@@ -113,3 +113,7 @@ export {
   type Sample,
 } from './ops/prometheus.js';
 export { gatewayMetrics } from './ops/metrics.js';
+// --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
+export * from './economics/index.js';
+export * from './rewards/index.js';
+// --- end rewards ---
