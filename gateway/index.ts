@@ -104,3 +104,5 @@ export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 // the canary audit (wt-audit, docs/audit.md)
 export * from './audit/index.js';
+// pricing (wt-pricing, docs/pricing.md): unit costs, speeds, resource-based charges
+export * from './economics/index.js';
