@@ -65,6 +65,10 @@ import {
   gatewayAudits,
 } from './verification/index.js';
 import { verificationRoutes } from './verification/index.js';
+// unit costs and by-use charges (wt-pricing)
+import { PRICING_STATUSES } from './economics/index.js';
+import { PricingService } from './pricing/service.js';
+import { pricingRoutes } from './pricing/routes.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -80,6 +84,7 @@ registerStatuses(BROKER_STATUSES);
 registerStatuses(GUARD_STATUSES);
 registerStatuses(VERIFICATION_STATUSES); // wt-report
 registerStatuses(AUDIT_STATUSES);
+registerStatuses(PRICING_STATUSES); // wt-pricing
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -114,6 +119,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       signerKeyId: identity.gateway.keyId,
     });
     const tokenRate = await TokenRate.open(store, opts.tokenRate);
+    const pricing = new PricingService(store, opts.now); // wt-pricing
     const runs = new RunService({
       store,
       ledger,
@@ -122,9 +128,10 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       economics: opts.economics,
       nodes: storeNodeDirectory(store),
       quoteTtlSeconds: opts.quoteTtlSeconds,
+      pricing, // wt-pricing
     });
     // nodes, jobs and faults (wt-nodes)
-    const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts });
+    const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts, pricing });
     // the egress guard (wt-guard): every egress record of every run and inference
     const egressLog = new EgressLog(store, identity); // shared with the verifications (wt-report)
     const scanners = opts.egressScanners ?? gatewayScanners(blobs, identity.broker.secretKey);
@@ -150,6 +157,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
       // the egress guard (wt-guard)
       guard,
+      // unit costs (wt-pricing)
+      pricing,
     };
 
     const app = Fastify({
@@ -176,6 +185,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
+    // unit costs (wt-pricing): re-balanced on the operator's interval (DESIGN.md 9)
+    const stopAdjusting = pricing.start(opts.unitCostAdjustMs);
+    app.addHook('onClose', () => stopAdjusting());
     // verification reports (wt-report): the guard's egress logs and the canary audit
     const verifications = new VerificationService({
       store,
@@ -209,6 +221,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // the egress guard (wt-guard): the seller's flags
     await app.register(guardRoutes);
     await app.register(verificationRoutes, { service: verifications }); // wt-report
+    await app.register(pricingRoutes); // wt-pricing
     await app.ready();
     return app;
   } catch (err) {

@@ -22,6 +22,8 @@ import type { NodeServices } from './nodes/services.js';
 import type { KeyBroker } from './broker/broker.js';
 // the egress guard (wt-guard)
 import type { EgressGuard } from './guard/guard.js';
+// unit costs (wt-pricing)
+import type { PricingService } from './pricing/service.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -51,6 +53,9 @@ export interface GatewayContext {
   // the egress guard (wt-guard)
   /** Every egress record of every run and inference: schema, budget, scan, log (gateway/guard/). */
   readonly guard: EgressGuard;
+  // unit costs (wt-pricing)
+  /** Measured speeds, adjusted unit costs and their adjustments (gateway/pricing/, docs/pricing.md). */
+  readonly pricing: PricingService;
 }
 
 declare module 'fastify' {

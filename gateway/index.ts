@@ -59,7 +59,7 @@ export type { TransitionDetails, MetricInput } from './runs/details.js';
 export { RUN_EVENTS_SUBLEVEL, RunEventLog } from './runs/events.js';
 export type { RunEventRecord, RunStateEvent, RunMetricEvent, RunEventListener } from './runs/events.js';
 export { RUN_PARTIES_SUBLEVEL, type QuoteRequest } from './runs/orders.js';
-export { priceRun, usedTokens, type PriceInput } from './runs/price.js';
+export { priceRun, usedTokens, type PriceInput, type RunUsed } from './runs/price.js';
 export {
   escrowTransaction,
   settleTransaction,
@@ -106,3 +106,15 @@ export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 export * from './audit/index.js';
 // pricing (wt-pricing, docs/pricing.md): unit costs, speeds, resource-based charges
 export * from './economics/index.js';
+export {
+  ADJUSTMENTS_SUBLEVEL,
+  PricingService,
+  SPEEDS_SUBLEVEL,
+  UNIT_COSTS_SUBLEVEL,
+  realEvery,
+  type AdjustmentRecord,
+  type CurrentUnitCost,
+  type Every,
+  type UnitCostRecord,
+} from './pricing/service.js';
+export { byUseInput } from './pricing/by-use.js';

@@ -64,6 +64,9 @@ export interface GatewayOptions {
   // the key broker (wt-broker)
   /** The key broker's allowlists and TTLs (docs/broker.md); empty allowlists refuse every release. */
   readonly broker?: BrokerOptions;
+  // unit costs (wt-pricing)
+  /** How often unit costs are re-balanced, ms (default: economics.pricing.unitCostAdjustSeconds). */
+  readonly unitCostAdjustMs?: number;
 }
 
 /** The most a job may get, in model.json's units. */
@@ -105,6 +108,8 @@ export interface NormalizedOptions {
   readonly nodeIpAddresses: readonly string[];
   // the key broker (wt-broker)
   readonly broker: NormalizedBrokerOptions;
+  // unit costs (wt-pricing)
+  readonly unitCostAdjustMs: number;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -179,5 +184,10 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
     // the key broker (wt-broker)
     broker: normalizeBrokerOptions(options.broker ?? {}),
+    // unit costs (wt-pricing)
+    unitCostAdjustMs: positiveInteger(
+      'unitCostAdjustMs',
+      options.unitCostAdjustMs ?? economics.pricing.unitCostAdjustSeconds * 1000,
+    ),
   };
 }

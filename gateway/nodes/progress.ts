@@ -11,7 +11,10 @@ import type { BlobStore } from '../blobs/index.js';
 import type { RunStateEvent } from '../runs/events.js';
 import type { RunRecord } from '../runs/record.js';
 import type { RunService } from '../runs/service.js';
-import type { Store } from '../store/index.js';
+import type { BatchOp, Store } from '../store/index.js';
+import type { ModelRecord } from '../models/record.js';
+import { MODELS_SUBLEVEL } from '../models/record.js';
+import type { PricingService } from '../pricing/service.js';
 import { put } from '../store/index.js';
 import { clearControlOp, controlOf } from './control.js';
 import { NodeError } from './errors.js';
@@ -31,6 +34,8 @@ export interface ProgressDeps {
   readonly runs: RunService;
   readonly blobs: BlobStore;
   readonly now: () => Date;
+  /** Measured speeds for unit costs (issue 6): each completion's steps and duration. */
+  readonly pricing?: Pick<PricingService, 'observeLocked'>;
 }
 
 // Signed by this node's key (attest/receipt.ts), and about this run, job and node.
@@ -48,6 +53,19 @@ function checkReceipt(node: NodeRecord, runId: string, jobId: string, receipt: C
   ) {
     throw new NodeError('NODE_RECEIPT_MISMATCH', 'the usage receipt names another run, job or node');
   }
+}
+
+// The speed observation of a completion (gateway/pricing/service.ts), for the seal-output batch.
+async function speedOp(
+  deps: ProgressDeps,
+  nodeId: string,
+  runId: string,
+  r: UsageReceipt,
+): Promise<BatchOp[]> {
+  const run = await deps.runs.get(runId);
+  const model = await deps.store.get<ModelRecord>(deps.store.sublevel(MODELS_SUBLEVEL), run.model);
+  if (!model || !deps.pricing) return [];
+  return [await deps.pricing.observeLocked(nodeId, model, { steps: r.steps, seconds: r.durationSeconds })];
 }
 
 /**
@@ -72,7 +90,10 @@ export async function completeRun(
     const job = await claimedJob(store, { jobId: report.jobId, nodeId: node.id, ownerId: runId });
     const at = deps.now().toISOString();
     const r = report.receipt.body;
+    // issue 6: the receipt's steps over its duration update the node's speed on this model
+    const speedOps = deps.pricing ? await speedOp(deps, node.id, runId, r) : [];
     const sealed = await runs.transitionLocked(runId, 'seal-output', { output: report.output }, () => [
+      ...speedOps,
       put(store.sublevel(RECEIPTS_SUBLEVEL), runId, report.receipt),
       put(store.sublevel(DEPLOYMENTS_SUBLEVEL), runId, { ...r.deployment, runId }),
       ...endJobOps(store, job, 'done', at),

@@ -10,6 +10,7 @@ import type { GatewayIdentity } from '../identity.js';
 import type { NormalizedOptions } from '../options.js';
 import type { RunService } from '../runs/service.js';
 import type { Store } from '../store/index.js';
+import type { PricingService } from '../pricing/service.js';
 import type { ProgressDeps } from './progress.js';
 import { NodeRegistry } from './registry.js';
 import { Scheduler } from './scheduler.js';
@@ -29,6 +30,8 @@ export interface NodeServiceDeps {
   readonly blobs: BlobStore;
   readonly identity: GatewayIdentity;
   readonly options: NormalizedOptions;
+  /** Measured speeds for unit costs (issue 6). */
+  readonly pricing?: PricingService;
 }
 
 /** Make the registry, the scheduler and the sweeper over the shared store. */
@@ -43,5 +46,16 @@ export function createNodeServices(deps: NodeServiceDeps): NodeServices {
     brokerPublicKey: bytesToBase64(deps.identity.broker.publicKey),
   });
   const sweeper = new Sweeper({ store, runs, options, requeued: (id) => scheduler.enqueue(id) });
-  return { registry, scheduler, sweeper, progress: { store, runs, blobs: deps.blobs, now: options.now } };
+  return {
+    registry,
+    scheduler,
+    sweeper,
+    progress: {
+      store,
+      runs,
+      blobs: deps.blobs,
+      now: options.now,
+      ...(deps.pricing ? { pricing: deps.pricing } : {}),
+    },
+  };
 }

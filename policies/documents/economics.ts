@@ -7,6 +7,24 @@ export const Amount = Type.String({ pattern: '^(0|[1-9][0-9]{0,37})$' });
 
 const amount = (dflt: string) => CloneType(Amount, { default: dflt });
 
+/**
+ * By-use rates (issue 6, gateway/economics/charges.ts): fiat base units per step, per GFLOP,
+ * per GPU-second, per CPU-second, per GiB-second of memory, per GiB stored, per GiB of traffic.
+ * A resource left out is not charged.
+ */
+export const ResourceRatesSchema = Type.Object(
+  {
+    step: Type.Optional(Amount),
+    gflop: Type.Optional(Amount),
+    gpuSecond: Type.Optional(Amount),
+    cpuSecond: Type.Optional(Amount),
+    memoryGiBSecond: Type.Optional(Amount),
+    storageGiB: Type.Optional(Amount),
+    trafficGiB: Type.Optional(Amount),
+  },
+  { additionalProperties: false },
+);
+
 /** A probability or multiplier in parts per million (integers keep rewards exact). */
 const Ppm = (dflt: number) => Type.Integer({ minimum: 0, maximum: 1_000_000, default: dflt });
 
@@ -74,6 +92,13 @@ export const EconomicsParametersSchema = Type.Object(
       {
         /** How often unit costs are re-balanced so every model pays a node the same. */
         unitCostAdjustSeconds: seconds(86_400),
+        /**
+         * By-use pricing for every model that does not bring its own `charges` (absent: seed
+         * pricing, unit cost × steps). The operator's rates, as in model.json `charges.rates`.
+         */
+        charges: Type.Optional(ResourceRatesSchema),
+        /** The operator's floor per resource: a by-use rate below it is refused (PRICING_BELOW_FLOOR). */
+        floors: CloneType(ResourceRatesSchema, { default: {} }),
       },
       { additionalProperties: false, default: {} },
     ),
