@@ -65,6 +65,8 @@ import {
   gatewayAudits,
 } from './verification/index.js';
 import { verificationRoutes } from './verification/index.js';
+// block rewards and deployment records (wt-rewards)
+import { REWARD_STATUSES, RewardService, rewardRoutes } from './rewards/index.js';
 // unit costs and by-use charges (wt-pricing)
 import { PRICING_STATUSES } from './economics/index.js';
 import { PricingService } from './pricing/service.js';
@@ -84,6 +86,7 @@ registerStatuses(BROKER_STATUSES);
 registerStatuses(GUARD_STATUSES);
 registerStatuses(VERIFICATION_STATUSES); // wt-report
 registerStatuses(AUDIT_STATUSES);
+registerStatuses(REWARD_STATUSES); // wt-rewards
 registerStatuses(PRICING_STATUSES); // wt-pricing
 
 /** Build the gateway's public API app over the data directory in `options`. */
@@ -119,6 +122,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       signerKeyId: identity.gateway.keyId,
     });
     const tokenRate = await TokenRate.open(store, opts.tokenRate);
+    // block rewards (wt-rewards): emission into the mining pool, rewards, then the seal
+    const rewards = await RewardService.open({ store, ledger, now: opts.now, economics: opts.economics });
     const pricing = new PricingService(store, opts.now); // wt-pricing
     const runs = new RunService({
       store,
@@ -157,6 +162,8 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
       // the egress guard (wt-guard)
       guard,
+      // block rewards (wt-rewards)
+      rewards,
       // unit costs (wt-pricing)
       pricing,
     };
@@ -180,9 +187,10 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     }, 60_000);
     prune.unref();
     app.addHook('onClose', () => clearInterval(prune));
-    // runs, quotes and the ledger (wt-runs): seal ledger blocks on the interval (DESIGN.md 9)
+    // runs, quotes and the ledger (wt-runs): seal ledger blocks on the interval (DESIGN.md 9),
+    // each after its emission and rewards (wt-rewards)
     const sealEvery = Math.min(opts.blockIntervalMs, 2 ** 31 - 1); // setInterval caps at 2^31-1 ms
-    const seal = setInterval(() => void ledger.sealBlock().catch(() => undefined), sealEvery);
+    const seal = setInterval(() => void rewards.closeBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
     // unit costs (wt-pricing): re-balanced on the operator's interval (DESIGN.md 9)
@@ -221,6 +229,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // the egress guard (wt-guard): the seller's flags
     await app.register(guardRoutes);
     await app.register(verificationRoutes, { service: verifications }); // wt-report
+    await app.register(rewardRoutes); // wt-rewards
     await app.register(pricingRoutes); // wt-pricing
     await app.ready();
     return app;

@@ -22,6 +22,8 @@ import type { NodeServices } from './nodes/services.js';
 import type { KeyBroker } from './broker/broker.js';
 // the egress guard (wt-guard)
 import type { EgressGuard } from './guard/guard.js';
+// block rewards (wt-rewards)
+import type { RewardService } from './rewards/service.js';
 // unit costs (wt-pricing)
 import type { PricingService } from './pricing/service.js';
 
@@ -53,6 +55,9 @@ export interface GatewayContext {
   // the egress guard (wt-guard)
   /** Every egress record of every run and inference: schema, budget, scan, log (gateway/guard/). */
   readonly guard: EgressGuard;
+  // block rewards (wt-rewards)
+  /** Emission, block rewards and the seal of each block (gateway/rewards/, docs/rewards.md). */
+  readonly rewards: RewardService;
   // unit costs (wt-pricing)
   /** Measured speeds, adjusted unit costs and their adjustments (gateway/pricing/, docs/pricing.md). */
   readonly pricing: PricingService;

@@ -104,6 +104,10 @@ export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 // the canary audit (wt-audit, docs/audit.md)
 export * from './audit/index.js';
+// --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
+export * from './economics/index.js';
+export * from './rewards/index.js';
+// --- end rewards ---
 // pricing (wt-pricing, docs/pricing.md): unit costs, speeds, resource-based charges
 export * from './economics/index.js';
 export {

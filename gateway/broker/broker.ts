@@ -121,7 +121,8 @@ export class KeyBroker {
     const { result, purpose } = await this.#d.store.exclusive(() =>
       this.#releaseLocked(node, runId, request),
     );
-    if (result.status === 'released' && purpose === 'data') await startRun(this.#d.runs, runId);
+    if (result.status === 'released' && purpose === 'data')
+      await startRun(this.#d.runs, runId, { store: this.#d.store, jobId: request.jobId }); // + deployment (wt-rewards)
     return result;
   }
 

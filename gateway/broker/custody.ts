@@ -10,7 +10,11 @@ import type { Evidence, EvidenceExpectations, VerifiedNodeCertificate } from '..
 import { DATA_KEY_LENGTH, SEALED_BOX_OVERHEAD, base64ToBytes, bytesToBase64 } from '../../attest/index.js';
 import { newId } from '../ids.js';
 import { RunError } from '../runs/errors.js';
+import type { RunRecord } from '../runs/record.js';
 import type { RunService } from '../runs/service.js';
+// the seed's deployment records (wt-rewards)
+import { findJob } from '../nodes/jobs.js';
+import { deploymentOp } from '../rewards/deployments.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { del, put } from '../store/index.js';
 import { BrokerError } from './errors.js';
@@ -29,10 +33,28 @@ export const PENDING_PAGE = 100;
 /**
  * Move a run whose data key was released sealing -> running. Idempotent (a
  * repeat is no change); a run that ended meanwhile (a node timeout) stays ended.
+ * With `deployment` (wt-rewards) the start's batch also stores the seed's
+ * deployment record `{timestamp, nodeAddress, imageId}` of job `jobId`.
  */
-export async function startRun(runs: RunService, runId: string): Promise<void> {
+export async function startRun(
+  runs: RunService,
+  runId: string,
+  deployment?: { readonly store: Store; readonly jobId: string },
+): Promise<void> {
+  const job = deployment && (await findJob(deployment.store, deployment.jobId));
+  const record =
+    deployment && job
+      ? (next: RunRecord) => [
+          deploymentOp(deployment.store, {
+            timestamp: next.updatedAt,
+            nodeAddress: job.nodeId,
+            imageId: job.image.digest,
+            runId,
+          }),
+        ]
+      : undefined;
   try {
-    await runs.transition(runId, 'start');
+    await runs.transition(runId, 'start', {}, record);
   } catch (err) {
     if (
       err instanceof RunError &&
@@ -119,7 +141,7 @@ export class SellerCustody {
       );
     }
     const done = await this.#conclude(seller, releaseId, { status: 'released', wrappedKey }, 'released');
-    await startRun(this.runs, done.runId);
+    await startRun(this.runs, done.runId, { store: this.store, jobId: done.jobId });
     return done;
   }
 

@@ -1,7 +1,20 @@
-/**
- * The seed's economics (DESIGN.md 9, issue 6): pure code, one file per
- * concern. Each engineer adds their export lines here, kept together.
- */
+/** Pure economics of issue 6 (DESIGN.md 9): one file per concern; each engineer adds their export lines. */
+// emission and block rewards (wt-rewards, docs/rewards.md)
+export { YEAR_MS, emissionSchedule, type EmissionParameters, type EmissionSchedule } from './emission.js';
+export {
+  PPM,
+  blockRewards,
+  rewardProbability,
+  type BlockRewards,
+  type InterruptionEffect,
+  type NodeActivity,
+  type NodeReward,
+  type RewardBasis,
+  type RewardParameters,
+  type RewardPeriod,
+  type RewardProbability,
+} from './rewards.js';
+// --- end rewards ---
 // pricing (wt-pricing): unit costs, measured speeds, resource-based charges
 export {
   adjustStep,

@@ -70,11 +70,17 @@ export class RunService {
   /**
    * Apply `event` to run `runId` with its ledger effect, atomically. A run
    * already in the event's target state is returned unchanged (a retried
-   * request); a transition the machine refuses throws its code.
+   * request); a transition the machine refuses throws its code. `extraOps(next)`
+   * go into the same batch (wt-rewards: the deployment record of a `start`).
    */
-  async transition(runId: string, event: RunEvent, details: TransitionDetails = {}): Promise<RunRecord> {
+  async transition(
+    runId: string,
+    event: RunEvent,
+    details: TransitionDetails = {},
+    extraOps?: (next: RunRecord) => BatchOp[],
+  ): Promise<RunRecord> {
     const { run, published } = await this.#store.exclusive(() =>
-      this.transitionLocked(runId, event, details),
+      this.transitionLocked(runId, event, details, extraOps),
     );
     if (published) this.events.publish(runId, published);
     return run;
