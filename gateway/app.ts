@@ -169,6 +169,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
       // the egress guard (wt-guard)
       guard,
+      bonds, // wt-bonds
     };
 
     const app = Fastify({
