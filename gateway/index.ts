@@ -104,12 +104,39 @@ export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
 // the canary audit (wt-audit, docs/audit.md)
 export * from './audit/index.js';
+// --- issue 6 economics (pure, gateway/economics/; each engineer adds to its index) ---
+export * from './economics/index.js';
+// --- bonds, penalties and placement (wt-bonds, docs/bonds-and-placement.md) ---
+export { BondService, bondAccount, debtAccount, type BondDeps, type BondStatus } from './bonds/service.js';
+export {
+  PENALTIES_SUBLEVEL,
+  OPEN_PENALTIES_SUBLEVEL,
+  NODE_PENALTIES_SUBLEVEL,
+  penaltyId,
+  penaltyProposalOps,
+  nodePenalties,
+  openPenalties,
+  type PenaltyProposal,
+  type PenaltyRecord,
+  type PenaltyState,
+  type PenaltyTaking,
+} from './bonds/records.js';
+export {
+  PlacementSnapshot,
+  placementNode,
+  placementRequest,
+  placementSnapshot,
+  type PlacementViewDeps,
+} from './bonds/placement-view.js';
+export { placementDirectory, QUOTE_CANDIDATES, type PlacementDirectoryDeps } from './bonds/directory.js';
+export { NODE_FAULT_CODES } from './nodes/progress.js';
+export { FORGED_EVIDENCE_CODES } from './broker/broker.js';
+// --- end bonds ---
 // --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
 export * from './economics/index.js';
 export * from './rewards/index.js';
 // --- end rewards ---
 // pricing (wt-pricing, docs/pricing.md): unit costs, speeds, resource-based charges
-export * from './economics/index.js';
 export {
   ADJUSTMENTS_SUBLEVEL,
   PricingService,

@@ -94,6 +94,8 @@ export async function createQuote(
     price,
     nodes: [...offer.nodes],
     queueSeconds: offer.queueSeconds,
+    ...(offer.nodeCount === undefined ? {} : { nodeCount: offer.nodeCount }), // wt-bonds
+    ...(offer.candidates === undefined ? {} : { candidates: offer.candidates.map((c) => ({ ...c })) }),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.quoteTtlSeconds * 1000).toISOString(),
   };

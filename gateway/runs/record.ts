@@ -69,6 +69,9 @@ export interface QuoteRecord {
   /** Nodes that could take the run now (node ids) and the queue estimate, seconds. */
   readonly nodes: readonly string[];
   readonly queueSeconds: number;
+  /** wt-bonds: how many nodes are eligible now, and the best few (id, tier). */
+  readonly nodeCount?: number;
+  readonly candidates?: readonly { readonly id: string; readonly tier: string }[];
   readonly createdAt: string;
   readonly expiresAt: string;
   /** The run started from it: set once, so a quote starts at most one run. */

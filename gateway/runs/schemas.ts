@@ -53,6 +53,13 @@ export const QuoteSchema = Type.Object({
   price: PriceSchema,
   nodes: Type.Array(Type.String(), { description: 'nodes that could take the run now' }),
   queueSeconds: Type.Integer({ description: 'estimated wait before a node takes it' }),
+  // wt-bonds: placement's view (docs/bonds-and-placement.md)
+  nodeCount: Type.Optional(Type.Integer({ description: 'how many nodes are eligible for the run now' })),
+  candidates: Type.Optional(
+    Type.Array(Type.Object({ id: Type.String(), tier: Type.String() }), {
+      description: 'the best-scoring eligible nodes, best first',
+    }),
+  ),
   createdAt: Time,
   expiresAt: Time,
   run: Type.Optional(RunId),
