@@ -35,6 +35,21 @@ export const PriceSchema = Type.Object({
   fiat: Type.Object({ compute: Amount, baseFee: Amount, data: Amount, total: Amount }),
   tokens: Amount,
   rate: Type.Object({ fiat: Amount, tokens: Amount }),
+  // wt-pricing (docs/pricing.md): the unit cost and its adjustment, or the by-use rates
+  unitCost: Type.Optional(
+    Type.Object({ perStep: Amount, adjustment: Type.Union([Type.String(), Type.Null()]) }),
+  ),
+  charges: Type.Optional(
+    Type.Object({
+      rates: Type.Record(Type.String(), Amount),
+      basis: Type.Object({
+        memoryMiB: Type.Number(),
+        gflopsPerStep: Type.Number(),
+        dataBytes: Type.Number(),
+      }),
+      cap: Type.Record(Type.String(), Amount, { description: 'thousandths of each unit at the run limits' }),
+    }),
+  ),
   split: Type.Object({
     sellerBps: Type.Integer(),
     publisherBps: Type.Integer(),
