@@ -83,6 +83,14 @@ export type { DatasetOptions } from './sdk/synthetic.js';
 // --- nodes: enrollment tokens (wt-nodes) ---
 export { createEnrollToken, type EnrollToken } from './sdk/nodes.js';
 // --- end nodes ---
+// --- rewards: a node's block rewards and deployment records (wt-rewards) ---
+export {
+  listNodeDeployments,
+  listNodeRewards,
+  type DeploymentInfo,
+  type NodeRewardInfo,
+} from './sdk/rewards.js';
+// --- end rewards ---
 // --- seller custody: check pending key releases locally, approve or decline (wt-broker) ---
 export {
   ReleaseCheckError,

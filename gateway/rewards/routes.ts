@@ -105,7 +105,8 @@ export const rewardRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
     {
       preValidation: app.signed(),
       schema: {
-        summary: "A node's deployment records (successful sealed starts), newest first (its miner or the operator)",
+        summary:
+          "A node's deployment records (successful sealed starts), newest first (its miner or the operator)",
         tags: ['rewards'],
         params: NodeIdParams,
         querystring: PageQuerySchema,

@@ -147,8 +147,10 @@ export class RewardService {
         meta: { height: String(height), periodStart, periodEnd, emitted: String(emitted) },
       });
     }
-    const records = result.rewards.map((r, i): NodeRewardRecord => {
-      const miner = facts[i].miner;
+    // blockRewards leaves out nodes without a contribution: match by node id, not by index
+    const minerOf = new Map(facts.map((f) => [f.activity.node, f.miner]));
+    const records = result.rewards.map((r): NodeRewardRecord => {
+      const miner = minerOf.get(r.node) as string;
       const key = r.amount > 0n ? `reward:${height}:${r.node}` : null;
       if (key !== null) {
         txs.push({

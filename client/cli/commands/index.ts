@@ -326,6 +326,19 @@ export const commands: readonly Command[] = [
     async () => (await import('./enroll-token.js')).runAdminEnrollToken,
   ),
   // --- end nodes ---
+  // block rewards (wt-rewards, docs/rewards.md)
+  lazyCommand(
+    {
+      name: ['node', 'rewards'],
+      usage: 'NODE_ID [--limit N]',
+      summary: "a node's latest block rewards and deployment records (its miner or the operator)",
+      options: { limit: { type: 'string' } },
+      optionHelp: { limit: 'how many of each, 1 to 500 (default 10)' },
+      positionals: [1, 1],
+      example: 'sealgate node rewards node_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh --json',
+    },
+    async () => (await import('./node-rewards.js')).runNodeRewards,
+  ),
   // seller custody (wt-broker, docs/broker.md)
   lazyCommand(
     {

@@ -23,7 +23,10 @@ t.test('first deployment and established', (t) => {
     ppm2: FIRST,
   });
   // deployed for the first time during the period, even at its first millisecond
-  t.equal(rewardProbability(params, p, { firstDeploymentMs: p.startMs, interruptionsMs: [] }).basis, 'first-deployment');
+  t.equal(
+    rewardProbability(params, p, { firstDeploymentMs: p.startMs, interruptionsMs: [] }).basis,
+    'first-deployment',
+  );
   t.equal(rewardProbability(params, p, { firstDeploymentMs: p.endMs - 1, interruptionsMs: [] }).ppm2, FIRST);
   // any deployment before the period: established
   const est = rewardProbability(params, p, { firstDeploymentMs: p.startMs - 1, interruptionsMs: [] });
@@ -60,7 +63,10 @@ t.test('the 100-hour window, at its edges', (t) => {
   // exactly 100 hours after: outside (the window is half-open); 1 ms less: inside
   const exact = { startMs: at + 100 * HOUR, endMs: at + 101 * HOUR };
   t.equal(rewardProbability(params, exact, node).interruption, 'none');
-  t.equal(rewardProbability(params, { startMs: exact.startMs - 1, endMs: exact.endMs }, node).interruption, 'window');
+  t.equal(
+    rewardProbability(params, { startMs: exact.startMs - 1, endMs: exact.endMs }, node).interruption,
+    'window',
+  );
   // a first deployment inside the window: 1 % × 95 % × 1 %
   t.equal(rewardProbability(params, period(2), { interruptionsMs: [at] }).ppm2, 9_500n * 10_000n);
   // two interruptions in the window multiply once, the latest one sets the end
@@ -113,7 +119,10 @@ t.test('a block: probability × contribution / network, the rest carries over', 
     { node: 'y', contribution: 1n, firstDeploymentMs: old, interruptionsMs: [] },
     { node: 'z', contribution: 1n, firstDeploymentMs: old, interruptionsMs: [] },
   ]);
-  t.same(floors.rewards.map((x) => x.amount), [2n, 2n, 2n]);
+  t.same(
+    floors.rewards.map((x) => x.amount),
+    [2n, 2n, 2n],
+  );
   t.equal(floors.carry, 1n);
   // no work: everything carries over
   const idle = blockRewards(params, p, pool, [nodes[3]]);
@@ -128,7 +137,9 @@ t.test('property: rewards never exceed the pool and the carry-over is exact', (t
   const arbNode = fc.record({
     node: fc.string(),
     contribution: fc.bigInt({ min: 0n, max: 10n ** 15n }),
-    firstDeploymentMs: fc.option(fc.integer({ min: T0 - 200 * HOUR, max: T0 + 200 * HOUR }), { nil: undefined }),
+    firstDeploymentMs: fc.option(fc.integer({ min: T0 - 200 * HOUR, max: T0 + 200 * HOUR }), {
+      nil: undefined,
+    }),
     interruptionsMs: fc.array(fc.integer({ min: T0 - 200 * HOUR, max: T0 + 200 * HOUR }), { maxLength: 3 }),
   });
   fc.assert(

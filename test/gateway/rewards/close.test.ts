@@ -181,6 +181,7 @@ t.test('a block reads settled runs, first deployments and offline faults', async
   });
   const at = (ms: number) => new Date(ms).toISOString();
   const runs = [
+    settledRun('run_6', 'node_idle', 'acct_node_idle', 10, 0), // first, with 0: no share, no record
     settledRun('run_1', 'node_old', 'acct_node_old', 10, 10), // 70
     settledRun('run_2', 'node_old', 'acct_node_old', 10, 50), // capped: 70
     settledRun('run_3', 'node_new', 'acct_node_new', 10, 4), // 28

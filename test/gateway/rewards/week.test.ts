@@ -22,6 +22,7 @@ import {
 import { startRun as sealedStart } from '../../../gateway/broker/custody.js';
 import { completeRun } from '../../../gateway/nodes/progress.js';
 import type { TestAccount } from '../../helpers/gateway.js';
+import { listNodeDeployments, listNodeRewards } from '../../../client/index.js';
 import { gatewayForTest, signedInject } from '../../helpers/gateway.js';
 import { credit, datasetRecord, modelRecord, putCatalog } from '../runs/market.js';
 
@@ -268,7 +269,7 @@ t.test('a simulated week of hourly blocks', async (t) => {
     t.equal(rewarded, paidTo.A + paidTo.B + paidTo.C);
   });
 
-  t.test('the probabilities seen by each node: first deployment, forfeit, the 100-hour window', async (t) => {
+  t.test('the probabilities seen by each node: first deployment, forfeit, the 100-hour window', (t) => {
     const byNode = (name: Name) => closed.flatMap((c) => c.rewards.filter((r) => r.node === node[name].id));
     const at = (name: Name, height: number) =>
       byNode(name).find((r) => r.height === height) as NodeRewardRecord;
@@ -287,6 +288,7 @@ t.test('a simulated week of hourly blocks', async (t) => {
     // C: first deployment in its first block, then established
     t.same(byNode('C')[0].height, 102);
     t.same([byNode('C')[0].basis, byNode('C')[1].basis], ['first-deployment', 'established']);
+    t.end();
   });
 
   t.test('ledger verify passes at the end of the week', async (t) => {
@@ -348,6 +350,15 @@ t.test('a simulated week of hourly blocks', async (t) => {
     // B's interrupted start never happened (it was only placed): its records are its completed runs
     const b = await as(gw.operator, 'GET', `/v1/nodes/${B}/deployments?limit=500`);
     t.equal(b.json<{ items: unknown[] }>().items.length, 29);
+
+    // the SDK (what `sealgate node rewards` calls) reads the same pages
+    const sdk = await listNodeRewards(miners.B.client, B, { limit: 1 });
+    t.same([sdk.items[0].height, sdk.items[0].amount], [163, body.items[0].amount]);
+    t.equal(
+      (await listNodeDeployments(miners.C.client, node.C.id, { limit: 1 })).items[0].nodeAddress,
+      node.C.id,
+    );
+    await t.rejects(listNodeRewards(stranger.client, B), { code: 'REWARD_NOT_YOUR_NODE' });
 
     const summary = (await gw.app.inject({ method: 'GET', url: '/v1/rewards' })).json<
       Record<string, unknown>
