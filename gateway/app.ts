@@ -138,11 +138,24 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       now: opts.now,
       rate: tokenRate,
       economics: opts.economics,
-      nodes: placementDirectory({ snapshot: placement, queued: () => queued(), jobLimitCaps: opts.jobLimitCaps }),
+      nodes: placementDirectory({
+        snapshot: placement,
+        queued: () => queued(),
+        jobLimitCaps: opts.jobLimitCaps,
+      }),
       quoteTtlSeconds: opts.quoteTtlSeconds,
     });
     // nodes, jobs and faults (wt-nodes)
-    const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts, placement, bonds });
+    const nodes = createNodeServices({
+      store,
+      accounts,
+      runs,
+      blobs,
+      identity,
+      options: opts,
+      placement,
+      bonds,
+    });
     queued = () => nodes.scheduler.queued; // wt-bonds
     // the egress guard (wt-guard): every egress record of every run and inference
     const egressLog = new EgressLog(store, identity); // shared with the verifications (wt-report)

@@ -24,7 +24,11 @@ import { penaltyProposalOps } from '../bonds/records.js';
 import { RUNS_SUBLEVEL } from '../runs/record.js';
 
 /** Failure codes that are the node's fault (the agent's own, not the model's): they propose a penalty. */
-export const NODE_FAULT_CODES: readonly string[] = ['RUN_NODE_ERROR', 'RUN_NODE_STOPPED', 'RUN_SANDBOX_REFUSED'];
+export const NODE_FAULT_CODES: readonly string[] = [
+  'RUN_NODE_ERROR',
+  'RUN_NODE_STOPPED',
+  'RUN_SANDBOX_REFUSED',
+];
 
 /** A completion report. */
 export interface Completion {
@@ -130,7 +134,14 @@ export async function failRun(
         ? await penaltyProposalOps(
             store,
             deps.economics,
-            { nodeId: node.id, cause: 'failed-run', runId, jobId: job.id, buyer: run.buyer, code: report.code },
+            {
+              nodeId: node.id,
+              cause: 'failed-run',
+              runId,
+              jobId: job.id,
+              buyer: run.buyer,
+              code: report.code,
+            },
             now,
           )
         : [];
