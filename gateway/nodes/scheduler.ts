@@ -1,7 +1,10 @@
 /**
  * The scheduler (DESIGN.md 5 step 4, docs/node-protocol.md section 2): a node
  * asks for a job and gets the oldest queued run or inference whose model's
- * resources fit what the node has left and which it has not faulted on.
+ * resources fit what the node has left and which it has not faulted on -
+ * and (wt-bonds, docs/bonds-and-placement.md) for which it is eligible (bond,
+ * tier, not penalised out) and among the best-scoring candidates, unless the
+ * job has waited `placement.patienceSeconds`.
  * Handing it out writes the job and places the run (or starts the inference)
  * in ONE batch under the store's lock, so two nodes never get one run.
  * Waiting nodes sleep until a run is queued (the runs' event log tells of
