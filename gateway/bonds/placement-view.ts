@@ -45,10 +45,16 @@ export function placementNode(
   const since = extra.now.getTime() - WEEK;
   const outages = node.faults.filter((f) => f.kind === 'offline' && Date.parse(f.at) >= since).length;
   const c = node.capacity;
-  const capacity = c && { nanoCpus: Math.round(c.cpus * 1e9), memoryBytes: c.memoryBytes, gpus: c.gpus.length };
+  const capacity = c && {
+    nanoCpus: Math.round(c.cpus * 1e9),
+    memoryBytes: c.memoryBytes,
+    gpus: c.gpus.length,
+  };
   const cpu = held.reduce((s, l) => s + l.nanoCpus, 0);
   const memory = held.reduce((s, l) => s + l.memoryBytes, 0);
-  const load = capacity ? Math.max(cpu / Math.max(1, capacity.nanoCpus), memory / Math.max(1, capacity.memoryBytes)) : 1;
+  const load = capacity
+    ? Math.max(cpu / Math.max(1, capacity.nanoCpus), memory / Math.max(1, capacity.memoryBytes))
+    : 1;
   return {
     id: node.id,
     online: extra.online,
@@ -116,7 +122,9 @@ export async function placementSnapshot(deps: PlacementViewDeps): Promise<Placem
   const out = await deps.bonds.penalisedOut(records.map((n) => n.id));
   const nodes = records.map((n) =>
     placementNode(n, held.get(n.id) ?? [], {
-      online: n.lastHeartbeat !== undefined && now.getTime() - Date.parse(n.lastHeartbeat) < deps.nodeTimeoutSeconds * 1000,
+      online:
+        n.lastHeartbeat !== undefined &&
+        now.getTime() - Date.parse(n.lastHeartbeat) < deps.nodeTimeoutSeconds * 1000,
       bond: ledger.balance(bondAccount(n.id)),
       penalisedOut: out.has(n.id),
       now,

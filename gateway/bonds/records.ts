@@ -97,7 +97,8 @@ export async function penaltyProposalOps(
 ): Promise<BatchOp[]> {
   const id = penaltyId(proposal.cause, proposal.jobId);
   if (await store.get(store.sublevel(PENALTIES_SUBLEVEL), id)) return [];
-  const outage = proposal.offlineSince === undefined ? 0 : (at.getTime() - Date.parse(proposal.offlineSince)) / 1000;
+  const outage =
+    proposal.offlineSince === undefined ? 0 : (at.getTime() - Date.parse(proposal.offlineSince)) / 1000;
   const penalty: PenaltyRecord = {
     id,
     ...proposal,
@@ -121,7 +122,9 @@ export async function nodePenalties(store: Store, nodeId: string): Promise<Penal
   );
   return all
     .filter((p): p is PenaltyRecord => p !== undefined)
-    .sort((a, b) => (a.proposedAt < b.proposedAt ? -1 : a.proposedAt > b.proposedAt ? 1 : a.id < b.id ? -1 : 1));
+    .sort((a, b) =>
+      a.proposedAt < b.proposedAt ? -1 : a.proposedAt > b.proposedAt ? 1 : a.id < b.id ? -1 : 1,
+    );
 }
 
 /** Every penalty not yet taken or waived. */

@@ -16,7 +16,10 @@ import type { PenaltyRecord } from './records.js';
 import type { BondService, BondStatus } from './service.js';
 
 const AmountBody = Type.Object({ amount: Amount }, { additionalProperties: false });
-const AppealBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+const AppealBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
 const DecideBody = Type.Object({ uphold: Type.Boolean() }, { additionalProperties: false });
 const PenaltyParams = Type.Object({ id: Type.String({ pattern: '^pen_[a-z-]+_job_[A-Za-z0-9_-]+$' }) });
 
@@ -99,7 +102,9 @@ export const bondRoutes: FastifyPluginCallbackTypebox<BondRoutesOptions> = (app,
     async (request, reply) => {
       const { nodeId } = request.params;
       const amount = BigInt(request.body.amount);
-      return reply.code(201).send(bondView(await service.post(caller(request).id, nodeId, amount, keyOf(request))));
+      return reply
+        .code(201)
+        .send(bondView(await service.post(caller(request).id, nodeId, amount, keyOf(request))));
     },
   );
 
@@ -117,7 +122,9 @@ export const bondRoutes: FastifyPluginCallbackTypebox<BondRoutesOptions> = (app,
     },
     async (request) => {
       const amount = BigInt(request.body.amount);
-      return bondView(await service.withdraw(caller(request).id, request.params.nodeId, amount, keyOf(request)));
+      return bondView(
+        await service.withdraw(caller(request).id, request.params.nodeId, amount, keyOf(request)),
+      );
     },
   );
 

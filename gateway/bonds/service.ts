@@ -46,7 +46,8 @@ function legs(...postings: Posting[]): Posting[] {
   return postings.filter((p) => p.amount !== 0n);
 }
 
-const pending = (p: PenaltyRecord): boolean => p.state === 'proposed' || p.state === 'appealed' || p.state === 'upheld';
+const pending = (p: PenaltyRecord): boolean =>
+  p.state === 'proposed' || p.state === 'appealed' || p.state === 'upheld';
 
 export class BondService {
   readonly #d: BondDeps;
@@ -76,7 +77,14 @@ export class BondService {
     const debt = ledger.balance(debtAccount(nodeId));
     const minimumBond = BigInt(economics.bonds.minimumBond);
     const forged = penalties.some((p) => p.cause === 'forged-evidence' && pending(p));
-    return { nodeId, bond, debt, minimumBond, schedulable: bond >= minimumBond && debt === 0n && !forged, penalties };
+    return {
+      nodeId,
+      bond,
+      debt,
+      minimumBond,
+      schedulable: bond >= minimumBond && debt === 0n && !forged,
+      penalties,
+    };
   }
 
   /** Nodes placement must skip: debt outstanding or a forged-evidence penalty pending. */
@@ -212,7 +220,8 @@ export class BondService {
             await store.write(penaltyOps(store, p));
           }
         }
-        const due = (p.state === 'proposed' || p.state === 'upheld') && now.getTime() >= Date.parse(p.appealBy);
+        const due =
+          (p.state === 'proposed' || p.state === 'upheld') && now.getTime() >= Date.parse(p.appealBy);
         if (due) taken.push((await this.#takeLocked(p, now)).id);
       }
       return taken;
@@ -224,7 +233,8 @@ export class BondService {
     const { ledger, store, economics } = this.#d;
     const end = p.returnedAt === undefined ? now.getTime() : Date.parse(p.returnedAt);
     const outage = p.offlineSince === undefined ? 0 : Math.max(0, (end - Date.parse(p.offlineSince)) / 1000);
-    const amount = p.cause === 'offline' ? penaltyAmount('offline', outage, economics.bonds) : BigInt(p.amount);
+    const amount =
+      p.cause === 'offline' ? penaltyAmount('offline', outage, economics.bonds) : BigInt(p.amount);
     const { fromBond, debt } = takePenalty(amount, ledger.balance(bondAccount(p.nodeId)));
     const split = splitPenalty(fromBond, economics.bonds);
     const meta = { penalty: p.id, cause: p.cause, run: p.runId };
@@ -256,7 +266,13 @@ export class BondService {
       });
     const at = now.toISOString();
     const taken = { at, amount: amount.toString(), fromBond: fromBond.toString(), debt: debt.toString() };
-    const next: PenaltyRecord = { ...p, state: 'taken', amount: amount.toString(), taken, debt: debt.toString() };
+    const next: PenaltyRecord = {
+      ...p,
+      state: 'taken',
+      amount: amount.toString(),
+      taken,
+      debt: debt.toString(),
+    };
     if (txs.length === 0) await store.write(penaltyOps(store, next));
     else await ledger.commitLocked(txs, penaltyOps(store, next));
     return next;

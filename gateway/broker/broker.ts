@@ -237,7 +237,14 @@ export class KeyBroker {
           ...(await penaltyProposalOps(
             store,
             this.#d.economics,
-            { nodeId: node.nodeId, cause: 'forged-evidence', runId, jobId: request.jobId, buyer: harmed, code: err.code },
+            {
+              nodeId: node.nodeId,
+              cause: 'forged-evidence',
+              runId,
+              jobId: request.jobId,
+              buyer: harmed,
+              code: err.code,
+            },
             at,
           )),
         );

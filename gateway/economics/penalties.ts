@@ -36,7 +36,8 @@ function ofBond(ppm: number, bonds: BondParameters): bigint {
 export function penaltyAmount(cause: PenaltyCause, outageSeconds: number, bonds: BondParameters): bigint {
   switch (cause) {
     case 'offline': {
-      if (!Number.isFinite(outageSeconds) || outageSeconds < 0) throw new TypeError('outageSeconds must be >= 0');
+      if (!Number.isFinite(outageSeconds) || outageSeconds < 0)
+        throw new TypeError('outageSeconds must be >= 0');
       const hours = Math.max(1, Math.ceil(outageSeconds / HOUR));
       const ppm = Math.min(bonds.offlineMaxPpm, bonds.offlineBasePpm + (hours - 1) * bonds.offlinePerHourPpm);
       return ofBond(ppm, bonds);

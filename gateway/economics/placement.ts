@@ -73,7 +73,9 @@ export function placementScore(node: PlacementNode, weights: Weights): number {
   const reputation = clamp(node.successRate) * clamp(node.uptime);
   const idle = 1 - clamp(node.load);
   return (
-    (weights.priceWeightPpm * price + weights.reputationWeightPpm * reputation + weights.loadWeightPpm * idle) /
+    (weights.priceWeightPpm * price +
+      weights.reputationWeightPpm * reputation +
+      weights.loadWeightPpm * idle) /
     total
   );
 }
@@ -134,7 +136,11 @@ export function rankNodes(
  * left for it; otherwise one `runSeconds` per wave of `eligible` nodes.
  * Zero when no node is eligible (the quote's node count of 0 says so).
  */
-export function queueEstimate(ranking: Pick<Ranking, 'eligible' | 'idle'>, queuedAhead: number, runSeconds: number): number {
+export function queueEstimate(
+  ranking: Pick<Ranking, 'eligible' | 'idle'>,
+  queuedAhead: number,
+  runSeconds: number,
+): number {
   if (ranking.eligible === 0 || queuedAhead < ranking.idle) return 0;
   const waves = Math.floor((queuedAhead - ranking.idle) / ranking.eligible) + 1;
   return waves * runSeconds;

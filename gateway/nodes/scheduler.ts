@@ -1,7 +1,10 @@
 /**
  * The scheduler (DESIGN.md 5 step 4, docs/node-protocol.md section 2): a node
  * asks for a job and gets the oldest queued run or inference whose model's
- * resources fit what the node has left and which it has not faulted on.
+ * resources fit what the node has left and which it has not faulted on -
+ * and (wt-bonds, docs/bonds-and-placement.md) for which it is eligible (bond,
+ * tier, not penalised out) and among the best-scoring candidates, unless the
+ * job has waited `placement.patienceSeconds`.
  * Handing it out writes the job and places the run (or starts the inference)
  * in ONE batch under the store's lock, so two nodes never get one run.
  * Waiting nodes sleep until a run is queued (the runs' event log tells of
@@ -203,7 +206,13 @@ export class Scheduler {
     };
   }
 
-  async #runJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>, gate: Gate) {
+  async #runJob(
+    id: string,
+    node: NodeRecord,
+    active: JobRecord['limits'][],
+    faulted: Set<string>,
+    gate: Gate,
+  ) {
     const { store, runs } = this.#deps;
     const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), id);
     if (run?.state !== 'queued') {
@@ -221,7 +230,8 @@ export class Scheduler {
         maxRecordBytes: parts.dataset.policy.egress.maxRecordBytes,
       },
     };
-    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, run.updatedAt)) return undefined;
+    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, run.updatedAt))
+      return undefined;
     const placed = await runs.transitionLocked(id, 'place', { node: node.id, miner: node.miner }, () =>
       newJobOps(store, job),
     );
@@ -264,7 +274,13 @@ export class Scheduler {
   }
 
   // An audit (docs/audit.md): the run's model scores the listing's canary set; both ciphertexts are bound.
-  async #auditJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>, gate: Gate) {
+  async #auditJob(
+    id: string,
+    node: NodeRecord,
+    active: JobRecord['limits'][],
+    faulted: Set<string>,
+    gate: Gate,
+  ) {
     const { store } = this.#deps;
     const sub = store.sublevel(AUDITS_SUBLEVEL);
     const audit = await store.get<AuditRecord>(sub, id);
@@ -282,7 +298,8 @@ export class Scheduler {
       data: { digest: audit.canaries.digest, size: audit.canaries.size },
       modelBlob: { digest: run.output.digest, size: run.output.size },
     };
-    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, audit.updatedAt)) return undefined;
+    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, audit.updatedAt))
+      return undefined;
     const running: AuditRecord = { ...audit, state: 'running', node: node.id, updatedAt: base.updatedAt };
     await store.write([put(sub, id, running), ...newJobOps(store, job)]);
     return { job, published: undefined, inputs: undefined };

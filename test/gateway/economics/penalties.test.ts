@@ -15,7 +15,9 @@ import {
 // policies/documents/economics.ts: offline 5% + 1%/further started hour, cap 50%;
 // failed run 10%; forged evidence 100%; the buyer gets 50%.
 
-const bonds = parseEconomicsParameters({ bonds: { minimumBond: '1000000', appealWindowSeconds: 3600 } }).bonds;
+const bonds = parseEconomicsParameters({
+  bonds: { minimumBond: '1000000', appealWindowSeconds: 3600 },
+}).bonds;
 
 t.test('the schedule by cause and duration', (t) => {
   t.equal(penaltyAmount('offline', 0, bonds), 50_000n, 'an outage of 0 s is one started hour');
@@ -61,10 +63,14 @@ t.test('the split: the buyer gets the rounded-down share, the platform the rest'
   t.same(splitPenalty(10n, third), { buyer: 3n, platform: 7n });
   t.throws(() => splitPenalty(-1n, bonds), TypeError);
   fc.assert(
-    fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 1_000_000 }), (amount, ppm) => {
-      const s = splitPenalty(amount, { ...bonds, buyerSharePpm: ppm });
-      return s.buyer + s.platform === amount && s.buyer >= 0n && s.platform >= 0n;
-    }),
+    fc.property(
+      fc.bigInt({ min: 0n, max: 10n ** 30n }),
+      fc.integer({ min: 0, max: 1_000_000 }),
+      (amount, ppm) => {
+        const s = splitPenalty(amount, { ...bonds, buyerSharePpm: ppm });
+        return s.buyer + s.platform === amount && s.buyer >= 0n && s.platform >= 0n;
+      },
+    ),
   );
   t.end();
 });

@@ -31,10 +31,20 @@ t.test('eligibility: online, capable, tier, bond, not penalised out', (t) => {
   const { capacity: _c, ...noCapacity } = node('a');
   void _c;
   t.equal(ineligibility(noCapacity, request, 100n), 'incapable', 'no heartbeat capacity');
-  t.equal(ineligibility(node('a', { capacity: { nanoCpus: 1e9, memoryBytes: 8 * 2 ** 30, gpus: 0 } }), request, 100n), 'incapable');
+  t.equal(
+    ineligibility(
+      node('a', { capacity: { nanoCpus: 1e9, memoryBytes: 8 * 2 ** 30, gpus: 0 } }),
+      request,
+      100n,
+    ),
+    'incapable',
+  );
   t.equal(ineligibility(node('a'), { ...request, gpus: 1 }, 100n), 'incapable', 'no GPU');
   t.equal(ineligibility(node('a'), { ...request, minTier: 'hardware' }, 100n), 'tier');
-  t.equal(ineligibility(node('a', { tier: 'hardware' }), { ...request, minTier: 'hardware' }, 100n), undefined);
+  t.equal(
+    ineligibility(node('a', { tier: 'hardware' }), { ...request, minTier: 'hardware' }, 100n),
+    undefined,
+  );
   t.equal(ineligibility(node('a', { bond: 99n }), request, 100n), 'bond', 'one unit below the minimum');
   t.equal(ineligibility(node('a', { penalisedOut: true }), request, 100n), 'penalised');
   t.end();
@@ -45,10 +55,15 @@ t.test('the score: cheaper, more reliable and less loaded is better', (t) => {
   t.equal(placementScore(node('a'), w), 1, 'list price, perfect, idle');
   t.ok(placementScore(node('a', { pricePpm: 2_000_000 }), w) < 1, 'twice the list price');
   t.equal(placementScore(node('a', { pricePpm: 500_000 }), w), 1, 'below list counts as list');
-  t.ok(placementScore(node('a', { successRate: 0.5 }), w) < placementScore(node('b', { successRate: 0.9 }), w));
+  t.ok(
+    placementScore(node('a', { successRate: 0.5 }), w) < placementScore(node('b', { successRate: 0.9 }), w),
+  );
   t.ok(placementScore(node('a', { uptime: 0.5 }), w) < placementScore(node('b'), w));
   t.ok(placementScore(node('a', { load: 0.9 }), w) < placementScore(node('b', { load: 0.1 }), w));
-  t.equal(placementScore(node('a'), { ...w, priceWeightPpm: 0, reputationWeightPpm: 0, loadWeightPpm: 0 }), 0);
+  t.equal(
+    placementScore(node('a'), { ...w, priceWeightPpm: 0, reputationWeightPpm: 0, loadWeightPpm: 0 }),
+    0,
+  );
   t.end();
 });
 
