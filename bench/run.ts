@@ -13,6 +13,7 @@ import { catalog } from './catalog.js';
 import { broker } from './broker.js';
 import { sealing } from './sealing.js';
 import { guard } from './guard.js';
+import { placement } from './placement.js';
 
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
@@ -29,6 +30,8 @@ const benchmarks: readonly Benchmark[] = [
   sealing,
   // the egress guard's fingerprint scanner against grep -F -f (issue 5, docs/fingerprint.md)
   guard,
+  // placement among 10 000 nodes against a plain array scan (issue 6, docs/bonds-and-placement.md)
+  placement,
 ];
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);

@@ -231,6 +231,7 @@ export class SealedWorld {
       nodeTimeoutSeconds: 4,
       sweepSeconds: 0.5,
       broker: { supervisorDigests: [bundle.digest], runtimeVersions: [await runtimeVersion()] },
+      economics: { bonds: { minimumBond: '0' } }, // wt-bonds: the e2e world's nodes post no bond
       ...options,
     });
     t.teardown(async () => {

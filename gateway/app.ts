@@ -40,7 +40,6 @@ import { Ledger } from './ledger/index.js';
 import { RATING_STATUSES } from './ratings/errors.js';
 import { ratingRoutes } from './ratings/routes.js';
 import { RUN_STATUSES } from './runs/errors.js';
-import { storeNodeDirectory } from './runs/nodes.js';
 import { TokenRate } from './runs/rate.js';
 import { rateRoutes } from './runs/rate-routes.js';
 import { runRoutes } from './runs/routes.js';
@@ -66,8 +65,18 @@ import {
   gatewayAudits,
 } from './verification/index.js';
 import { verificationRoutes } from './verification/index.js';
+// bonds, penalties and placement (wt-bonds)
+import { BOND_STATUSES } from './economics/index.js';
+import { placementDirectory } from './bonds/directory.js';
+import { placementSnapshot } from './bonds/placement-view.js';
+import { bondRoutes } from './bonds/routes.js';
+import { BondService } from './bonds/service.js';
 // block rewards and deployment records (wt-rewards)
 import { REWARD_STATUSES, RewardService, rewardRoutes } from './rewards/index.js';
+// unit costs and by-use charges (wt-pricing)
+import { PRICING_STATUSES } from './economics/index.js';
+import { PricingService } from './pricing/service.js';
+import { pricingRoutes } from './pricing/routes.js';
 
 registerStatuses(ACCOUNT_STATUSES);
 registerStatuses(DATASET_STATUSES);
@@ -83,7 +92,9 @@ registerStatuses(BROKER_STATUSES);
 registerStatuses(GUARD_STATUSES);
 registerStatuses(VERIFICATION_STATUSES); // wt-report
 registerStatuses(AUDIT_STATUSES);
+registerStatuses(BOND_STATUSES); // wt-bonds
 registerStatuses(REWARD_STATUSES); // wt-rewards
+registerStatuses(PRICING_STATUSES); // wt-pricing
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -118,19 +129,48 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       signerKeyId: identity.gateway.keyId,
     });
     const tokenRate = await TokenRate.open(store, opts.tokenRate);
+    // wt-bonds: bonds and penalties; placement reads every node for the scheduler and the quotes
+    const bonds = new BondService({ store, ledger, economics: opts.economics, now: opts.now });
+    const placement = () =>
+      placementSnapshot({
+        store,
+        ledger,
+        bonds,
+        economics: opts.economics,
+        now: opts.now,
+        nodeTimeoutSeconds: opts.nodeTimeoutSeconds,
+      });
+    let queued = (): number => 0; // the scheduler's queue, once it exists (below)
     // block rewards (wt-rewards): emission into the mining pool, rewards, then the seal
     const rewards = await RewardService.open({ store, ledger, now: opts.now, economics: opts.economics });
+    const pricing = new PricingService(store, opts.now); // wt-pricing
     const runs = new RunService({
       store,
       ledger,
       now: opts.now,
       rate: tokenRate,
       economics: opts.economics,
-      nodes: storeNodeDirectory(store),
+      nodes: placementDirectory({
+        snapshot: placement,
+        queued: () => queued(),
+        jobLimitCaps: opts.jobLimitCaps,
+      }),
       quoteTtlSeconds: opts.quoteTtlSeconds,
+      pricing, // wt-pricing
     });
     // nodes, jobs and faults (wt-nodes)
-    const nodes = createNodeServices({ store, accounts, runs, blobs, identity, options: opts });
+    const nodes = createNodeServices({
+      store,
+      accounts,
+      runs,
+      blobs,
+      identity,
+      options: opts,
+      placement,
+      bonds,
+      pricing, // wt-pricing
+    });
+    queued = () => nodes.scheduler.queued; // wt-bonds
     // the egress guard (wt-guard): every egress record of every run and inference
     const egressLog = new EgressLog(store, identity); // shared with the verifications (wt-report)
     const scanners = opts.egressScanners ?? gatewayScanners(blobs, identity.broker.secretKey);
@@ -156,8 +196,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
       // the egress guard (wt-guard)
       guard,
+      bonds, // wt-bonds
       // block rewards (wt-rewards)
       rewards,
+      // unit costs (wt-pricing)
+      pricing,
     };
 
     const app = Fastify({
@@ -185,6 +228,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const seal = setInterval(() => void rewards.closeBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
+    // unit costs (wt-pricing): re-balanced on the operator's interval (DESIGN.md 9)
+    const stopAdjusting = pricing.start(opts.unitCostAdjustMs);
+    app.addHook('onClose', () => stopAdjusting());
     // verification reports (wt-report): the guard's egress logs and the canary audit
     const verifications = new VerificationService({
       store,
@@ -220,7 +266,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // the egress guard (wt-guard): the seller's flags
     await app.register(guardRoutes);
     await app.register(verificationRoutes, { service: verifications }); // wt-report
+    await app.register(bondRoutes, { service: bonds }); // wt-bonds
     await app.register(rewardRoutes); // wt-rewards
+    await app.register(pricingRoutes); // wt-pricing
     await app.ready();
     return app;
   } catch (err) {

@@ -22,8 +22,12 @@ import type { NodeServices } from './nodes/services.js';
 import type { KeyBroker } from './broker/broker.js';
 // the egress guard (wt-guard)
 import type { EgressGuard } from './guard/guard.js';
+// bonds and penalties (wt-bonds)
+import type { BondService } from './bonds/service.js';
 // block rewards (wt-rewards)
 import type { RewardService } from './rewards/service.js';
+// unit costs (wt-pricing)
+import type { PricingService } from './pricing/service.js';
 
 export interface GatewayContext {
   readonly options: NormalizedOptions;
@@ -53,9 +57,15 @@ export interface GatewayContext {
   // the egress guard (wt-guard)
   /** Every egress record of every run and inference: schema, budget, scan, log (gateway/guard/). */
   readonly guard: EgressGuard;
+  // bonds and penalties (wt-bonds)
+  /** Bonds, penalties (appeal window, debt) and the penalty tick (docs/bonds-and-placement.md). */
+  readonly bonds: BondService;
   // block rewards (wt-rewards)
   /** Emission, block rewards and the seal of each block (gateway/rewards/, docs/rewards.md). */
   readonly rewards: RewardService;
+  // unit costs (wt-pricing)
+  /** Measured speeds, adjusted unit costs and their adjustments (gateway/pricing/, docs/pricing.md). */
+  readonly pricing: PricingService;
 }
 
 declare module 'fastify' {

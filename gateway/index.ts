@@ -59,7 +59,7 @@ export type { TransitionDetails, MetricInput } from './runs/details.js';
 export { RUN_EVENTS_SUBLEVEL, RunEventLog } from './runs/events.js';
 export type { RunEventRecord, RunStateEvent, RunMetricEvent, RunEventListener } from './runs/events.js';
 export { RUN_PARTIES_SUBLEVEL, type QuoteRequest } from './runs/orders.js';
-export { priceRun, usedTokens, type PriceInput } from './runs/price.js';
+export { priceRun, usedTokens, type PriceInput, type RunUsed } from './runs/price.js';
 export {
   escrowTransaction,
   settleTransaction,
@@ -113,7 +113,47 @@ export {
   type Sample,
 } from './ops/prometheus.js';
 export { gatewayMetrics } from './ops/metrics.js';
-// --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
+// --- issue 6 economics (pure, gateway/economics/; each engineer adds to its index) ---
 export * from './economics/index.js';
+// --- bonds, penalties and placement (wt-bonds, docs/bonds-and-placement.md) ---
+export { BondService, bondAccount, debtAccount, type BondDeps, type BondStatus } from './bonds/service.js';
+export {
+  PENALTIES_SUBLEVEL,
+  OPEN_PENALTIES_SUBLEVEL,
+  NODE_PENALTIES_SUBLEVEL,
+  penaltyId,
+  penaltyProposalOps,
+  nodePenalties,
+  openPenalties,
+  type PenaltyProposal,
+  type PenaltyRecord,
+  type PenaltyState,
+  type PenaltyTaking,
+} from './bonds/records.js';
+export {
+  PlacementSnapshot,
+  placementNode,
+  placementRequest,
+  placementSnapshot,
+  type PlacementViewDeps,
+} from './bonds/placement-view.js';
+export { placementDirectory, QUOTE_CANDIDATES, type PlacementDirectoryDeps } from './bonds/directory.js';
+export { NODE_FAULT_CODES } from './nodes/progress.js';
+export { FORGED_EVIDENCE_CODES } from './broker/broker.js';
+// --- end bonds ---
+// --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
 export * from './rewards/index.js';
 // --- end rewards ---
+// pricing (wt-pricing, docs/pricing.md): unit costs, speeds, resource-based charges
+export {
+  ADJUSTMENTS_SUBLEVEL,
+  PricingService,
+  SPEEDS_SUBLEVEL,
+  UNIT_COSTS_SUBLEVEL,
+  realEvery,
+  type AdjustmentRecord,
+  type CurrentUnitCost,
+  type Every,
+  type UnitCostRecord,
+} from './pricing/service.js';
+export { byUseInput } from './pricing/by-use.js';

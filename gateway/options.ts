@@ -69,6 +69,9 @@ export interface GatewayOptions {
   readonly metrics?: boolean;
   /** A scrape is computed at most once per this many ms; 0 computes every one (default 1000). */
   readonly metricsCacheMs?: number;
+  // unit costs (wt-pricing)
+  /** How often unit costs are re-balanced, ms (default: economics.pricing.unitCostAdjustSeconds). */
+  readonly unitCostAdjustMs?: number;
 }
 
 /** The most a job may get, in model.json's units. */
@@ -113,6 +116,8 @@ export interface NormalizedOptions {
   // operations (wt-ops)
   readonly metrics: boolean;
   readonly metricsCacheMs: number;
+  // unit costs (wt-pricing)
+  readonly unitCostAdjustMs: number;
 }
 
 function positiveInteger(name: string, value: number): number {
@@ -190,5 +195,10 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     // operations (wt-ops)
     metrics: options.metrics ?? true,
     metricsCacheMs: nonNegativeInteger('metricsCacheMs', options.metricsCacheMs ?? 1000),
+    // unit costs (wt-pricing)
+    unitCostAdjustMs: positiveInteger(
+      'unitCostAdjustMs',
+      options.unitCostAdjustMs ?? economics.pricing.unitCostAdjustSeconds * 1000,
+    ),
   };
 }

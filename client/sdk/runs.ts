@@ -37,6 +37,9 @@ export interface Quote {
   readonly price: RunPrice;
   readonly nodes: string[];
   readonly queueSeconds: number;
+  /** How many nodes are eligible now, and the best few with their tiers (wt-bonds; older gateways omit them). */
+  readonly nodeCount?: number;
+  readonly candidates?: { readonly id: string; readonly tier: string }[];
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly run?: string;

@@ -41,6 +41,9 @@ import type { ReleasePurpose, ReleaseRecord } from './records.js';
 import { RELEASES_SUBLEVEL } from './records.js';
 import type { ReleaseSubject } from './subject.js';
 import { loadSubject } from './subject.js';
+// penalties for forged evidence (wt-bonds, docs/bonds-and-placement.md)
+import type { EconomicsParameters } from '../../policies/index.js';
+import { penaltyProposalOps } from '../bonds/records.js';
 // the evidence kept for verification reports (wt-report)
 import { keepEvidenceOp } from '../verification/kept-evidence.js';
 
@@ -73,7 +76,20 @@ export interface KeyBrokerDeps {
   readonly key: BoxKeyPair;
   readonly standards: BrokerStandards;
   readonly nonceTtlSeconds: number;
+  /** wt-bonds: when given, evidence judged false proposes a forged-evidence penalty on the node. */
+  readonly economics?: EconomicsParameters;
 }
+
+/** wt-bonds: refusals that mean the node lied about its container or identity (not a stale nonce or a policy). */
+export const FORGED_EVIDENCE_CODES: readonly string[] = [
+  'EVIDENCE_BAD_SIGNATURE',
+  'EVIDENCE_NODE_MISMATCH',
+  'EVIDENCE_RUN_MISMATCH',
+  'EVIDENCE_NONCE_MISMATCH',
+  'EVIDENCE_MEASUREMENT_MISMATCH',
+  'KEY_RELEASE_INSPECT_MISMATCH',
+  'KEY_RELEASE_SANDBOX',
+];
 
 // The rule a refusal names in its audit record.
 function ruleOf(err: unknown): string {
@@ -138,6 +154,7 @@ export class KeyBroker {
     let purpose: ReleasePurpose = 'data';
     let dataset: string | undefined;
     let digest: string | undefined;
+    let harmed: string | undefined; // wt-bonds: the buyer a forged-evidence penalty pays
     const record = (fields: Partial<ReleaseRecord> & Pick<ReleaseRecord, 'id' | 'outcome'>): BatchOp => {
       const r: ReleaseRecord = { ...audit, purpose, judgements: [], ...fields };
       const full = {
@@ -152,6 +169,7 @@ export class KeyBroker {
       digest = measurementDigest(evidence.body.measurement);
       const configDigest = inspectConfigDigest(request.inspect);
       const subject = await loadSubject(store, node, runId, request.jobId, 'release');
+      harmed = subject.run.buyer; // wt-bonds
       purpose = subject.purpose;
       dataset = subject.dataset.id;
       const nonce = await this.nonces.checkLocked(evidence.body.nonce, runId, request.jobId);
@@ -214,6 +232,22 @@ export class KeyBroker {
     } catch (err) {
       if (!isSealgateError(err)) throw err;
       const judgements = err instanceof RefusedJudgement ? err.judgements : [];
+      if (this.#d.economics && harmed !== undefined && FORGED_EVIDENCE_CODES.includes(err.code))
+        ops.push(
+          ...(await penaltyProposalOps(
+            store,
+            this.#d.economics,
+            {
+              nodeId: node.nodeId,
+              cause: 'forged-evidence',
+              runId,
+              jobId: request.jobId,
+              buyer: harmed,
+              code: err.code,
+            },
+            at,
+          )),
+        );
       ops.push(
         record({
           id: newId('rel', at),

@@ -1,7 +1,10 @@
 /**
  * The scheduler (DESIGN.md 5 step 4, docs/node-protocol.md section 2): a node
  * asks for a job and gets the oldest queued run or inference whose model's
- * resources fit what the node has left and which it has not faulted on.
+ * resources fit what the node has left and which it has not faulted on -
+ * and (wt-bonds, docs/bonds-and-placement.md) for which it is eligible (bond,
+ * tier, not penalised out) and among the best-scoring candidates, unless the
+ * job has waited `placement.patienceSeconds`.
  * Handing it out writes the job and places the run (or starts the inference)
  * in ONE batch under the store's lock, so two nodes never get one run.
  * Waiting nodes sleep until a run is queued (the runs' event log tells of
@@ -27,6 +30,9 @@ import type { WireJob } from './job-spec.js';
 import { fits, limitsFor, wireJob } from './job-spec.js';
 import type { JobRecord, NodeRecord } from './records.js';
 import type { NodeRegistry } from './registry.js';
+// placement (wt-bonds, docs/bonds-and-placement.md)
+import type { PlacementSnapshot } from '../bonds/placement-view.js';
+import { placementRequest } from '../bonds/placement-view.js';
 
 /** What the scheduler works with. */
 export interface SchedulerDeps {
@@ -36,7 +42,12 @@ export interface SchedulerDeps {
   readonly options: NormalizedOptions;
   /** The broker's X25519 public key, base64 (the sealed output's key is wrapped to it). */
   readonly brokerPublicKey: string;
+  /** wt-bonds: a look at every node for placement; absent, any node that fits may take any job. */
+  readonly placement?: () => Promise<PlacementSnapshot>;
 }
+
+// wt-bonds: may the asking node take this job (eligible, among the best, or the job waited long enough)?
+type Gate = (job: JobRecord, dataset: DatasetRecord, queuedSince: string) => boolean;
 
 // The creation-time part of an id (gateway/ids.ts), so runs and inferences sort together.
 function timeOf(id: string): string {
@@ -86,6 +97,11 @@ export class Scheduler {
     this.#closed = true;
     this.#unsubscribe?.();
     this.#wake();
+  }
+
+  /** How many runs, inferences and audits wait (wt-bonds: the quote's queue estimate). */
+  get queued(): number {
+    return this.#queue.size;
   }
 
   /** Queue a run or inference id and wake the waiting nodes. */
@@ -138,12 +154,21 @@ export class Scheduler {
       const active = (await activeJobs(store, nodeId)).map((j) => j.limits);
       const faulted = new Set(node.faults.map((f) => f.runId));
       const ids = [...this.#queue].sort((a, b) => (timeOf(a) < timeOf(b) ? -1 : 1));
+      // wt-bonds: one placement snapshot per claim, read only when something waits
+      const snapshot = ids.length > 0 && this.#deps.placement ? await this.#deps.placement() : undefined;
+      const gate: Gate = (job, dataset, since) =>
+        snapshot === undefined ||
+        snapshot.allows(
+          nodeId,
+          placementRequest(job.limits, dataset.policy.release.minTier),
+          (this.#deps.options.now().getTime() - Date.parse(since)) / 1000,
+        );
       for (const id of ids) {
         const found = id.startsWith('inf_')
-          ? await this.#inferenceJob(id, node, active, faulted)
+          ? await this.#inferenceJob(id, node, active, faulted, gate)
           : id.startsWith('aud_')
-            ? await this.#auditJob(id, node, active, faulted)
-            : await this.#runJob(id, node, active, faulted);
+            ? await this.#auditJob(id, node, active, faulted, gate)
+            : await this.#runJob(id, node, active, faulted, gate);
         if (found) return found;
       }
       return undefined;
@@ -186,7 +211,13 @@ export class Scheduler {
     };
   }
 
-  async #runJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>) {
+  async #runJob(
+    id: string,
+    node: NodeRecord,
+    active: JobRecord['limits'][],
+    faulted: Set<string>,
+    gate: Gate,
+  ) {
     const { store, runs } = this.#deps;
     const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), id);
     if (run?.state !== 'queued') {
@@ -204,14 +235,21 @@ export class Scheduler {
         maxRecordBytes: parts.dataset.policy.egress.maxRecordBytes,
       },
     };
-    if (!fits(node.capacity, active, job.limits)) return undefined;
+    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, run.updatedAt))
+      return undefined;
     const placed = await runs.transitionLocked(id, 'place', { node: node.id, miner: node.miner }, () =>
       newJobOps(store, job),
     );
     return { job, published: placed.published, inputs: undefined };
   }
 
-  async #inferenceJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>) {
+  async #inferenceJob(
+    id: string,
+    node: NodeRecord,
+    active: JobRecord['limits'][],
+    faulted: Set<string>,
+    gate: Gate,
+  ) {
     const { store } = this.#deps;
     const sub = store.sublevel(INFERENCES_SUBLEVEL);
     const inference = await store.get<InferenceRecord>(sub, id);
@@ -228,7 +266,8 @@ export class Scheduler {
       inferenceId: id,
       data: { digest: run.output.digest, size: run.output.size },
     };
-    if (!fits(node.capacity, active, job.limits)) return undefined;
+    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, inference.updatedAt))
+      return undefined;
     const running: InferenceRecord = {
       ...inference,
       state: 'running',
@@ -240,7 +279,13 @@ export class Scheduler {
   }
 
   // An audit (docs/audit.md): the run's model scores the listing's canary set; both ciphertexts are bound.
-  async #auditJob(id: string, node: NodeRecord, active: JobRecord['limits'][], faulted: Set<string>) {
+  async #auditJob(
+    id: string,
+    node: NodeRecord,
+    active: JobRecord['limits'][],
+    faulted: Set<string>,
+    gate: Gate,
+  ) {
     const { store } = this.#deps;
     const sub = store.sublevel(AUDITS_SUBLEVEL);
     const audit = await store.get<AuditRecord>(sub, id);
@@ -258,7 +303,8 @@ export class Scheduler {
       data: { digest: audit.canaries.digest, size: audit.canaries.size },
       modelBlob: { digest: run.output.digest, size: run.output.size },
     };
-    if (!fits(node.capacity, active, job.limits)) return undefined;
+    if (!fits(node.capacity, active, job.limits) || !gate(job, parts.dataset, audit.updatedAt))
+      return undefined;
     const running: AuditRecord = { ...audit, state: 'running', node: node.id, updatedAt: base.updatedAt };
     await store.write([put(sub, id, running), ...newJobOps(store, job)]);
     return { job, published: undefined, inputs: undefined };

@@ -10,10 +10,14 @@ import type { GatewayIdentity } from '../identity.js';
 import type { NormalizedOptions } from '../options.js';
 import type { RunService } from '../runs/service.js';
 import type { Store } from '../store/index.js';
+import type { PricingService } from '../pricing/service.js';
 import type { ProgressDeps } from './progress.js';
 import { NodeRegistry } from './registry.js';
 import { Scheduler } from './scheduler.js';
 import { Sweeper } from './sweeper.js';
+// bonds, penalties and placement (wt-bonds)
+import type { PlacementSnapshot } from '../bonds/placement-view.js';
+import type { BondService } from '../bonds/service.js';
 
 export interface NodeServices {
   readonly registry: NodeRegistry;
@@ -29,6 +33,11 @@ export interface NodeServiceDeps {
   readonly blobs: BlobStore;
   readonly identity: GatewayIdentity;
   readonly options: NormalizedOptions;
+  /** wt-bonds: placement for the scheduler, and debt repaid from settlements. */
+  readonly placement?: () => Promise<PlacementSnapshot>;
+  readonly bonds?: BondService;
+  /** Measured speeds for unit costs (issue 6). */
+  readonly pricing?: PricingService;
 }
 
 /** Make the registry, the scheduler and the sweeper over the shared store. */
@@ -41,7 +50,17 @@ export function createNodeServices(deps: NodeServiceDeps): NodeServices {
     registry,
     options,
     brokerPublicKey: bytesToBase64(deps.identity.broker.publicKey),
+    ...(deps.placement ? { placement: deps.placement } : {}), // wt-bonds
   });
   const sweeper = new Sweeper({ store, runs, options, requeued: (id) => scheduler.enqueue(id) });
-  return { registry, scheduler, sweeper, progress: { store, runs, blobs: deps.blobs, now: options.now } };
+  const progress = {
+    store,
+    runs,
+    blobs: deps.blobs,
+    now: options.now,
+    economics: options.economics, // wt-bonds: node-fault failures propose penalties
+    ...(deps.bonds ? { bonds: deps.bonds } : {}),
+    ...(deps.pricing ? { pricing: deps.pricing } : {}), // wt-pricing: speeds from receipts
+  };
+  return { registry, scheduler, sweeper, progress };
 }

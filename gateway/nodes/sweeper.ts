@@ -27,6 +27,8 @@ import { clearControlOp, controlOf } from './control.js';
 import { activeJobs, attempts, endJobOps } from './jobs.js';
 import type { JobRecord, NodeFault, NodeRecord } from './records.js';
 import { NODES_SUBLEVEL } from './records.js';
+// penalties (wt-bonds, docs/bonds-and-placement.md)
+import { penaltyProposalOps } from '../bonds/records.js';
 
 export interface SweeperDeps {
   readonly store: Store;
@@ -110,6 +112,21 @@ export class Sweeper {
     const ops: BatchOp[] = [
       ...endJobOps(store, job, 'abandoned', at),
       put(store.sublevel(NODES_SUBLEVEL), node.id, faulted),
+      // wt-bonds: going offline during a run, or never confirming its start, proposes a penalty
+      ...(await penaltyProposalOps(
+        store,
+        options.economics,
+        {
+          nodeId: node.id,
+          cause: offline ? 'offline' : 'failed-run',
+          runId: owner,
+          jobId: job.id,
+          buyer: run.buyer,
+          code: fault.kind,
+          ...(offline ? { offlineSince: node.lastHeartbeat ?? job.createdAt } : {}),
+        },
+        now,
+      )),
     ];
     const exhausted = (await attempts(store, owner)) >= options.maxAttempts;
     if (job.inferenceId !== undefined) return this.#sweepInference(job.inferenceId, exhausted, ops, result);

@@ -6,6 +6,7 @@
  */
 import type { Posting, TransactionInput } from '../ledger/index.js';
 import { splitSettlement } from '../ledger/index.js';
+import type { RunUsed } from './price.js';
 import { usedTokens } from './price.js';
 import type { RunRecord } from './record.js';
 
@@ -58,17 +59,19 @@ export function escrowTransaction(run: RunParties): TransactionInput {
 export type Settlement = NonNullable<RunRecord['settlement']>;
 
 /**
- * The settlement of a run that used `steps` steps on `miner`'s node: the used
- * tokens split seller/publisher/miner/platform (the platform takes rounding),
- * the rest of the escrow refunded to the buyer; the escrow ends at zero.
+ * The settlement of a run that used `usage` (a step count, or the receipt's
+ * usage for by-use pricing) on `miner`'s node: the used tokens split
+ * seller/publisher/miner/platform (the platform takes rounding), the rest of
+ * the escrow refunded to the buyer; the escrow ends at zero.
  */
 export function settleTransaction(
   run: RunParties,
   miner: string,
-  steps: number,
+  usage: number | RunUsed,
 ): { tx: TransactionInput; settlement: Settlement } {
   const escrow = BigInt(run.price.tokens);
-  const used = usedTokens(run.price, run.steps, steps);
+  const used = usedTokens(run.price, run.steps, usage);
+  const steps = typeof usage === 'number' ? usage : usage.steps;
   const shares = splitSettlement(used, run.price.split);
   const refund = escrow - used;
   const tx: TransactionInput = {

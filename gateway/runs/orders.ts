@@ -21,6 +21,8 @@ import type { RunEventLog, RunStateEvent } from './events.js';
 import type { NodeDirectory } from './nodes.js';
 import { checkPolicy, loadDataset, loadModel } from './policy.js';
 import { priceRun } from './price.js';
+import { byUseInput } from '../pricing/by-use.js';
+import type { PricingService } from '../pricing/service.js';
 import type { TokenRate } from './rate.js';
 import type { QuoteRecord, RunRecord } from './record.js';
 import { QUOTES_SUBLEVEL, RUNS_SUBLEVEL } from './record.js';
@@ -39,6 +41,8 @@ export interface OrderDeps {
   readonly events: RunEventLog;
   /** How long a quote holds, seconds. */
   readonly quoteTtlSeconds: number;
+  /** Adjusted unit costs (issue 6, gateway/pricing/); absent: the publisher's own. */
+  readonly pricing?: Pick<PricingService, 'unitCostOf'>;
 }
 
 /** What a buyer asks a quote for. */
@@ -75,6 +79,9 @@ export async function createQuote(
     steps,
     rate: deps.rate.current(),
     economics: deps.economics,
+    // issue 6: the adjusted unit cost, or by-use charges where the model or operator asks
+    ...(deps.pricing ? { unitCost: await deps.pricing.unitCostOf(model) } : {}),
+    charges: byUseInput(model, dataset, deps.economics),
   });
   const offer = await deps.nodes.eligible(dataset, model);
   const quote: QuoteRecord = {
@@ -87,6 +94,8 @@ export async function createQuote(
     price,
     nodes: [...offer.nodes],
     queueSeconds: offer.queueSeconds,
+    ...(offer.nodeCount === undefined ? {} : { nodeCount: offer.nodeCount }), // wt-bonds
+    ...(offer.candidates === undefined ? {} : { candidates: offer.candidates.map((c) => ({ ...c })) }),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.quoteTtlSeconds * 1000).toISOString(),
   };

@@ -1,10 +1,15 @@
 /**
- * The seed's price of a run (DESIGN.md 5 step 3, section 9), pure and in
- * bigint base units: compute = unit cost × steps, plus the model's base fee,
- * plus the dataset's price, in fiat; the tokens at the rate recorded with the
- * order; the split frozen with it. Settlement charges what was used.
+ * The price of a run (DESIGN.md 5 step 3, section 9), pure and in bigint
+ * base units. Seed pricing: compute = unit cost × steps (the adjusted unit
+ * cost when the gateway has one, issue 6); by-use pricing: compute = the
+ * charge of the run's resources at its limits (gateway/economics/charges.ts).
+ * Plus the model's base fee, plus the dataset's price, in fiat; the tokens at
+ * the rate recorded with the order; the split frozen with it. Settlement
+ * charges what was used.
  */
 import type { EconomicsParameters, ModelDescriptor } from '../../policies/index.js';
+import type { ResourceRates, UsageBasis, UsageLimits } from '../economics/index.js';
+import { capUsage, chargeFor, checkRates, formatRates, parseRates, runUsage } from '../economics/index.js';
 import type { ExchangeRate } from '../ledger/index.js';
 import { fiatToTokens } from '../ledger/index.js';
 import { RunError } from './errors.js';
@@ -19,12 +24,25 @@ export interface PriceInput {
   readonly steps: number;
   readonly rate: ExchangeRate;
   readonly economics: Pick<EconomicsParameters, 'split' | 'fiat'>;
+  /**
+   * Seed pricing: the unit cost to use and the adjustment it came from (issue 6). Absent:
+   * the model's own `unitCost`, adjustment null.
+   */
+  readonly unitCost?: { readonly perStep: bigint; readonly adjustment: string | null };
+  /** By-use pricing (issue 6): rates, the operator's floors, the run's limits and basis. */
+  readonly charges?: {
+    readonly rates: ResourceRates;
+    readonly floors: ResourceRates;
+    readonly limits: UsageLimits;
+    readonly basis: UsageBasis;
+  };
 }
 
 /**
  * Price a run. Refuses with RUN_PRICE_BELOW_FLOOR when the fiat total is
  * below the operator's floor (DESIGN.md 9: "prices below the operator's floor
- * are refused").
+ * are refused"), and a by-use rate below its resource's floor with
+ * PRICING_BELOW_FLOOR.
  *
  * @example
  * ```ts
@@ -33,7 +51,20 @@ export interface PriceInput {
  * ```
  */
 export function priceRun(input: PriceInput): Price {
-  const compute = BigInt(input.model.unitCost) * BigInt(input.steps);
+  let compute: bigint;
+  let byUse: Pick<Price, 'charges' | 'unitCost'>;
+  if (input.charges) {
+    const { rates, floors, limits, basis } = input.charges;
+    checkRates(rates, floors);
+    const cap = chargeFor(rates, capUsage(input.steps, limits, basis));
+    compute = cap.total;
+    const milli = Object.fromEntries(Object.entries(cap.milli).map(([r, m]) => [r, String(m)]));
+    byUse = { charges: { rates: formatRates(rates), basis: { ...basis }, cap: milli } };
+  } else {
+    const unitCost = input.unitCost ?? { perStep: BigInt(input.model.unitCost), adjustment: null };
+    compute = unitCost.perStep * BigInt(input.steps);
+    byUse = { unitCost: { perStep: String(unitCost.perStep), adjustment: unitCost.adjustment } };
+  }
   const baseFee = BigInt(input.model.baseFee);
   const data = BigInt(input.dataPrice);
   const total = compute + baseFee + data;
@@ -51,6 +82,7 @@ export function priceRun(input: PriceInput): Price {
     },
     tokens: String(fiatToTokens(total, input.rate)),
     rate: { fiat: String(input.rate.fiat), tokens: String(input.rate.tokens) },
+    ...byUse,
     split: { sellerBps, publisherBps, minerBps, platformBps },
   };
 }
@@ -60,14 +92,48 @@ export function rateOf(price: Price): ExchangeRate {
   return { fiat: BigInt(price.rate.fiat), tokens: BigInt(price.rate.tokens) };
 }
 
+/** What a node's usage receipt says a run used, and the size of its sealed output. */
+export interface RunUsed {
+  readonly steps: number;
+  readonly cpuSeconds: number;
+  readonly gpuSeconds: number;
+  readonly seconds: number;
+  readonly outputBytes: number;
+}
+
 /**
- * The tokens a run used: the compute of the steps actually run (at the quoted
- * unit cost; never more steps than quoted), the base fee and the data price,
- * converted at the frozen rate, and never more than the escrow.
+ * The tokens a run used, converted at the frozen rate and never more than the
+ * escrow. Seed pricing: the compute of the steps actually run (at the quoted
+ * unit cost; never more steps than quoted). By-use pricing: the charge of the
+ * receipt's resources at the frozen rates, never more than the charge at the
+ * limits. Then the base fee and the data price. `used` may be a step count
+ * alone (a by-use run then charges its steps and nothing else).
  */
-export function usedTokens(price: Price, quotedSteps: number, usedSteps: number): bigint {
-  const steps = BigInt(Math.min(Math.max(usedSteps, 0), quotedSteps));
-  const compute = quotedSteps === 0 ? 0n : (BigInt(price.fiat.compute) * steps) / BigInt(quotedSteps);
+export function usedTokens(price: Price, quotedSteps: number, used: number | RunUsed): bigint {
+  const usage: RunUsed =
+    typeof used === 'number'
+      ? { steps: used, cpuSeconds: 0, gpuSeconds: 0, seconds: 0, outputBytes: 0 }
+      : used;
+  const steps = BigInt(Math.min(Math.max(usage.steps, 0), quotedSteps));
+  const cap = BigInt(price.fiat.compute);
+  let compute: bigint;
+  if (price.charges) {
+    const clamp = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
+    const quantities = runUsage(
+      {
+        steps: Number(steps),
+        cpuSeconds: clamp(usage.cpuSeconds),
+        gpuSeconds: clamp(usage.gpuSeconds),
+        seconds: clamp(usage.seconds),
+      },
+      price.charges.basis,
+      clamp(usage.outputBytes),
+    );
+    const charge = chargeFor(parseRates(price.charges.rates), quantities).total;
+    compute = charge < cap ? charge : cap;
+  } else {
+    compute = quotedSteps === 0 ? 0n : (cap * steps) / BigInt(quotedSteps);
+  }
   const fiat = compute + BigInt(price.fiat.baseFee) + BigInt(price.fiat.data);
   const tokens = fiatToTokens(fiat, rateOf(price));
   const escrow = BigInt(price.tokens);

@@ -2,6 +2,7 @@
  * Quotes and runs as stored (sublevels `quotes` and `runs`, keyed by id).
  * Shared by the runs routes (which write them) and ratings (which read them).
  */
+import type { Resource, UsageBasis } from '../economics/index.js';
 
 export const QUOTES_SUBLEVEL = 'quotes';
 export const RUNS_SUBLEVEL = 'runs';
@@ -31,6 +32,21 @@ export interface Price {
   readonly tokens: string;
   /** `fiat` fiat base units are worth `tokens` token base units. */
   readonly rate: { readonly fiat: string; readonly tokens: string };
+  /**
+   * Seed pricing (issue 6): the unit cost used, fiat base units per step, and the unit-cost
+   * adjustment it came from (null: the publisher's own). Absent on quotes made before issue 6.
+   */
+  readonly unitCost?: { readonly perStep: string; readonly adjustment: string | null };
+  /**
+   * By-use pricing (issue 6, docs/pricing.md): the rates frozen at order time, what quantities
+   * are computed from, and the quantities at the run's limits (thousandths) whose charge is
+   * `fiat.compute`, the most the run's use can cost. Absent: seed pricing.
+   */
+  readonly charges?: {
+    readonly rates: Readonly<Partial<Record<Resource, string>>>;
+    readonly basis: UsageBasis;
+    readonly cap: Readonly<Partial<Record<Resource, string>>>;
+  };
   /** The split in basis points (economics.split) frozen at order time. */
   readonly split: {
     readonly sellerBps: number;
@@ -53,6 +69,9 @@ export interface QuoteRecord {
   /** Nodes that could take the run now (node ids) and the queue estimate, seconds. */
   readonly nodes: readonly string[];
   readonly queueSeconds: number;
+  /** wt-bonds: how many nodes are eligible now, and the best few (id, tier). */
+  readonly nodeCount?: number;
+  readonly candidates?: readonly { readonly id: string; readonly tier: string }[];
   readonly createdAt: string;
   readonly expiresAt: string;
   /** The run started from it: set once, so a quote starts at most one run. */

@@ -31,7 +31,12 @@ export function wireRun(run: RunRecord): Static<typeof RunSchema> {
 
 /** A quote as the routes send it. */
 export function wireQuote(quote: QuoteRecord): Static<typeof QuoteSchema> {
-  return { ...quote, nodes: [...quote.nodes] };
+  const { candidates, ...rest } = quote;
+  return {
+    ...rest,
+    nodes: [...quote.nodes],
+    ...(candidates === undefined ? {} : { candidates: candidates.map((c) => ({ ...c })) }), // wt-bonds
+  };
 }
 
 /** The run `id` if `account` is its buyer or seller, else RUN_NOT_FOUND. */

@@ -35,6 +35,21 @@ export const PriceSchema = Type.Object({
   fiat: Type.Object({ compute: Amount, baseFee: Amount, data: Amount, total: Amount }),
   tokens: Amount,
   rate: Type.Object({ fiat: Amount, tokens: Amount }),
+  // wt-pricing (docs/pricing.md): the unit cost and its adjustment, or the by-use rates
+  unitCost: Type.Optional(
+    Type.Object({ perStep: Amount, adjustment: Type.Union([Type.String(), Type.Null()]) }),
+  ),
+  charges: Type.Optional(
+    Type.Object({
+      rates: Type.Record(Type.String(), Amount),
+      basis: Type.Object({
+        memoryMiB: Type.Number(),
+        gflopsPerStep: Type.Number(),
+        dataBytes: Type.Number(),
+      }),
+      cap: Type.Record(Type.String(), Amount, { description: 'thousandths of each unit at the run limits' }),
+    }),
+  ),
   split: Type.Object({
     sellerBps: Type.Integer(),
     publisherBps: Type.Integer(),
@@ -53,6 +68,13 @@ export const QuoteSchema = Type.Object({
   price: PriceSchema,
   nodes: Type.Array(Type.String(), { description: 'nodes that could take the run now' }),
   queueSeconds: Type.Integer({ description: 'estimated wait before a node takes it' }),
+  // wt-bonds: placement's view (docs/bonds-and-placement.md)
+  nodeCount: Type.Optional(Type.Integer({ description: 'how many nodes are eligible for the run now' })),
+  candidates: Type.Optional(
+    Type.Array(Type.Object({ id: Type.String(), tier: Type.String() }), {
+      description: 'the best-scoring eligible nodes, best first',
+    }),
+  ),
   createdAt: Time,
   expiresAt: Time,
   run: Type.Optional(RunId),

@@ -120,7 +120,9 @@ export class RunService {
     if (event === 'settle') {
       // place always precedes settle, so the run has its node; the node's miner is paid (issue 4),
       // or, for runs placed before nodes existed, the account named as the node (docs/runs.md)
-      const settled = settleTransaction(run, run.miner ?? (run.node as string), next.usage?.steps ?? 0);
+      // issue 6: the whole receipt and the output's size, for runs priced by use
+      const used = next.usage ? { ...next.usage, outputBytes: run.output?.size ?? 0 } : 0;
+      const settled = settleTransaction(run, run.miner ?? (run.node as string), used);
       tx = settled.tx;
       next = { ...next, settlement: settled.settlement };
     } else if (decision.to === 'failed' || decision.to === 'cancelled' || decision.to === 'flagged') {

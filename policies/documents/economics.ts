@@ -7,6 +7,24 @@ export const Amount = Type.String({ pattern: '^(0|[1-9][0-9]{0,37})$' });
 
 const amount = (dflt: string) => CloneType(Amount, { default: dflt });
 
+/**
+ * By-use rates (issue 6, gateway/economics/charges.ts): fiat base units per step, per GFLOP,
+ * per GPU-second, per CPU-second, per GiB-second of memory, per GiB stored, per GiB of traffic.
+ * A resource left out is not charged.
+ */
+export const ResourceRatesSchema = Type.Object(
+  {
+    step: Type.Optional(Amount),
+    gflop: Type.Optional(Amount),
+    gpuSecond: Type.Optional(Amount),
+    cpuSecond: Type.Optional(Amount),
+    memoryGiBSecond: Type.Optional(Amount),
+    storageGiB: Type.Optional(Amount),
+    trafficGiB: Type.Optional(Amount),
+  },
+  { additionalProperties: false },
+);
+
 /** A probability or multiplier in parts per million (integers keep rewards exact). */
 const Ppm = (dflt: number) => Type.Integer({ minimum: 0, maximum: 1_000_000, default: dflt });
 
@@ -74,6 +92,13 @@ export const EconomicsParametersSchema = Type.Object(
       {
         /** How often unit costs are re-balanced so every model pays a node the same. */
         unitCostAdjustSeconds: seconds(86_400),
+        /**
+         * By-use pricing for every model that does not bring its own `charges` (absent: seed
+         * pricing, unit cost × steps). The operator's rates, as in model.json `charges.rates`.
+         */
+        charges: Type.Optional(ResourceRatesSchema),
+        /** The operator's floor per resource: a by-use rate below it is refused (PRICING_BELOW_FLOOR). */
+        floors: CloneType(ResourceRatesSchema, { default: {} }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -83,6 +108,33 @@ export const EconomicsParametersSchema = Type.Object(
         minimumBond: amount('100000000000'),
         /** How long a miner may appeal a penalty before it is taken. */
         appealWindowSeconds: seconds(3 * 86_400),
+        // wt-bonds (docs/bonds-and-placement.md): penalties by cause and duration, in ppm of minimumBond
+        /** Going offline during a run: this much for the first started hour of the outage ... */
+        offlineBasePpm: Ppm(50_000),
+        /** ... plus this much for every further started hour ... */
+        offlinePerHourPpm: Ppm(10_000),
+        /** ... never more than this for one outage. */
+        offlineMaxPpm: Ppm(500_000),
+        /** A run failed through the node's fault (start never confirmed, sandbox refused). */
+        failedRunPpm: Ppm(100_000),
+        /** Evidence the key broker judged false (bad signature, measurement, inspect). */
+        forgedEvidencePpm: Ppm(1_000_000),
+        /** The harmed buyer's share of a penalty taken; the platform takes the rest and the rounding. */
+        buyerSharePpm: Ppm(500_000),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    // wt-bonds (docs/bonds-and-placement.md): how the scheduler ranks eligible nodes
+    placement: Type.Object(
+      {
+        /** Score weights (ppm each): the node's asking price, its reputation and its load. */
+        priceWeightPpm: Ppm(200_000),
+        reputationWeightPpm: Ppm(500_000),
+        loadWeightPpm: Ppm(300_000),
+        /** A node gets a queued run only while it is among this many best-scoring eligible nodes ... */
+        candidates: Type.Integer({ minimum: 1, maximum: 10_000, default: 3 }),
+        /** ... unless the run has waited this long; then any eligible node may take it. */
+        patienceSeconds: seconds(60),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,6 +1,6 @@
 import { CloneType, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { Amount } from './economics.js';
+import { Amount, ResourceRatesSchema } from './economics.js';
 import { parseDocument } from './parse.js';
 
 /** An argv: the program and its arguments, run inside the sealed container (no shell). */
@@ -43,6 +43,20 @@ export const ModelDescriptorSchema = Type.Object(
     baseFee: CloneType(Amount, { description: 'fiat base units per run, to the publisher' }),
     /** The most steps a run may ask for. */
     maxSteps: Type.Integer({ minimum: 1, maximum: 1_000_000_000, default: 1_000_000 }),
+    /**
+     * By-use pricing (issue 6): when present the run is charged by the resources it used at
+     * these rates (docs/pricing.md) instead of unit cost × steps; `gflopsPerStep` turns steps
+     * into FLOPs for a `gflop` rate.
+     */
+    charges: Type.Optional(
+      Type.Object(
+        {
+          rates: ResourceRatesSchema,
+          gflopsPerStep: Type.Number({ minimum: 0, maximum: 1e12, default: 0 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     benchmark: Type.Object(
       {
         steps: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),

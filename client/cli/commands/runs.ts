@@ -53,6 +53,16 @@ export async function runQuote(ctx: CommandContext, args: ParsedArgs): Promise<v
   ctx.print(describeQuote(quote), quote);
 }
 
+// wt-bonds: how many nodes could take it, and the best few as id (tier).
+function describeNodes(q: Quote): string {
+  const count = q.nodeCount ?? q.nodes.length;
+  if (count === 0) return 'none eligible now';
+  const best = (q.candidates ?? q.nodes.map((id) => ({ id, tier: undefined })))
+    .map((c) => (c.tier ? `${c.id} (${c.tier})` : c.id))
+    .join(', ');
+  return `${count} eligible; best: ${best}`;
+}
+
 function describeQuote(q: Quote): string {
   const f = q.price.fiat;
   return rows([
@@ -61,7 +71,7 @@ function describeQuote(q: Quote): string {
     ['params', q.hyperparameters ? JSON.stringify(q.hyperparameters) : undefined],
     ['price', `${f.total} fiat base units = compute ${f.compute} + fee ${f.baseFee} + data ${f.data}`],
     ['tokens', `${q.price.tokens} token base units (escrowed at run start)`],
-    ['nodes', q.nodes.length === 0 ? 'none online now' : String(q.nodes.length)],
+    ['nodes', describeNodes(q)],
     ['queue', `${q.queueSeconds} s`],
     ['expires', q.expiresAt],
     ['next', `sealgate run start ${q.id}`],
