@@ -68,6 +68,8 @@ export function placementNode(
   };
 }
 
+const requestKey = (r: PlacementRequest): string => `${r.nanoCpus}/${r.memoryBytes}/${r.gpus}/${r.minTier}`;
+
 /** One look at every node. */
 export class PlacementSnapshot {
   readonly nodes: readonly PlacementNode[];
@@ -81,7 +83,7 @@ export class PlacementSnapshot {
 
   /** The ranking for `request` (the best `k`, by default the candidates parameter). */
   rank(request: PlacementRequest, k?: number): Ranking {
-    const key = `${request.nanoCpus}/${request.memoryBytes}/${request.gpus}/${request.minTier}/${k ?? ''}`;
+    const key = `${requestKey(request)}/${k ?? ''}`;
     let ranking = this.#rankings.get(key);
     if (!ranking) {
       ranking = rankNodes(this.nodes, request, this.#economics, k);
@@ -101,8 +103,15 @@ export class PlacementSnapshot {
     const asking = { ...node, online: true };
     if (ineligibility(asking, request, BigInt(this.#economics.bonds.minimumBond)) !== undefined) return false;
     if (waitedSeconds >= this.#economics.placement.patienceSeconds) return true;
-    const others = this.nodes.map((n) => (n.id === nodeId ? asking : n));
-    return rankNodes(others, request, this.#economics).best.some((c) => c.id === nodeId);
+    // One ranking per (asker, request) in a snapshot: a claim checks many queued jobs of few shapes.
+    const key = `${nodeId}|${requestKey(request)}`;
+    let ranking = this.#rankings.get(key);
+    if (!ranking) {
+      const others = node.online ? this.nodes : this.nodes.map((n) => (n.id === nodeId ? asking : n));
+      ranking = rankNodes(others, request, this.#economics);
+      this.#rankings.set(key, ranking);
+    }
+    return ranking.best.some((c) => c.id === nodeId);
   }
 }
 
