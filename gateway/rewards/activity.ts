@@ -12,6 +12,7 @@ import type { NodeRecord } from '../nodes/records.js';
 import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { RunRecord } from '../runs/record.js';
 import { RUNS_SUBLEVEL } from '../runs/record.js';
+import { usedCompute } from '../runs/price.js';
 import type { Store } from '../store/index.js';
 import { firstDeployment } from './deployments.js';
 
@@ -19,15 +20,16 @@ import { firstDeployment } from './deployments.js';
 export const INTERRUPTION_KINDS: readonly NodeRecord['faults'][number]['kind'][] = ['offline'];
 
 /**
- * A settled run's compute contribution: unit cost × steps used, i.e. the
- * quote's compute (unit cost × quoted steps, fiat base units) scaled to the
- * steps the receipt reports, never more than quoted. Exact when the compute
- * is a multiple of the quoted steps, as priceRun makes it; floored otherwise.
+ * A settled run's compute contribution, fiat base units: the compute it was
+ * charged (runs/price.ts usedCompute). Seed pricing: unit cost × steps used,
+ * i.e. the quote's compute scaled to the steps the receipt reports, never more
+ * than quoted (exact when the compute is a multiple of the quoted steps, as
+ * priceRun makes it; floored otherwise). By-use pricing: the charge of the
+ * receipt's resources at the frozen rates, as settled.
  */
-export function contributionOf(run: Pick<RunRecord, 'price' | 'steps' | 'usage'>): bigint {
+export function contributionOf(run: Pick<RunRecord, 'price' | 'steps' | 'usage' | 'output'>): bigint {
   if (run.steps <= 0 || run.usage === undefined) return 0n;
-  const steps = BigInt(Math.min(Math.max(run.usage.steps, 0), run.steps));
-  return (BigInt(run.price.fiat.compute) * steps) / BigInt(run.steps);
+  return usedCompute(run.price, run.steps, { ...run.usage, outputBytes: run.output?.size ?? 0 });
 }
 
 /** A node's facts for the block, and the account its reward is paid to. */

@@ -102,38 +102,42 @@ export interface RunUsed {
 }
 
 /**
- * The tokens a run used, converted at the frozen rate and never more than the
- * escrow. Seed pricing: the compute of the steps actually run (at the quoted
- * unit cost; never more steps than quoted). By-use pricing: the charge of the
- * receipt's resources at the frozen rates, never more than the charge at the
- * limits. Then the base fee and the data price. `used` may be a step count
- * alone (a by-use run then charges its steps and nothing else).
+ * The fiat compute a run used. Seed pricing: the compute of the steps actually
+ * run (at the quoted unit cost; never more steps than quoted). By-use pricing:
+ * the charge of the receipt's resources at the frozen rates, never more than
+ * the charge at the limits. `used` may be a step count alone (a by-use run
+ * then charges its steps and nothing else). Settlement charges it, and a
+ * node's contribution to a block (gateway/rewards) is it.
  */
-export function usedTokens(price: Price, quotedSteps: number, used: number | RunUsed): bigint {
+export function usedCompute(price: Price, quotedSteps: number, used: number | RunUsed): bigint {
   const usage: RunUsed =
     typeof used === 'number'
       ? { steps: used, cpuSeconds: 0, gpuSeconds: 0, seconds: 0, outputBytes: 0 }
       : used;
   const steps = BigInt(Math.min(Math.max(usage.steps, 0), quotedSteps));
   const cap = BigInt(price.fiat.compute);
-  let compute: bigint;
-  if (price.charges) {
-    const clamp = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
-    const quantities = runUsage(
-      {
-        steps: Number(steps),
-        cpuSeconds: clamp(usage.cpuSeconds),
-        gpuSeconds: clamp(usage.gpuSeconds),
-        seconds: clamp(usage.seconds),
-      },
-      price.charges.basis,
-      clamp(usage.outputBytes),
-    );
-    const charge = chargeFor(parseRates(price.charges.rates), quantities).total;
-    compute = charge < cap ? charge : cap;
-  } else {
-    compute = quotedSteps === 0 ? 0n : (cap * steps) / BigInt(quotedSteps);
-  }
+  if (!price.charges) return quotedSteps === 0 ? 0n : (cap * steps) / BigInt(quotedSteps);
+  const clamp = (x: number) => (Number.isFinite(x) && x > 0 ? x : 0);
+  const quantities = runUsage(
+    {
+      steps: Number(steps),
+      cpuSeconds: clamp(usage.cpuSeconds),
+      gpuSeconds: clamp(usage.gpuSeconds),
+      seconds: clamp(usage.seconds),
+    },
+    price.charges.basis,
+    clamp(usage.outputBytes),
+  );
+  const charge = chargeFor(parseRates(price.charges.rates), quantities).total;
+  return charge < cap ? charge : cap;
+}
+
+/**
+ * The tokens a run used: its {@link usedCompute}, then the base fee and the
+ * data price, converted at the frozen rate and never more than the escrow.
+ */
+export function usedTokens(price: Price, quotedSteps: number, used: number | RunUsed): bigint {
+  const compute = usedCompute(price, quotedSteps, used);
   const fiat = compute + BigInt(price.fiat.baseFee) + BigInt(price.fiat.data);
   const tokens = fiatToTokens(fiat, rateOf(price));
   const escrow = BigInt(price.tokens);

@@ -297,3 +297,24 @@ t.test('a run contributes unit cost × the steps it used, never more than quoted
   t.equal(contributionOf({ ...run, steps: 0 }), 0n);
   t.end();
 });
+
+t.test('a run priced by use contributes the charge it settled at, not the cap', (t) => {
+  // Rates per resource (fiat base units per unit): 3 per step, 4 per GPU-second; the quote's
+  // compute (7 × 10 = 70) is the charge at the run's limits, the most its use can cost.
+  const base = settledRun('run_u', 'n', 'm', 10, 4);
+  const run: RunRecord = {
+    ...base,
+    price: {
+      ...base.price,
+      charges: {
+        rates: { step: '3', gpuSecond: '4' },
+        basis: { memoryMiB: 0, gflopsPerStep: 0, dataBytes: 0 },
+        cap: {},
+      },
+    },
+    usage: { steps: 4, cpuSeconds: 0, gpuSeconds: 2.5, seconds: 3 },
+  };
+  t.equal(contributionOf(run), 22n, '4 steps × 3 + 2.5 GPU-s × 4');
+  t.equal(contributionOf({ ...run, usage: { ...run.usage!, gpuSeconds: 100 } }), 70n, 'capped at the quote');
+  t.end();
+});
