@@ -9,7 +9,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertOneLine, deadUrl, sealgate, startGatewayProcess } from './sealgate.js';
 
-const gw = await startGatewayProcess(t, join(t.testdir(), 'gateway'));
+const gatewayData = join(t.testdir(), 'gateway');
+const gw = await startGatewayProcess(t, gatewayData);
 const ID = /^acct_[a-z2-7]{32}$/;
 
 t.test('account create registers a key and prints its id; show prints it back', async (t) => {
@@ -50,6 +51,23 @@ t.test('account create --json gives the account and where its key is', async (t)
   const body = JSON.parse(r.stdout) as Record<string, unknown>;
   t.same(Object.keys(body).sort(), ['createdAt', 'id', 'keyFile', 'publicKey', 'roles']);
   t.match(body, { id: ID, roles: ['publisher'], keyFile: join(home, 'keys', 'account.json') });
+});
+
+t.test('admin enroll-token prints the token alone; its expiry goes to stderr', async (t) => {
+  const home = t.testdir();
+  const miner = await sealgate(['account', 'create', '--role', 'miner', '--gateway', gw.url], {
+    SEALGATE_HOME: home,
+  });
+  const operatorKey = join(gatewayData, 'operator-key.json');
+  t.equal(miner.code, 0, miner.stderr);
+  const args = ['admin', 'enroll-token', '--miner', miner.stdout.trim(), '--key-file', operatorKey];
+  const text = await sealgate([...args, '--gateway', gw.url]);
+  t.equal(text.code, 0, text.stderr);
+  t.match(text.stdout, /^sgn1\.\S+\n$/, 'one line: the token, so token=$(…) works');
+  t.match(text.stderr, /^sealgate: the token enrolls one node, once; it expires \d{4}-\d\d-\d\dT/);
+  const json = await sealgate([...args, '--gateway', gw.url, '--json']);
+  t.match(JSON.parse(json.stdout), { token: /^sgn1\./, expiresAt: String });
+  t.equal(json.stderr, '', 'nothing on stderr with --json');
 });
 
 t.test('a gateway that does not answer is one line CLIENT_UNREACHABLE, exit 1, no key left', async (t) => {

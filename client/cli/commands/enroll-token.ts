@@ -1,7 +1,7 @@
 /**
  * `sealgate admin enroll-token --miner ACCOUNT [--ttl S]`: the operator gets
  * a one-time node enrollment token for a miner account
- * (`POST /v1/admin/enroll-tokens`) and prints it; the miner passes it to
+ * (`POST /v1/admin/enroll-tokens`) and prints it alone on stdout; the miner passes it to
  * `sealgate node start --token` (docs/nodes.md).
  */
 import type { CommandContext, ParsedArgs } from '../command.js';
@@ -18,5 +18,9 @@ export async function runAdminEnrollToken(ctx: CommandContext, args: ParsedArgs)
     miner,
     ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
   });
-  ctx.print(`${made.token}\n(one node, once; expires ${made.expiresAt})`, made);
+  // The token alone on stdout, like the ids other commands print (`token=$(…)` works); the
+  // note about it goes to stderr.
+  ctx.print(made.token, made);
+  if (!ctx.json)
+    ctx.stderr.write(`sealgate: the token enrolls one node, once; it expires ${made.expiresAt}\n`);
 }
