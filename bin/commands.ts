@@ -27,7 +27,8 @@ export const serviceCommands: readonly Command[] = [
   lazyCommand(
     {
       name: ['gateway', 'start'],
-      usage: '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]] [--config FILE]',
+      usage:
+        '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]] [--economics FILE] [--config FILE]',
       summary: 'run the gateway until SIGINT or SIGTERM; prints the URL it listens on',
       options: {
         data: { type: 'string' },
@@ -35,6 +36,7 @@ export const serviceCommands: readonly Command[] = [
         port: { type: 'string' },
         'node-port': { type: 'string' },
         'supervisor-digest': { type: 'string' },
+        economics: { type: 'string' },
         config: { type: 'string' },
       },
       optionHelp: {
@@ -43,6 +45,8 @@ export const serviceCommands: readonly Command[] = [
         port: 'public API port; 0 picks a free one (default 7700)',
         'node-port': "port of the nodes' mTLS API (0 picks one); printed as a second line, nodes: URL",
         'supervisor-digest': "the node supervisor the key broker accepts (default: this installation's)",
+        economics:
+          'a JSON file of economics parameters, e.g. {"bonds":{"minimumBond":"0"}} (SEALGATE_GATEWAY_ECONOMICS; docs/operations.md)',
         config: 'a JSON file of settings (SEALGATE_CONFIG); flags and environment win (docs/operations.md)',
       },
       positionals: [0, 0],

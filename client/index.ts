@@ -91,6 +91,17 @@ export {
   type NodeRewardInfo,
 } from './sdk/rewards.js';
 // --- end rewards ---
+// --- bonds and penalties: post, withdraw, status, appeal, decide (wt-bondcli) ---
+export {
+  appealPenalty,
+  bondStatus,
+  decidePenalty,
+  postBond,
+  withdrawBond,
+  type BondInfo,
+  type PenaltyInfo,
+} from './sdk/bonds.js';
+// --- end bonds ---
 // --- seller custody: check pending key releases locally, approve or decline (wt-broker) ---
 export {
   ReleaseCheckError,

@@ -5,13 +5,15 @@
  * requests finish, then the store closes — and the command ends with exit 0.
  * A second signal during the close ends the process at once (Node's default).
  * Settings come from flags, the environment or `--config FILE`
- * (./service-settings.ts, docs/operations.md), checked before anything starts.
+ * (./service-settings.ts, docs/operations.md), checked before anything starts,
+ * and so is the economics document named by `--economics FILE` (./economics-file.ts).
  */
 import { join } from 'node:path';
 import type { CommandContext, ParsedArgs } from '../../client/cli/index.js';
 import { resolveServiceSettings } from '../../client/cli/index.js';
 import { DEFAULT_GATEWAY_PORT, createLogger, startGateway } from '../../gateway/index.js';
 import type { BrokerOptions, StartGatewayOptions } from '../../gateway/index.js';
+import { readEconomicsFile } from './economics-file.js';
 import { GATEWAY_SETTINGS, logDestination } from './service-settings.js';
 import { runtimeVersion, supervisorDigest } from '../../enclave-runtime/index.js';
 
@@ -52,8 +54,12 @@ async function brokerAllowlists(pinned: string | undefined): Promise<BrokerOptio
 /** Run the gateway until a signal, then close it. */
 export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   // flag > environment > --config FILE > default, all checked before anything starts
-  const { values: v } = resolveServiceSettings(GATEWAY_SETTINGS, args.values);
-  const { data, host, port, nodePort, supervisorDigest, logLevel, logFormat, ...tuning } = v;
+  const { values: v, sources } = resolveServiceSettings(GATEWAY_SETTINGS, args.values);
+  const { data, host, port, nodePort, supervisorDigest, logLevel, logFormat, economics, ...tuning } = v;
+  const economicsDocument =
+    typeof economics === 'string'
+      ? readEconomicsFile(economics, sources.economics ?? 'economics')
+      : undefined;
   const dataDir = typeof data === 'string' ? data : join(ctx.home, 'gateway');
   const broker =
     nodePort === undefined ? undefined : await brokerAllowlists(supervisorDigest as string | undefined);
@@ -71,6 +77,7 @@ export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Pr
     host: typeof host === 'string' ? host : '127.0.0.1',
     port: typeof port === 'number' ? port : DEFAULT_GATEWAY_PORT,
     logger,
+    ...(economicsDocument === undefined ? {} : { economics: economicsDocument }),
     ...(typeof nodePort !== 'number' || broker === undefined ? {} : { nodePort, broker }),
   }).catch((err: unknown) => {
     signal.cancel();

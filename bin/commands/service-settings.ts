@@ -44,6 +44,13 @@ export const GATEWAY_SETTINGS: ServiceSpec = {
     flag: 'supervisor-digest',
     help: 'the node supervisor the key broker accepts',
   },
+  // wt-bondcli: the operator's economics document (./economics-file.ts)
+  economics: {
+    type: { kind: 'string' },
+    flag: 'economics',
+    env: 'SEALGATE_GATEWAY_ECONOMICS',
+    help: 'a JSON file of economics parameters (minimumBond, split, ...)',
+  },
   ...logging,
   metrics: { type: { kind: 'boolean' }, env: 'SEALGATE_GATEWAY_METRICS', help: 'serve GET /metrics' },
   metricsCacheMs: { type: { kind: 'integer', min: 0 }, help: 'reuse a scrape for this long' },

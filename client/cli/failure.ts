@@ -45,6 +45,17 @@ const HINTS: Readonly<Record<string, string>> = {
   LEDGER_NO_DATA: "pass the gateway's --data directory",
   ARCHIVE_NO_MANIFEST: "make it with 'docker save IMAGE -o FILE', or pass --image-digest",
   // --- end market ---
+  // --- bonds and penalties (wt-bondcli) ---
+  BOND_INSUFFICIENT_FUNDS: "see 'sealgate ledger balance'; an operator credits with 'sealgate admin credit'",
+  BOND_NOT_MINER:
+    "only the node's miner posts, withdraws or reads its bond (an operator reads with --key-file)",
+  BOND_RUN_ACTIVE: 'withdraw once the node has finished its jobs',
+  BOND_PENALTY_PENDING: "see 'sealgate node bond-status'; withdraw once its penalties are taken or waived",
+  PENALTY_NOT_FOUND: "see the node's penalties with 'sealgate node bond-status'",
+  PENALTY_NOT_APPEALED:
+    'only an appealed penalty is decided; an unappealed one is taken when its window closes',
+  NODE_NOT_FOUND: 'check the id printed by sealgate node start',
+  // --- end bonds ---
 };
 
 /** The next step for `code`, if there is a general one. */

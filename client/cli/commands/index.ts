@@ -355,6 +355,77 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./node-rewards.js')).runNodeRewards,
   ),
+  // --- bonds and penalties (wt-bondcli, docs/bonds-and-placement.md) ---
+  lazyCommand(
+    {
+      name: ['node', 'bond'],
+      usage: 'NODE_ID AMOUNT',
+      summary:
+        "post AMOUNT token base units from this miner's account to the node's bond (debt is repaid first); prints the bond",
+      options: {},
+      positionals: [2, 2],
+      example: 'sealgate node bond node_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh 100000000000',
+    },
+    async () => (await import('./bonds.js')).runNodeBond,
+  ),
+  lazyCommand(
+    {
+      name: ['node', 'bond-status'],
+      usage: 'NODE_ID [--key-file FILE]',
+      summary: "a node's bond, the minimum, its debt, whether it is scheduled and its penalties",
+      options: { 'key-file': { type: 'string' } },
+      optionHelp: {
+        'key-file': "the operator key (the gateway's DATA/operator-key.json); default the home's account key",
+      },
+      positionals: [1, 1],
+      example: 'sealgate node bond-status node_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh --json',
+    },
+    async () => (await import('./bonds.js')).runNodeBondStatus,
+  ),
+  lazyCommand(
+    {
+      name: ['node', 'unbond'],
+      usage: 'NODE_ID AMOUNT',
+      summary:
+        "move AMOUNT token base units of the node's bond back to this miner (no job held, no penalty pending)",
+      options: {},
+      positionals: [2, 2],
+      example: 'sealgate node unbond node_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh 5000000000',
+    },
+    async () => (await import('./bonds.js')).runNodeUnbond,
+  ),
+  lazyCommand(
+    {
+      name: ['penalty', 'appeal'],
+      usage: 'PENALTY_ID --reason TEXT',
+      summary:
+        'appeal a proposed penalty on your node before its window closes (miner; it shows in node bond-status)',
+      options: { reason: { type: 'string' } },
+      optionHelp: { reason: 'why it is not your fault, 1 to 2000 characters (the operator reads it)' },
+      positionals: [1, 1],
+      example:
+        'sealgate penalty appeal pen_failed-run_job_hz3k5n7q2w4e6r7t3y2u4i6oab --reason "the host lost power"',
+    },
+    async () => (await import('./bonds.js')).runPenaltyAppeal,
+  ),
+  lazyCommand(
+    {
+      name: ['penalty', 'decide'],
+      usage: 'PENALTY_ID (--uphold | --waive) [--key-file FILE]',
+      summary: 'decide an appealed penalty: uphold it (taken from the bond) or waive it (operator)',
+      options: { uphold: { type: 'boolean' }, waive: { type: 'boolean' }, 'key-file': { type: 'string' } },
+      optionHelp: {
+        uphold: 'the penalty stands: taken once its appeal window has closed',
+        waive: 'the penalty is dropped: nothing is taken',
+        'key-file': "the operator key (the gateway's DATA/operator-key.json); default the home's account key",
+      },
+      positionals: [1, 1],
+      example:
+        'sealgate penalty decide pen_failed-run_job_hz3k5n7q2w4e6r7t3y2u4i6oab --waive --key-file /var/lib/sealgate/operator-key.json',
+    },
+    async () => (await import('./bonds.js')).runPenaltyDecide,
+  ),
+  // --- end bonds ---
   // seller custody (wt-broker, docs/broker.md)
   lazyCommand(
     {
