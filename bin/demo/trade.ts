@@ -15,8 +15,8 @@ import { balances, followRun, gatewayPublicKey, made, metricOf } from './state.j
 /** Token base units the operator credits the buyer: 1,000 tokens of 8 decimals. */
 const CREDIT = '100000000000';
 /** Rows of the synthetic dataset: over 50 distinct values a column, so names, IDs and e-mails are fingerprinted. */
-const ROWS = 200;
-const CANARIES = 4;
+const ROWS = 1000;
+const CANARIES = 16;
 /** The buyer's training: few steps, a metric every 4. */
 const TRAINING = { steps: 20, hyperparameters: { seed: 1, learningRate: 0.1, batchSize: 32, logEvery: 4 } };
 

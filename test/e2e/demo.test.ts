@@ -93,7 +93,7 @@ if (docker !== undefined) {
     t.equal(accounts.buyerBalance, accounts.credited, 'the operator credited the buyer');
 
     const listed = step('list-dataset');
-    t.equal(listed.canariesPlanted, 4, 'four canaries planted');
+    t.equal(listed.canariesPlanted, 16, 'sixteen canaries planted');
     t.ok(
       ['name', 'national_id', 'email'].every((c) => (listed.columns as string[]).includes(c)),
       'personal fields',
