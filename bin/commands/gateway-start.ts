@@ -54,7 +54,7 @@ async function brokerAllowlists(pinned: string | undefined): Promise<BrokerOptio
 /** Run the gateway until a signal, then close it. */
 export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   // flag > environment > --config FILE > default, all checked before anything starts
-  const { values: v, sources } = resolveServiceSettings(GATEWAY_SETTINGS, args.values);
+  const { values: v, sources } = resolveServiceSettings(GATEWAY_SETTINGS, args.values, ctx.env);
   const { data, host, port, nodePort, supervisorDigest, logLevel, logFormat, economics, ...tuning } = v;
   const economicsDocument =
     typeof economics === 'string'
@@ -66,7 +66,7 @@ export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Pr
   const logger = createLogger(
     {
       name: 'gateway',
-      level: typeof logLevel === 'string' ? logLevel : (process.env.SEALGATE_LOG_LEVEL ?? 'info'),
+      level: typeof logLevel === 'string' ? logLevel : (ctx.env.SEALGATE_LOG_LEVEL ?? 'info'),
     },
     logDestination(logFormat),
   );

@@ -27,7 +27,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** Enroll if needed, start the agent, run until a signal, stop cleanly. */
 export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   // flag > environment > --config FILE > default, all checked before anything starts
-  const { values: v } = resolveServiceSettings(NODE_SETTINGS, args.values);
+  const { values: v } = resolveServiceSettings(NODE_SETTINGS, args.values, ctx.env);
   const baseUrl = typeof v.gateway === 'string' ? v.gateway : ctx.gateway;
   if (!/^https:\/\//.test(baseUrl)) {
     throw new CliError(
@@ -37,7 +37,7 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
   }
   const dataDir = typeof v.data === 'string' ? v.data : join(ctx.home, 'node');
   const token = typeof v.token === 'string' ? v.token : undefined;
-  const level = typeof v.logLevel === 'string' ? v.logLevel : (process.env.SEALGATE_LOG_LEVEL ?? 'info');
+  const level = typeof v.logLevel === 'string' ? v.logLevel : (ctx.env.SEALGATE_LOG_LEVEL ?? 'info');
   const logger = createAgentLogger({ level }, logDestination(v.logFormat));
   // Listening from the start: a signal while it enrolls or connects stops it as soon as it is up.
   const received = new Promise<NodeJS.Signals>((resolve) => {

@@ -22,6 +22,8 @@ export interface GlobalOptions {
 
 /** What a command gets to work with: the global options and its output streams. */
 export interface CommandContext extends GlobalOptions {
+  /** The environment the command was run with (the process's, unless a test runs it in process). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   /** Print a result: `human` as text, or `data` as one JSON document with `--json`. */

@@ -115,7 +115,7 @@ export async function main(
       );
     }
     const settings = resolveSettings({ home: values.home, gateway: values.gateway }, env);
-    const ctx = context({ ...flags, home: settings.home, gateway: settings.gateway }, stdout, stderr);
+    const ctx = context({ ...flags, home: settings.home, gateway: settings.gateway }, env, stdout, stderr);
     await command.run(ctx, parsed);
     return 0;
   } catch (err) {
@@ -126,11 +126,13 @@ export async function main(
 
 function context(
   opts: GlobalOptions,
+  env: NonNullable<CliIo['env']>,
   stdout: NonNullable<CliIo['stdout']>,
   stderr: NonNullable<CliIo['stderr']>,
 ): CommandContext {
   return {
     ...opts,
+    env,
     stdout,
     stderr,
     print(human, data) {

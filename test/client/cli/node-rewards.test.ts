@@ -9,6 +9,7 @@ import { runNodeRewards } from '../../../client/cli/commands/node-rewards.js';
 const ctx: CommandContext = {
   json: true,
   home: '/nonexistent',
+  env: {},
   gateway: 'http://127.0.0.1:9',
   debug: false,
   stdout: new PassThrough(),
