@@ -53,10 +53,13 @@ async function brokerAllowlists(pinned: string | undefined): Promise<BrokerOptio
 export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   // flag > environment > --config FILE > default, all checked before anything starts
   const { values: v } = resolveServiceSettings(GATEWAY_SETTINGS, args.values);
-  const { data, host, port, nodePort, supervisorDigest, logLevel, logFormat, ...tuning } = v;
+  const { data, host, port, nodePort, supervisorDigest, maxGpus, logLevel, logFormat, ...tuning } = v;
   const dataDir = typeof data === 'string' ? data : join(ctx.home, 'gateway');
-  const broker =
-    nodePort === undefined ? undefined : await brokerAllowlists(supervisorDigest as string | undefined);
+  const broker: BrokerOptions = {
+    ...(nodePort === undefined ? {} : await brokerAllowlists(supervisorDigest as string | undefined)),
+    // GPUs (wt-gpu): the most a sealed container may hold and still get its key
+    ...(typeof maxGpus === 'number' ? { maxGpus } : {}),
+  };
   const logger = createLogger(
     {
       name: 'gateway',
@@ -71,7 +74,8 @@ export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Pr
     host: typeof host === 'string' ? host : '127.0.0.1',
     port: typeof port === 'number' ? port : DEFAULT_GATEWAY_PORT,
     logger,
-    ...(typeof nodePort !== 'number' || broker === undefined ? {} : { nodePort, broker }),
+    broker,
+    ...(typeof nodePort !== 'number' ? {} : { nodePort }),
   }).catch((err: unknown) => {
     signal.cancel();
     throw err;

@@ -44,6 +44,12 @@ export const GATEWAY_SETTINGS: ServiceSpec = {
     flag: 'supervisor-digest',
     help: 'the node supervisor the key broker accepts',
   },
+  maxGpus: {
+    type: { kind: 'integer', min: 0, max: 16 },
+    flag: 'max-gpus',
+    env: 'SEALGATE_GATEWAY_MAX_GPUS',
+    help: 'most GPUs a sealed container may hold and get a key (default 8; 0: no GPU jobs)',
+  },
   ...logging,
   metrics: { type: { kind: 'boolean' }, env: 'SEALGATE_GATEWAY_METRICS', help: 'serve GET /metrics' },
   metricsCacheMs: { type: { kind: 'integer', min: 0 }, help: 'reuse a scrape for this long' },
@@ -75,6 +81,12 @@ export const NODE_SETTINGS: ServiceSpec = {
   token: { type: { kind: 'string' }, flag: 'token', env: 'SEALGATE_NODE_TOKEN', help: 'enrollment token' },
   data: { type: { kind: 'string' }, flag: 'data', env: 'SEALGATE_NODE_DATA', help: 'data directory' },
   maxJobs: { type: { kind: 'integer', min: 1, max: 64 }, help: 'jobs run at once (default 1)' },
+  maxGpus: {
+    type: { kind: 'integer', min: 0, max: 64 },
+    flag: 'max-gpus',
+    env: 'SEALGATE_NODE_MAX_GPUS',
+    help: 'GPUs offered and given to sealed containers (default: every GPU nvidia-smi lists)',
+  },
   ...logging,
 };
 
