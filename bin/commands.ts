@@ -28,7 +28,7 @@ export const serviceCommands: readonly Command[] = [
     {
       name: ['gateway', 'start'],
       usage:
-        '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]] [--economics FILE] [--config FILE]',
+        '[--data DIR] [--host HOST] [--port N] [--node-port N [--supervisor-digest D]] [--economics FILE] [--max-gpus N] [--config FILE]',
       summary: 'run the gateway until SIGINT or SIGTERM; prints the URL it listens on',
       options: {
         data: { type: 'string' },
@@ -37,6 +37,7 @@ export const serviceCommands: readonly Command[] = [
         'node-port': { type: 'string' },
         'supervisor-digest': { type: 'string' },
         economics: { type: 'string' },
+        'max-gpus': { type: 'string' },
         config: { type: 'string' },
       },
       optionHelp: {
@@ -47,6 +48,7 @@ export const serviceCommands: readonly Command[] = [
         'supervisor-digest': "the node supervisor the key broker accepts (default: this installation's)",
         economics:
           'a JSON file of economics parameters, e.g. {"bonds":{"minimumBond":"0"}} (SEALGATE_GATEWAY_ECONOMICS; docs/operations.md)',
+        'max-gpus': 'most GPUs a sealed container may hold and still get its key, 0..16 (default 8)',
         config: 'a JSON file of settings (SEALGATE_CONFIG); flags and environment win (docs/operations.md)',
       },
       positionals: [0, 0],
@@ -58,13 +60,19 @@ export const serviceCommands: readonly Command[] = [
   lazyCommand(
     {
       name: ['node', 'start'],
-      usage: '--gateway URL [--token TOKEN] [--data DIR] [--config FILE]',
+      usage: '--gateway URL [--token TOKEN] [--data DIR] [--max-gpus N] [--config FILE]',
       summary: 'run the node agent until SIGINT or SIGTERM; prints node: ID once connected',
-      options: { token: { type: 'string' }, data: { type: 'string' }, config: { type: 'string' } },
+      options: {
+        token: { type: 'string' },
+        data: { type: 'string' },
+        'max-gpus': { type: 'string' },
+        config: { type: 'string' },
+      },
       optionHelp: {
         gateway: "the gateway's nodes URL (https://…, printed by gateway start --node-port)",
         token: 'a one-time enrollment token (sealgate admin enroll-token); needed on first start only',
         data: 'node data directory: node key, certificate, job directories (default $SEALGATE_HOME/node)',
+        'max-gpus': 'GPUs to offer and seal containers with, 0..64 (default: every GPU nvidia-smi lists)',
         config: 'a JSON file of settings (SEALGATE_CONFIG); flags and environment win (docs/operations.md)',
       },
       positionals: [0, 0],

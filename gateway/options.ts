@@ -50,7 +50,10 @@ export interface GatewayOptions {
   readonly sweepSeconds?: number;
   /** A placed run must be running within this, seconds, or it is treated as a fault (default 300). */
   readonly startConfirmSeconds?: number;
-  /** Caps on a job's limits, whatever model.json asks (defaults: no cap beyond model.json's). */
+  /**
+   * Caps on a job's limits, whatever model.json asks (defaults: no cap beyond model.json's,
+   * except GPUs: at most the broker's `maxGpus`).
+   */
   readonly jobLimitCaps?: Partial<JobLimitCaps>;
   /** Largest sealed-inference input, bytes (default 1 MiB). */
   readonly inferenceMaxBytes?: number;
@@ -150,6 +153,8 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
   const economics = parseEconomicsParameters(options.economics ?? {});
   const limit = options.rateLimitPerMinute ?? 6000;
   const lag = options.maxEventLoopDelayMs ?? 1000;
+  // the key broker (wt-broker); its GPU ceiling also caps what a job asks for (wt-gpu)
+  const broker = normalizeBrokerOptions(options.broker ?? {});
   return {
     dataDir: options.dataDir,
     now: options.now ?? (() => new Date()),
@@ -183,7 +188,11 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
       pids: positiveInteger('jobLimitCaps.pids', options.jobLimitCaps?.pids ?? 65_536),
       maxSeconds: positiveInteger('jobLimitCaps.maxSeconds', options.jobLimitCaps?.maxSeconds ?? 7 * 86_400),
       tmpfsMiB: positiveInteger('jobLimitCaps.tmpfsMiB', options.jobLimitCaps?.tmpfsMiB ?? 1024 * 1024),
-      gpus: nonNegativeInteger('jobLimitCaps.gpus', options.jobLimitCaps?.gpus ?? 16),
+      // no job asks for more GPUs than the broker lets a sealed container hold (wt-gpu)
+      gpus: nonNegativeInteger(
+        'jobLimitCaps.gpus',
+        options.jobLimitCaps?.gpus ?? Math.min(16, broker.profile.maxGpus),
+      ),
     },
     inferenceMaxBytes: positiveInteger('inferenceMaxBytes', options.inferenceMaxBytes ?? 1024 * 1024),
     nodeCaBits: positiveInteger('nodeCaBits', options.nodeCaBits ?? 3072),
@@ -191,7 +200,7 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     nodeDnsNames: [...(options.nodeDnsNames ?? ['localhost'])],
     nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
     // the key broker (wt-broker)
-    broker: normalizeBrokerOptions(options.broker ?? {}),
+    broker,
     // operations (wt-ops)
     metrics: options.metrics ?? true,
     metricsCacheMs: nonNegativeInteger('metricsCacheMs', options.metricsCacheMs ?? 1000),

@@ -14,3 +14,13 @@ export function sealedSandboxProfile(options: Partial<SandboxProfileOptions> = {
     seccomp: options.seccomp ?? (SEALGATE_SECCOMP_JSON as SeccompProfileJson),
   });
 }
+
+/**
+ * The most GPUs a sealed container may be given and still be judged sealed,
+ * where nobody said otherwise: the gateway key broker's default (`gateway start
+ * --max-gpus`) and the seller's client's (`release approve`). It is a judge's
+ * ceiling, not a grant: a node seals with its own `maxGpus` (`node start
+ * --max-gpus`, by default the GPUs it has), and a job asks for what its model
+ * declares. Eight is one full GPU server (docs/guides/miner.md, "A GPU node").
+ */
+export const SEALED_MAX_GPUS = 8;

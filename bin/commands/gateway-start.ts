@@ -55,14 +55,18 @@ async function brokerAllowlists(pinned: string | undefined): Promise<BrokerOptio
 export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   // flag > environment > --config FILE > default, all checked before anything starts
   const { values: v, sources } = resolveServiceSettings(GATEWAY_SETTINGS, args.values, ctx.env);
-  const { data, host, port, nodePort, supervisorDigest, logLevel, logFormat, economics, ...tuning } = v;
+  const { data, host, port, nodePort, supervisorDigest, maxGpus, logLevel, logFormat, economics, ...tuning } =
+    v;
   const economicsDocument =
     typeof economics === 'string'
       ? readEconomicsFile(economics, sources.economics ?? 'economics')
       : undefined;
   const dataDir = typeof data === 'string' ? data : join(ctx.home, 'gateway');
-  const broker =
-    nodePort === undefined ? undefined : await brokerAllowlists(supervisorDigest as string | undefined);
+  const broker: BrokerOptions = {
+    ...(nodePort === undefined ? {} : await brokerAllowlists(supervisorDigest as string | undefined)),
+    // GPUs (wt-gpu): the most a sealed container may hold and still get its key
+    ...(typeof maxGpus === 'number' ? { maxGpus } : {}),
+  };
   const logger = createLogger(
     {
       name: 'gateway',
@@ -78,7 +82,8 @@ export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Pr
     port: typeof port === 'number' ? port : DEFAULT_GATEWAY_PORT,
     logger,
     ...(economicsDocument === undefined ? {} : { economics: economicsDocument }),
-    ...(typeof nodePort !== 'number' || broker === undefined ? {} : { nodePort, broker }),
+    broker,
+    ...(typeof nodePort !== 'number' ? {} : { nodePort }),
   }).catch((err: unknown) => {
     signal.cancel();
     throw err;

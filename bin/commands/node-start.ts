@@ -1,5 +1,5 @@
 /**
- * `sealgate node start --gateway URL --token TOKEN --data DIR`: the miner's
+ * `sealgate node start --gateway URL --token TOKEN --data DIR [--max-gpus N]`: the miner's
  * node agent as a long-lived service (docs/node-agent.md). It enrolls on first
  * start (the token pins the gateway's node CA), prints `node: node_…` once the
  * gateway accepted its first heartbeat (`{nodeId}` with --json), logs pino
@@ -16,6 +16,7 @@ import {
   createAgentLogger,
   dockerRuntime,
   fetchCaUnverified,
+  gpuSandbox,
   httpsNodeClient,
   loadOrEnroll,
   runtimeVersion,
@@ -43,7 +44,8 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
   const received = new Promise<NodeJS.Signals>((resolve) => {
     for (const signal of SIGNALS) process.once(signal, () => resolve(signal));
   });
-
+  // GPUs (wt-gpu): --max-gpus, else every GPU nvidia-smi lists (RUNTIME_GPU_QUERY if it fails)
+  const sandbox = await gpuSandbox(typeof v.maxGpus === 'number' ? v.maxGpus : undefined);
   const identity = await loadOrEnroll(dataDir, token, {
     fetchCa: () => fetchCaUnverified(baseUrl),
     client: (caPem) => httpsNodeClient({ baseUrl, tls: { caPem } }),
@@ -51,6 +53,7 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
   const supervisor = await stageSupervisor(join(dataDir, 'supervisor'));
   const runtime = dockerRuntime({
     entrypoint: supervisor.entrypoint,
+    sandbox,
     labels: { 'sealgate.node': identity.nodeId },
   });
   const agent = new NodeAgent({

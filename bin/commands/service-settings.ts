@@ -51,6 +51,12 @@ export const GATEWAY_SETTINGS: ServiceSpec = {
     env: 'SEALGATE_GATEWAY_ECONOMICS',
     help: 'a JSON file of economics parameters (minimumBond, split, ...)',
   },
+  maxGpus: {
+    type: { kind: 'integer', min: 0, max: 16 },
+    flag: 'max-gpus',
+    env: 'SEALGATE_GATEWAY_MAX_GPUS',
+    help: 'most GPUs a sealed container may hold and get a key (default 8; 0: no GPU jobs)',
+  },
   ...logging,
   metrics: { type: { kind: 'boolean' }, env: 'SEALGATE_GATEWAY_METRICS', help: 'serve GET /metrics' },
   metricsCacheMs: { type: { kind: 'integer', min: 0 }, help: 'reuse a scrape for this long' },
@@ -82,6 +88,12 @@ export const NODE_SETTINGS: ServiceSpec = {
   token: { type: { kind: 'string' }, flag: 'token', env: 'SEALGATE_NODE_TOKEN', help: 'enrollment token' },
   data: { type: { kind: 'string' }, flag: 'data', env: 'SEALGATE_NODE_DATA', help: 'data directory' },
   maxJobs: { type: { kind: 'integer', min: 1, max: 64 }, help: 'jobs run at once (default 1)' },
+  maxGpus: {
+    type: { kind: 'integer', min: 0, max: 64 },
+    flag: 'max-gpus',
+    env: 'SEALGATE_NODE_MAX_GPUS',
+    help: 'GPUs offered and given to sealed containers (default: every GPU nvidia-smi lists)',
+  },
   ...logging,
 };
 

@@ -27,6 +27,7 @@ import {
   SEALGATE_SECCOMP_JSON,
   evaluateSandbox,
   seccompProfileDigest,
+  SEALED_MAX_GPUS,
   sealedSandboxProfile,
   securityConfigDigest,
 } from '../../policies/index.js';
@@ -118,7 +119,7 @@ export interface ReleaseCheckOptions {
   /** The dataset's key-release policy as the seller wrote it: allowed models and minimum tier. */
   readonly allowedModels: readonly string[];
   readonly minTier: TrustLevel;
-  /** The sandbox profile to judge the inspect by (default sealedSandboxProfile()). */
+  /** The sandbox profile to judge the inspect by (default sealedSandboxProfile() with SEALED_MAX_GPUS GPUs). */
   readonly profile?: SandboxProfile;
   /** The local clock (tests freeze it). */
   readonly now?: () => Date;
@@ -156,7 +157,9 @@ export async function checkRelease(
       'the inspect document is not the measured container',
     );
   }
-  const [first] = evaluateSandbox(release.inspect, options.profile ?? sealedSandboxProfile());
+  // GPUs up to the broker's default ceiling (wt-gpu): a GPU run is sealed like any other
+  const profile = options.profile ?? sealedSandboxProfile({ maxGpus: SEALED_MAX_GPUS });
+  const [first] = evaluateSandbox(release.inspect, profile);
   if (first !== undefined) {
     throw new ReleaseCheckError(
       'RELEASE_SANDBOX',

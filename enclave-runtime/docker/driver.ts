@@ -23,7 +23,10 @@ import { systemScheduler, type Scheduler } from './wall-clock.js';
 export interface DockerRuntimeOptions {
   /** The supervisor's command, set as `Config.Entrypoint` and required by the profile. */
   readonly entrypoint: readonly string[];
-  /** The rest of the sandbox profile (limits maxima, GPUs, ...), given to `sealedSandboxProfile`. */
+  /**
+   * The rest of the sandbox profile (limits maxima, GPUs, ...), given to `sealedSandboxProfile`.
+   * Its `maxGpus` (default 0) is also how many GPUs of the inventory the node offers.
+   */
   readonly sandbox?: Omit<Partial<SandboxProfileOptions>, 'entrypoint'>;
   /** The engine; default: the local socket (`DOCKER_HOST` or /var/run/docker.sock). */
   readonly docker?: Docker;
@@ -31,7 +34,7 @@ export interface DockerRuntimeOptions {
   readonly labels?: Readonly<Record<string, string>>;
   /** The clock of the wall-clock limit (tests). */
   readonly scheduler?: Scheduler;
-  /** The GPU inventory; default: `nvidia-smi`. */
+  /** The GPU inventory; default: `nvidia-smi`. `gpus()` offers its first `sandbox.maxGpus`. */
   readonly gpus?: () => Promise<GpuInfo[]>;
 }
 
@@ -60,6 +63,7 @@ export function dockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
   const profile = sealedSandboxProfile({ ...options.sandbox, entrypoint: options.entrypoint });
   const labels = { ...options.labels };
   const scheduler = options.scheduler ?? systemScheduler;
+  const inventory = options.gpus ?? (() => nvidiaGpus());
 
   return {
     profile,
@@ -110,7 +114,13 @@ export function dockerRuntime(options: DockerRuntimeOptions): DockerRuntime {
       }
     },
 
-    gpus: options.gpus ?? (() => nvidiaGpus()),
+    // The node offers only GPUs it may seal a container with: the first maxGpus of its
+    // inventory. With none allowed, the inventory is not even asked (a broken driver
+    // does not stop a CPU node).
+    async gpus() {
+      if (profile.maxGpus === 0) return [];
+      return (await inventory()).slice(0, profile.maxGpus);
+    },
 
     async sweep() {
       const label = Object.entries({ ...labels, [MANAGED_LABEL]: '1' }).map(([k, v]) => `${k}=${v}`);

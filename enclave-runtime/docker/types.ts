@@ -93,7 +93,7 @@ export interface ContainerRuntime {
    * (RUNTIME_SANDBOX_VIOLATION, removing it) when the inspect document violates the profile.
    */
   createSealed(spec: SealedContainerSpec): Promise<SealedContainer>;
-  /** The GPUs on this host; empty when `nvidia-smi` is absent. */
+  /** The GPUs this node offers (the Docker driver: at most its profile's `maxGpus`); empty when `nvidia-smi` is absent. */
   gpus(): Promise<GpuInfo[]>;
   /** Remove every container this runtime made that is still there (after a crash). */
   sweep(): Promise<number>;

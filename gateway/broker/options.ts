@@ -6,7 +6,7 @@
  */
 import type { SandboxProfile } from '../../policies/index.js';
 import { DIGEST_PATTERN } from '../../attest/index.js';
-import { sealedSandboxProfile } from '../../policies/index.js';
+import { SEALED_MAX_GPUS, sealedSandboxProfile } from '../../policies/index.js';
 
 /** What `buildApp({ broker })` takes. */
 export interface BrokerOptions {
@@ -18,8 +18,16 @@ export interface BrokerOptions {
   readonly nonceTtlSeconds?: number;
   /** How old evidence may be when it arrives, seconds (default 120). */
   readonly evidenceTtlSeconds?: number;
-  /** The sandbox profile containers are judged by (default sealedSandboxProfile()). */
+  /**
+   * The sandbox profile containers are judged by (default
+   * `sealedSandboxProfile({ maxGpus })`). Give this or `maxGpus`, not both.
+   */
   readonly profile?: SandboxProfile;
+  /**
+   * The most GPUs a sealed container may be given and still pass the
+   * evidence check (default SEALED_MAX_GPUS, 8; 0 refuses every GPU container).
+   */
+  readonly maxGpus?: number;
 }
 
 export interface NormalizedBrokerOptions {
@@ -53,6 +61,18 @@ export function normalizeBrokerOptions(options: BrokerOptions): NormalizedBroker
     runtimeVersions: list('runtimeVersions', options.runtimeVersions, VERSION),
     nonceTtlSeconds: seconds('nonceTtlSeconds', options.nonceTtlSeconds ?? 60),
     evidenceTtlSeconds: seconds('evidenceTtlSeconds', options.evidenceTtlSeconds ?? 120),
-    profile: options.profile ?? sealedSandboxProfile(),
+    profile: profileOf(options),
   };
+}
+
+// The judging profile: the one given, else sealgate's with room for `maxGpus` GPUs.
+function profileOf(options: BrokerOptions): SandboxProfile {
+  if (options.profile !== undefined) {
+    if (options.maxGpus !== undefined) throw new TypeError('broker: give profile or maxGpus, not both');
+    return options.profile;
+  }
+  const maxGpus = options.maxGpus ?? SEALED_MAX_GPUS;
+  if (!Number.isSafeInteger(maxGpus) || maxGpus < 0)
+    throw new TypeError('broker.maxGpus must be an integer >= 0');
+  return sealedSandboxProfile({ maxGpus });
 }

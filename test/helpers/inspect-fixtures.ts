@@ -24,7 +24,8 @@ export interface EditableInspect {
   NetworkSettings: { Networks: Record<string, unknown> | null };
 }
 
-export type InspectFixtureName = 'sealed' | 'sealed-twin' | 'api' | 'gpu' | 'default' | 'loose';
+export type InspectFixtureName =
+  'sealed' | 'sealed-twin' | 'api' | 'gpu' | 'default' | 'loose' | 'driver-gpu';
 
 /** A recorded inspect document (a fresh copy each call, so tests may edit it). */
 export function inspectFixture(name: InspectFixtureName): EditableInspect {

@@ -28,7 +28,14 @@ import {
   verifyNodeCertificate,
   wrapKey,
 } from '../../../attest/index.js';
-import type { DatasetRecord, ModelRecord, NodePki, RunRecord, RunState } from '../../../gateway/index.js';
+import type {
+  BrokerOptions,
+  DatasetRecord,
+  ModelRecord,
+  NodePki,
+  RunRecord,
+  RunState,
+} from '../../../gateway/index.js';
 import {
   DATASETS_SUBLEVEL,
   GatewayError,
@@ -153,12 +160,20 @@ export class BrokerWorld {
     readonly inspect: EditableInspect,
   ) {}
 
-  /** A world at a fixed instant, or from `start` (TLS tests start at the real time: OpenSSL checks dates by it). */
-  static async create(t: Test, inspect: EditableInspect, start?: number): Promise<BrokerWorld> {
+  /**
+   * A world at a fixed instant, or from `start` (TLS tests start at the real time: OpenSSL
+   * checks dates by it); `broker` adds to the test allowlists (e.g. `maxGpus`).
+   */
+  static async create(
+    t: Test,
+    inspect: EditableInspect,
+    start?: number,
+    broker: Pick<BrokerOptions, 'maxGpus'> = {},
+  ): Promise<BrokerWorld> {
     const clock = new SteppingClock(start);
     const gw = await gatewayForTest(t, {
       now: clock.now,
-      broker: { supervisorDigests: [SUPERVISOR], runtimeVersions: [RUNTIME] },
+      broker: { supervisorDigests: [SUPERVISOR], runtimeVersions: [RUNTIME], ...broker },
     });
     const pki = await loadNodePki(gw.dataDir, { now: clock.now(), caBits: 2048 });
     const nodeApp = await nodeAppForTest(gw.app.gateway, pki);
