@@ -9,7 +9,7 @@
  */
 import type { FingerprintIndex } from './fingerprint-index.js';
 import { anchorHash, hashWindow, sipOut, tokenHex } from './hashing.js';
-import { findAnchor, hasToken, PREFIX_FLAG } from './tables.js';
+import { findAnchor, hasToken, mayHaveAnchor, PREFIX_FLAG } from './tables.js';
 import type { Finding } from './types.js';
 
 /** The earliest seq a stream's open (pending) matches span, and how strong the evidence is. */
@@ -88,7 +88,9 @@ export class MatchStream {
   }
 
   private anchorSlot(s: number, a: number): number {
-    return findAnchor(this.index.tables.anchorSlots, anchorHash(this.index.keys.anchor, this.buf, s, a));
+    const tag = anchorHash(this.index.keys.anchor, this.buf, s, a);
+    if (!mayHaveAnchor(this.index.anchorFilter, tag)) return -1;
+    return findAnchor(this.index.tables.anchorSlots, tag);
   }
 
   // The anchor slot of the 6 units at `s`, through the memo: honest streams repeat their windows
