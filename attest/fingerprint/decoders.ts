@@ -5,8 +5,6 @@
  * (RFC 3986 section 2.1) undone. Each returns the decoded texts, or none.
  */
 
-const B64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g;
-const HEX_RUN = /(?:[0-9a-fA-F]{2}){6,}/g;
 const PCT = /(?:%[0-9a-fA-F]{2})+/g;
 const utf8 = new TextDecoder('utf-8');
 
@@ -27,8 +25,6 @@ export function looksLikeText(bytes: Uint8Array): boolean {
   }
   return control * 8 <= bytes.length && high * 4 <= bytes.length;
 }
-
-const texts = (chunks: Uint8Array[]): string[] => chunks.filter(looksLikeText).map((b) => utf8.decode(b));
 
 const B64: Int8Array = (() => {
   const t = new Int8Array(128).fill(-1);
@@ -57,29 +53,68 @@ export function decodeBase64Run(run: string): Uint8Array {
   return out.subarray(0, n);
 }
 
-const ALL_DIGITS = /^[0-9]+=*$/;
-
 /**
- * Texts decoded from the base64 runs of `text`. A run of digits alone is
- * skipped undecoded: every third byte it decodes to starts with a sextet of
- * 52-61 (a digit), so is at least 0xd0, and looksLikeText refuses it anyway
- * (a float's digits are the common case).
+ * Texts decoded from the base64 runs of `text`: maximal runs of at least 12
+ * characters of the base64 alphabets (what `[A-Za-z0-9+/_-]{12,}={0,2}`
+ * matches, found in one pass without a regular expression; padding is
+ * dropped by the decoder anyway). A run of digits alone is skipped undecoded:
+ * every third byte it decodes to starts with a sextet of 52-61 (a digit), so
+ * is at least 0xd0, and looksLikeText refuses it anyway (a float's digits are
+ * the common case).
  */
 export function base64Texts(text: string): string[] {
-  const runs = text.match(B64_RUN);
-  if (runs === null) return [];
-  return texts(runs.filter((r) => !ALL_DIGITS.test(r)).map(decodeBase64Run));
+  let out: string[] | undefined;
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || B64[c] < 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let letters = false;
+    for (; i < n; i++) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || B64[d] < 0) break;
+      if (d < 48 || d > 57) letters = true;
+    }
+    if (i - start < 12 || !letters) continue;
+    const bytes = decodeBase64Run(text.slice(start, i));
+    if (looksLikeText(bytes)) (out ??= []).push(utf8.decode(bytes));
+  }
+  return out ?? [];
 }
 
-/** Texts decoded from the hex runs of `text`. */
+const HEX: Int8Array = (() => {
+  const t = new Int8Array(128).fill(-1);
+  for (let i = 0; i < 16; i++) t['0123456789abcdef'.charCodeAt(i)] = t['0123456789ABCDEF'.charCodeAt(i)] = i;
+  return t;
+})();
+
+/**
+ * Texts decoded from the hex runs of `text`: each maximal run of hex digits
+ * of at least 12, cut to an even length (what `(?:[0-9a-fA-F]{2}){6,}`
+ * matches), in one pass without a regular expression.
+ */
 export function hexTexts(text: string): string[] {
-  return texts(
-    (text.match(HEX_RUN) ?? []).map((run) => {
-      const out = new Uint8Array(run.length / 2);
-      for (let i = 0; i < out.length; i++) out[i] = parseInt(run.slice(2 * i, 2 * i + 2), 16);
-      return out;
-    }),
-  );
+  let out: string[] | undefined;
+  const n = text.length;
+  for (let i = 0; i < n;) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || HEX[c] < 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && text.charCodeAt(i) < 128 && HEX[text.charCodeAt(i)] >= 0) i++;
+    const pairs = (i - start) >>> 1;
+    if (pairs < 6) continue;
+    const bytes = new Uint8Array(pairs);
+    for (let j = 0; j < pairs; j++)
+      bytes[j] = (HEX[text.charCodeAt(start + 2 * j)] << 4) | HEX[text.charCodeAt(start + 2 * j + 1)];
+    if (looksLikeText(bytes)) (out ??= []).push(utf8.decode(bytes));
+  }
+  return out ?? [];
 }
 
 /** `text` with its percent-escapes undone, or none when it has none. */

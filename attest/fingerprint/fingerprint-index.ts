@@ -7,6 +7,8 @@ import { FingerprintError } from './errors.js';
 import { deriveSubKeys } from './keys.js';
 import type { SubKeys } from './keys.js';
 import type { MinHashParameters } from './minhash.js';
+import { buildAnchorFilter } from './tables.js';
+import type { AnchorFilter } from './tables.js';
 import type { ColumnClass, ColumnKind } from './types.js';
 
 /** The index header: parameters, column classification and counts (no plaintext). */
@@ -55,11 +57,16 @@ export interface IndexTables {
 
 /** A fingerprint index ready to scan with. */
 export class FingerprintIndex {
+  /** A bitset of the anchor tags, derived from `tables.anchorSlots` (the scanner's prefilter). */
+  readonly anchorFilter: AnchorFilter;
+
   constructor(
     readonly header: IndexHeader,
     readonly keys: SubKeys,
     readonly tables: IndexTables,
-  ) {}
+  ) {
+    this.anchorFilter = buildAnchorFilter(tables.anchorSlots);
+  }
 
   /** Total bytes of the tables. */
   get tableBytes(): number {

@@ -9,7 +9,7 @@
  */
 import type { FingerprintIndex } from './fingerprint-index.js';
 import { anchorHash, hashWindow, sipOut, tokenHex } from './hashing.js';
-import { findAnchor, hasToken, PREFIX_FLAG } from './tables.js';
+import { findAnchor, hasToken, mayHaveAnchor, PREFIX_FLAG } from './tables.js';
 import type { Finding } from './types.js';
 
 /** The earliest seq a stream's open (pending) matches span, and how strong the evidence is. */
@@ -19,6 +19,9 @@ export interface StreamPending {
   /** The seq of the earliest start whose first `anchor` characters hit a pattern's anchor. */
   readonly anchoredFrom: number | undefined;
 }
+
+/** Entries of the anchor memo (a power of two). */
+const MEMO_SIZE = 4096;
 
 export class MatchStream {
   private buf: Uint16Array;
@@ -30,6 +33,10 @@ export class MatchStream {
   private base = 0;
   // Open candidates, [absolute start, absolute end of the longest pattern under its anchor, seq] each.
   private open: number[] = [];
+  // A direct-mapped memo of anchor lookups (docs/fingerprint.md, "Scan cost"): the window's units
+  // packed two a word (memoKeys, 3 words each) -> its anchor slot, or -1 (memoSlots; -2 empty).
+  private readonly memoKeys = new Uint32Array(3 * MEMO_SIZE);
+  private readonly memoSlots = new Int32Array(MEMO_SIZE).fill(-2);
 
   constructor(
     private readonly index: FingerprintIndex,
@@ -70,10 +77,7 @@ export class MatchStream {
       const ends = e === this.len || this.bnd[e] === 1;
       const starts = this.bnd[e - a] === 1;
       if (!ends && !starts) continue;
-      const slot = findAnchor(
-        this.index.tables.anchorSlots,
-        anchorHash(this.index.keys.anchor, this.buf, e - a, a),
-      );
+      const slot = a === 6 ? this.anchorSlot6(e - a) : this.anchorSlot(e - a, a);
       if (slot < 0) continue;
       if (starts) this.opened(e - a, slot);
       if (ends) {
@@ -81,6 +85,38 @@ export class MatchStream {
         if (this.reversed) this.lookup(e, slot, true, out);
       }
     }
+  }
+
+  private anchorSlot(s: number, a: number): number {
+    const tag = anchorHash(this.index.keys.anchor, this.buf, s, a);
+    if (!mayHaveAnchor(this.index.anchorFilter, tag)) return -1;
+    return findAnchor(this.index.tables.anchorSlots, tag);
+  }
+
+  // The anchor slot of the 6 units at `s`, through the memo: honest streams repeat their windows
+  // (metric names, separators, small numbers), and a hit saves the SipHash and the table's cache
+  // miss. The memo holds what the stream's own tail holds, and a collision only recomputes.
+  private anchorSlot6(s: number): number {
+    const buf = this.buf;
+    const w0 = buf[s] | (buf[s + 1] << 16);
+    const w1 = buf[s + 2] | (buf[s + 3] << 16);
+    const w2 = buf[s + 4] | (buf[s + 5] << 16);
+    let h = Math.imul(w0 ^ Math.imul(w1, 0x9e3779b1) ^ Math.imul(w2, 0x85ebca77), 0xc2b2ae3d);
+    h = (h ^ (h >>> 15)) & (MEMO_SIZE - 1);
+    const keys = this.memoKeys;
+    if (
+      this.memoSlots[h] !== -2 &&
+      keys[3 * h] === w0 >>> 0 &&
+      keys[3 * h + 1] === w1 >>> 0 &&
+      keys[3 * h + 2] === w2 >>> 0
+    )
+      return this.memoSlots[h];
+    const slot = this.anchorSlot(s, 6);
+    keys[3 * h] = w0;
+    keys[3 * h + 1] = w1;
+    keys[3 * h + 2] = w2;
+    this.memoSlots[h] = slot;
+    return slot;
   }
 
   /**

@@ -120,10 +120,19 @@ export class MinHasher {
     if (this.params.shingleUnit === 'char') {
       const n = Math.max(1, len - size + 1);
       const w = Math.min(size, len);
-      for (let s = start; s < start + n; s++) {
-        let h = this.salt;
-        for (let i = s; i < s + w; i++) h = (Math.imul(h, this.base) + units[i]) | 0;
-        out[count++] = fmix(h ^ this.salt);
+      // Rolling (Karp and Rabin 1987): h(s) = salt*B^w + sum units[s+i]*B^(w-1-i) mod 2^32, so
+      // h(s+1) = (h(s) - salt*B^w - units[s]*B^(w-1))*B + salt*B^w + units[s+w]: the same values as
+      // hashing each shingle from scratch (arithmetic mod 2^32 is exact), one step a position.
+      const b = this.base;
+      let top = 1; // B^(w-1)
+      for (let i = 1; i < w; i++) top = Math.imul(top, b);
+      const saltTop = Math.imul(Math.imul(this.salt, top), b); // salt*B^w
+      let g = 0;
+      for (let i = start; i < start + w; i++) g = (Math.imul(g, b) + units[i]) | 0;
+      out[count++] = fmix((saltTop + g) ^ this.salt);
+      for (let s = start + 1; s < start + n; s++) {
+        g = (Math.imul((g - Math.imul(units[s - 1], top)) | 0, b) + units[s + w - 1]) | 0;
+        out[count++] = fmix(((saltTop + g) | 0) ^ this.salt);
       }
       return count;
     }

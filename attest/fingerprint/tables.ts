@@ -93,3 +93,38 @@ export function findAnchor(slots: Uint32Array, tag: number): number {
     s = (s + 1) & mask;
   }
 }
+
+/**
+ * A bitset over the anchor tags, derived from the (keyed, MAC'd) anchor slots
+ * at load: one bit per tag's top bits, at least 8 bits a tag, so about one
+ * lookup in eight of an absent tag passes it. It fits in cache where the
+ * anchor table does not, so most boundaries skip the table's cache miss
+ * (docs/fingerprint.md, "Scan cost"). Holds nothing the slots do not.
+ */
+export interface AnchorFilter {
+  readonly bits: Uint32Array;
+  /** 32 - log2(bit count): a tag's bit is `tag >>> shift`. */
+  readonly shift: number;
+}
+
+/** Build the anchor filter of an anchor table's slots. */
+export function buildAnchorFilter(slots: Uint32Array): AnchorFilter {
+  let tags = 0;
+  for (let s = 0; s < slots.length; s += 3) if (slots[s] !== 0) tags++;
+  const log = Math.min(28, Math.max(10, Math.ceil(Math.log2(8 * Math.max(1, tags)))));
+  const bits = new Uint32Array(2 ** (log - 5));
+  const shift = 32 - log;
+  for (let s = 0; s < slots.length; s += 3) {
+    const tag = slots[s];
+    if (tag === 0) continue;
+    const b = tag >>> shift;
+    bits[b >>> 5] |= 1 << (b & 31);
+  }
+  return { bits, shift };
+}
+
+/** Whether the anchor table may hold `tag` (false: it surely does not). */
+export function mayHaveAnchor(filter: AnchorFilter, tag: number): boolean {
+  const b = tag >>> filter.shift;
+  return (filter.bits[b >>> 5] & (1 << (b & 31))) !== 0;
+}
