@@ -68,7 +68,7 @@ import { verificationRoutes } from './verification/index.js';
 // bonds, penalties and placement (wt-bonds)
 import { BOND_STATUSES } from './economics/index.js';
 import { placementDirectory } from './bonds/directory.js';
-import { placementSnapshot } from './bonds/placement-view.js';
+import { PlacementIndex } from './bonds/placement-index.js'; // wt-place
 import { bondRoutes } from './bonds/routes.js';
 import { BondService } from './bonds/service.js';
 // block rewards and deployment records (wt-rewards)
@@ -131,15 +131,16 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     const tokenRate = await TokenRate.open(store, opts.tokenRate);
     // wt-bonds: bonds and penalties; placement reads every node for the scheduler and the quotes
     const bonds = new BondService({ store, ledger, economics: opts.economics, now: opts.now });
-    const placement = () =>
-      placementSnapshot({
-        store,
-        ledger,
-        bonds,
-        economics: opts.economics,
-        now: opts.now,
-        nodeTimeoutSeconds: opts.nodeTimeoutSeconds,
-      });
+    // wt-place: the directory is read once here and follows every write (docs/bonds-and-placement.md)
+    const placementIndex = await PlacementIndex.open({
+      store,
+      ledger,
+      economics: opts.economics,
+      now: opts.now,
+      nodeTimeoutSeconds: opts.nodeTimeoutSeconds,
+    });
+    closers.push(() => Promise.resolve(placementIndex.close()));
+    const placement = () => placementIndex.snapshot();
     let queued = (): number => 0; // the scheduler's queue, once it exists (below)
     // block rewards (wt-rewards): emission into the mining pool, rewards, then the seal
     const rewards = await RewardService.open({ store, ledger, now: opts.now, economics: opts.economics });

@@ -138,6 +138,9 @@ export {
   type PlacementViewDeps,
 } from './bonds/placement-view.js';
 export { placementDirectory, QUOTE_CANDIDATES, type PlacementDirectoryDeps } from './bonds/directory.js';
+// wt-place: the placement directory in memory
+export { PlacementIndex } from './bonds/placement-index.js';
+export { snapshotOf, forgedPending, type PlacementInputs } from './bonds/placement-view.js';
 export { NODE_FAULT_CODES } from './nodes/progress.js';
 export { FORGED_EVIDENCE_CODES } from './broker/broker.js';
 // --- end bonds ---

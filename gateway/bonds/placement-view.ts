@@ -15,7 +15,9 @@ import { activeJobs } from '../nodes/jobs.js';
 import type { JobLimits, NodeRecord } from '../nodes/records.js';
 import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { Store } from '../store/index.js';
-import { bondAccount } from './service.js';
+import type { PenaltyRecord } from './records.js';
+import { openPenalties } from './records.js';
+import { bondAccount, debtAccount } from './service.js';
 import type { BondService } from './service.js';
 
 export interface PlacementViewDeps {
@@ -115,10 +117,42 @@ export class PlacementSnapshot {
   }
 }
 
-/** Read every enrolled, unrevoked node into a snapshot. */
-export async function placementSnapshot(deps: PlacementViewDeps): Promise<PlacementSnapshot> {
-  const { store, ledger } = deps;
+/** What a snapshot is made of: the unrevoked node records, their held jobs, who is penalised out. */
+export interface PlacementInputs {
+  readonly records: Iterable<NodeRecord>;
+  readonly held: (nodeId: string) => readonly JobLimits[];
+  /** Nodes with a pending forged-evidence penalty (debt is read from the ledger). */
+  readonly forged: ReadonlySet<string>;
+}
+
+type SnapshotDeps = Pick<PlacementViewDeps, 'ledger' | 'economics' | 'now' | 'nodeTimeoutSeconds'>;
+
+/**
+ * The snapshot of `inputs` now: online from the last heartbeat, the bond and
+ * debt from the ledger's in-memory balances. Shared by the store read below
+ * and the in-memory directory (placement-index.ts), so the two cannot differ.
+ */
+export function snapshotOf(inputs: PlacementInputs, deps: SnapshotDeps): PlacementSnapshot {
+  const { ledger } = deps;
   const now = deps.now();
+  const timeout = deps.nodeTimeoutSeconds * 1000;
+  const nodes: PlacementNode[] = [];
+  for (const n of inputs.records) {
+    nodes.push(
+      placementNode(n, inputs.held(n.id), {
+        online: n.lastHeartbeat !== undefined && now.getTime() - Date.parse(n.lastHeartbeat) < timeout,
+        bond: ledger.balance(bondAccount(n.id)),
+        penalisedOut: inputs.forged.has(n.id) || ledger.balance(debtAccount(n.id)) > 0n,
+        now,
+      }),
+    );
+  }
+  return new PlacementSnapshot(nodes, deps.economics);
+}
+
+/** Read every enrolled, unrevoked node into a snapshot, from the store (the reference path). */
+export async function placementSnapshot(deps: PlacementViewDeps): Promise<PlacementSnapshot> {
+  const { store } = deps;
   const records = ((await store.sublevel(NODES_SUBLEVEL).values().all()) as NodeRecord[]).filter(
     (n) => n.revoked === undefined,
   );
@@ -128,18 +162,17 @@ export async function placementSnapshot(deps: PlacementViewDeps): Promise<Placem
     list.push(job.limits);
     held.set(job.nodeId, list);
   }
-  const out = await deps.bonds.penalisedOut(records.map((n) => n.id));
-  const nodes = records.map((n) =>
-    placementNode(n, held.get(n.id) ?? [], {
-      online:
-        n.lastHeartbeat !== undefined &&
-        now.getTime() - Date.parse(n.lastHeartbeat) < deps.nodeTimeoutSeconds * 1000,
-      bond: ledger.balance(bondAccount(n.id)),
-      penalisedOut: out.has(n.id),
-      now,
-    }),
+  const forged = new Set<string>();
+  for (const p of await openPenalties(store)) if (forgedPending(p)) forged.add(p.nodeId);
+  return snapshotOf({ records, held: (id) => held.get(id) ?? [], forged }, deps);
+}
+
+/** A forged-evidence penalty still proposed, appealed or upheld puts its node out (BondService.penalisedOut). */
+export function forgedPending(p: PenaltyRecord): boolean {
+  return (
+    p.cause === 'forged-evidence' &&
+    (p.state === 'proposed' || p.state === 'appealed' || p.state === 'upheld')
   );
-  return new PlacementSnapshot(nodes, deps.economics);
 }
 
 /** A job's limits and a dataset's minimum tier as a placement request. */

@@ -26,6 +26,8 @@ export type BatchOp = AbstractBatchOperation<RootDb, string, Stored>;
 export class Store {
   private readonly lock = new Mutex();
   private readonly sublevels = new Map<string, Sublevel>();
+  /** wt-place: told of every batch once it is durable (the in-memory placement directory). */
+  private readonly observers = new Set<(ops: readonly BatchOp[]) => void>();
 
   private constructor(readonly db: RootDb) {}
 
@@ -65,6 +67,17 @@ export class Store {
   async write(ops: BatchOp[]): Promise<void> {
     if (ops.length === 0) return;
     await this.db.batch(ops, { sync: true });
+    for (const observe of this.observers) observe(ops);
+  }
+
+  /**
+   * Call `fn` with every batch after it is written (wt-place: in-memory
+   * views follow the store). `fn` runs synchronously under the write lock and
+   * must not throw. Returns the unsubscribe.
+   */
+  observe(fn: (ops: readonly BatchOp[]) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
   }
 
   /** The value at `key` in `sub`, or undefined. */
