@@ -8,6 +8,7 @@
 import type tap from 'tap';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli-in-process.js';
@@ -83,10 +84,18 @@ export async function startGatewayProcess(
   dataDir: string,
   ...extra: string[]
 ): Promise<GatewayProcess> {
+  // No load shedding unless the test brings its own settings: CI shares two cores between three
+  // test files, and a gateway answering HTTP_OVERLOADED there is the machine, not the test's subject
+  // (shedding itself is tested in test/gateway/ops.test.ts).
+  const settings: NodeJS.ProcessEnv = {};
+  if (!extra.includes('--config')) {
+    settings.SEALGATE_CONFIG = `${dataDir}.test-settings.json`;
+    writeFileSync(settings.SEALGATE_CONFIG, JSON.stringify({ maxEventLoopDelayMs: false }));
+  }
   const child = spawn(
     process.execPath,
     [BIN, 'gateway', 'start', '--port', '0', '--data', dataDir, ...extra],
-    { env: cleanEnv({ SEALGATE_HOME: dataDir }), stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: cleanEnv({ SEALGATE_HOME: dataDir, ...settings }), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let err = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
