@@ -24,10 +24,14 @@ function sink(collect: (text: string) => void): Writable {
   });
 }
 
-/** Run `sealgate ARGS...` with `env` as its whole environment; the exit code and what it printed. */
+/**
+ * Run `sealgate ARGS...` with `env` as its whole environment; the exit code and what it printed.
+ * `over` replaces the binary's command table (a test's stand-ins for it).
+ */
 export async function runCli(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  over?: readonly Command[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   table ??= import(SERVICE_COMMANDS).then((m: { serviceCommands: readonly Command[] }) => [
     ...commands,
@@ -35,7 +39,7 @@ export async function runCli(
   ]);
   let stdout = '';
   let stderr = '';
-  const code = await main(args, await table, {
+  const code = await main(args, over ?? (await table), {
     stdout: sink((text) => (stdout += text)),
     stderr: sink((text) => (stderr += text)),
     env,

@@ -15,17 +15,14 @@
  */
 import t from 'tap';
 import { createServer } from 'node:net';
-import { PassThrough } from 'node:stream';
 import type { Command, CommandInfo } from '../../../client/cli/index.js';
-import { commands, lazyCommand, main } from '../../../client/cli/index.js';
+import { commands, lazyCommand } from '../../../client/cli/index.js';
+import { runCli } from '../../helpers/cli-in-process.js';
 import { sealgate } from './sealgate.js';
 
-/** Run the runner in process with captured output and a private home. */
-async function run(table: readonly Command[], argv: string[], home: string) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const code = await main(argv, table, { stdout: out, stderr: err, env: { SEALGATE_HOME: home } });
-  return { code, stdout: String(out.read() ?? ''), stderr: String(err.read() ?? '') };
+/** Run the runner in process over `table` with captured output and a private home. */
+function run(table: readonly Command[], argv: string[], home: string) {
+  return runCli(argv, { SEALGATE_HOME: home }, table);
 }
 
 /** A loopback URL where nothing listens: a port the OS handed out and that was closed again. */
