@@ -17,7 +17,7 @@
  */
 import { parseEconomicsParameters } from '../policies/index.js';
 import type { PlacementNode, PlacementRequest } from '../gateway/index.js';
-import { BondService, PlacementSnapshot, placementSnapshot, rankNodes } from '../gateway/index.js';
+import { PlacementSnapshot, placementSnapshot, rankNodes } from '../gateway/index.js';
 import { PlacementIndex } from '../gateway/bonds/placement-index.js';
 import type { BenchRow, Benchmark } from './benchmark.js';
 import { ratio } from './benchmark.js';
@@ -143,7 +143,6 @@ async function endToEnd(
   const seedMs = performance.now() - t;
   try {
     const deps = { store: w.store, ledger: w.ledger, economics, now: w.now, nodeTimeoutSeconds: 90 };
-    const bonds = new BondService({ store: w.store, ledger: w.ledger, economics, now: w.now });
     let t0 = performance.now();
     const index = await PlacementIndex.open(deps);
     const openMs = performance.now() - t0;
@@ -155,7 +154,7 @@ async function endToEnd(
     for (let i = 0; i < E2E_ROUNDS; i++) {
       const asker = w.ids[Math.floor(seeded7() * count)];
       t0 = performance.now();
-      sink += (await placementSnapshot({ ...deps, bonds })).allows(asker, q, 0) ? 1 : 0;
+      sink += (await placementSnapshot(deps)).allows(asker, q, 0) ? 1 : 0;
       fromStore.push(performance.now() - t0);
       t0 = performance.now();
       const snap = await index.snapshot();

@@ -21,7 +21,7 @@ import { bondAccount, debtAccount } from './service.js';
 import type { LedgerEntry } from '../ledger/index.js';
 import { ledgerSublevels } from '../ledger/storage.js';
 
-type IndexDeps = Omit<PlacementViewDeps, 'bonds'>;
+type IndexDeps = PlacementViewDeps;
 
 interface Entry {
   readonly record: NodeRecord;

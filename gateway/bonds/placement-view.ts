@@ -18,12 +18,10 @@ import type { Store } from '../store/index.js';
 import type { PenaltyRecord } from './records.js';
 import { openPenalties } from './records.js';
 import { bondAccount, debtAccount } from './service.js';
-import type { BondService } from './service.js';
 
 export interface PlacementViewDeps {
   readonly store: Store;
   readonly ledger: Ledger;
-  readonly bonds: BondService;
   readonly economics: EconomicsParameters;
   readonly now: () => Date;
   readonly nodeTimeoutSeconds: number;
