@@ -31,6 +31,8 @@ export interface FollowOptions {
   readonly signal?: AbortSignal;
   /** Reconnections allowed in a row without an event in between (default 5). */
   readonly retries?: number;
+  /** false: only the events stored so far (the stream ends after them); default true. */
+  readonly live?: boolean;
 }
 
 // The SSE field parser: complete events out of `buffer`, and what is left unparsed.
@@ -65,7 +67,8 @@ export async function* followRun(
 ): AsyncGenerator<RunStreamEvent> {
   let last = opts.after;
   let failures = 0;
-  const path = `/v1/runs/${encodeURIComponent(runId)}/events`;
+  const live = opts.live ?? true;
+  const path = `/v1/runs/${encodeURIComponent(runId)}/events${live ? '' : '?live=false'}`;
   for (;;) {
     const headers: Record<string, string> = last === undefined ? {} : { 'last-event-id': String(last) };
     const response = await client.send('GET', path, { signed: true, headers });
@@ -92,7 +95,7 @@ export async function* followRun(
       opts.signal?.removeEventListener('abort', stop);
       stop();
     }
-    if (opts.signal?.aborted === true) return;
+    if (opts.signal?.aborted === true || !live) return;
     // Ended without a final state (a proxy, a restart): resume after the last event seen.
     if (++failures > (opts.retries ?? 5)) return;
     await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -6,7 +6,9 @@
  * `Last-Event-ID: n` gets every stored event after n, then the live ones.
  * The stream ends after a final state. Subscribing before reading the store
  * means no event falls between the replay and the live feed; events at or
- * below the last id sent are skipped, so none is sent twice.
+ * below the last id sent are skipped, so none is sent twice. With `?live=false`
+ * the stream ends once the replay is sent: the history so far, with a
+ * definite end, for a client that does not follow.
  */
 import type { ServerResponse } from 'node:http';
 import { Type } from '@sinclair/typebox';
@@ -50,6 +52,14 @@ export const runEventRoutes: FastifyPluginCallbackTypebox = (app, _options, done
         tags: ['runs'],
         security: [{ httpSignature: [] }],
         params: RunIdParams,
+        querystring: Type.Object(
+          {
+            live: Type.Optional(
+              Type.Boolean({ default: true, description: 'false: end the stream once the replay is sent' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 32 })) }),
         response: {
           200: {
@@ -121,6 +131,7 @@ export const runEventRoutes: FastifyPluginCallbackTypebox = (app, _options, done
         }
         live = true;
         for (const event of pending.splice(0)) send(event);
+        if (request.query.live === false) finish();
       } catch (err) {
         request.log.warn({ err }, 'run event stream failed');
         finish();

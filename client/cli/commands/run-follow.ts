@@ -14,9 +14,6 @@ import type { CommandContext, ParsedArgs } from '../command.js';
 import { idOf, optionalString, signedClient } from './session.js';
 import { runStatus } from './runs.js';
 
-/** Without --follow: how long the replay may pause before it counts as caught up (ms). */
-const CAUGHT_UP_MS = 500;
-
 /** One event as a line of text. */
 export function eventLine(e: RunStreamEvent): string {
   const time = e.at.slice(11, 19);
@@ -42,7 +39,7 @@ function interruptible(): { signal: AbortSignal; done(): void } {
 
 /**
  * Print events of `types` as they come. `follow`: until a final state or
- * Ctrl-C; else the history so far, ending once the replay pauses.
+ * Ctrl-C; else the history stored so far (the gateway ends that stream).
  */
 async function stream(
   ctx: CommandContext,
@@ -53,26 +50,14 @@ async function stream(
 ): Promise<RunStreamEvent[]> {
   const client = await signedClient(ctx);
   const interrupt = interruptible();
-  const { signal } = interrupt;
   const seen: RunStreamEvent[] = [];
-  let idle: NodeJS.Timeout | undefined;
-  const quiet = new AbortController();
-  const signals = follow ? signal : AbortSignal.any([signal, quiet.signal]);
-  const arm = () => {
-    if (follow) return;
-    clearTimeout(idle);
-    idle = setTimeout(() => quiet.abort(), CAUGHT_UP_MS);
-  };
   try {
-    arm();
-    for await (const event of followRun(client, id, { after, signal: signals })) {
-      arm();
+    for await (const event of followRun(client, id, { after, signal: interrupt.signal, live: follow })) {
       if (!types.includes(event.type)) continue;
       seen.push(event);
       if (follow) ctx.stdout.write(ctx.json ? `${JSON.stringify(event)}\n` : `${eventLine(event)}\n`);
     }
   } finally {
-    clearTimeout(idle);
     interrupt.done();
   }
   return seen;

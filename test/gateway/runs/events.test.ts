@@ -48,9 +48,16 @@ class SseReader {
   }
 }
 
-async function follow(m: Market, base: string, who: TestAccount, runId: string, lastEventId?: string) {
+async function follow(
+  m: Market,
+  base: string,
+  who: TestAccount,
+  runId: string,
+  lastEventId?: string,
+  query = '',
+) {
   const client = new GatewayClient({ gateway: base, key: who.key, now: () => m.gw.app.gateway.now() });
-  const res = await client.send('GET', `/v1/runs/${runId}/events`, {
+  const res = await client.send('GET', `/v1/runs/${runId}/events${query}`, {
     ...(lastEventId === undefined ? {} : { headers: { 'last-event-id': lastEventId } }),
   });
   return { res, events: new SseReader((res.body as ReadableStream<Uint8Array>).getReader()) };
@@ -143,6 +150,28 @@ t.test('a reconnect with Last-Event-ID resumes after it; a finished run replays 
     await garbage.events.next(),
     { id: '10' },
     'an unreadable Last-Event-ID counts as a fresh follower',
+  );
+});
+
+t.test('?live=false ends the stream after the stored events, though the run goes on', async (t) => {
+  const m = await marketForTest(t);
+  const base = await listenForTest(m.gw.app);
+  const { runs } = m.gw.app.gateway;
+  const run = await startedRun(m);
+  for (const e of ['place', 'seal', 'start'] as const) await runs.transition(run.id, e, { node: m.miner.id });
+  await runs.appendMetric(run.id, { metric: 'loss', step: 1, value: 0.5 });
+
+  const history = await follow(m, base, m.buyer, run.id, '0', '?live=false');
+  const ids = [];
+  for (let e = await history.events.next(); e !== undefined; e = await history.events.next()) ids.push(e.id);
+  t.same(ids, ['1', '2', '3', '4', '5'], 'every stored event, then the end');
+  t.equal(runs.events.subscribers(run.id), 0, 'nothing stays subscribed');
+  t.equal((await runs.get(run.id)).state, 'running', 'the run itself goes on');
+
+  await t.rejects(
+    follow(m, base, m.buyer, run.id, '0', '?live=maybe'),
+    { code: 'HTTP_INVALID', status: 400 },
+    'a live that is not a boolean is a 400',
   );
 });
 
