@@ -52,7 +52,8 @@ function startAgentProcess(
 t.test(
   'SIGKILL to the node agent mid-run: requeued on another node, fault recorded, orphan swept',
   async (t) => {
-    const world = await SealedWorld.create(t, { nodeTimeoutSeconds: 3, maxAttempts: 2 });
+    // 8 s of silence (8 missed heartbeats): a node busy on a loaded machine is not taken for dead.
+    const world = await SealedWorld.create(t, { nodeTimeoutSeconds: 8, maxAttempts: 2 });
     const model = await world.publishModel(
       await slowModel(join(world.dir, 'slow'), 4),
       'sealgate-test/slow:e2e',
