@@ -71,6 +71,10 @@ export const GATEWAY_SETTINGS: ServiceSpec = {
   nodeTimeoutSeconds: { type: { kind: 'number', min: 0 }, help: 'node offline after this silence' },
   heartbeatSeconds: { type: { kind: 'number', min: 0 }, help: 'node heartbeat interval' },
   startConfirmSeconds: { type: { kind: 'number', min: 0 }, help: 'a placed run must start within this' },
+  nodeCaBits: {
+    type: { kind: 'integer', min: 2048, max: 8192 },
+    help: "the node CA's RSA size (first start)",
+  },
 };
 
 /** `sealgate node start`. */

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import tls from 'node:tls';
 import t from 'tap';
 import { join } from 'node:path';
-import { assertOneLine, refused, sealgateProcess, startGatewayProcess } from './sealgate.js';
+import { assertOneLine, refused, sealgate, sealgateProcess, startGatewayProcess } from './sealgate.js';
 
 t.test('prints its URL as a line, serves, and on SIGTERM exits 0 with nothing listening', async (t) => {
   const data = join(t.testdir(), 'gw');
@@ -41,8 +41,9 @@ t.test('a second gateway on the same data directory or the same port is one line
 
 t.test("bad ports are usage errors; --node-port serves the nodes' mTLS API", async (t) => {
   const dir = t.testdir();
+  // Usage errors come before anything starts: the binary's runner in this process says the same.
   for (const port of ['-1', '65536', 'http', '']) {
-    const r = await sealgateProcess(['gateway', 'start', `--port=${port}`, '--data', dir]);
+    const r = await sealgate(['gateway', 'start', `--port=${port}`, '--data', dir]);
     assertOneLine(t, r, 'CLI_USAGE');
   }
   const gw = await startGatewayProcess(t, join(dir, 'gw'), '--node-port', '0');

@@ -86,11 +86,12 @@ export async function startGatewayProcess(
 ): Promise<GatewayProcess> {
   // No load shedding unless the test brings its own settings: CI shares two cores between three
   // test files, and a gateway answering HTTP_OVERLOADED there is the machine, not the test's subject
-  // (shedding itself is tested in test/gateway/ops.test.ts).
+  // (shedding itself is tested in test/gateway/ops.test.ts). A 2048-bit node CA, as the in-process
+  // test gateways have: a 3072-bit one costs each first start seconds of CPU in node-forge's signing.
   const settings: NodeJS.ProcessEnv = {};
   if (!extra.includes('--config')) {
     settings.SEALGATE_CONFIG = `${dataDir}.test-settings.json`;
-    writeFileSync(settings.SEALGATE_CONFIG, JSON.stringify({ maxEventLoopDelayMs: false }));
+    writeFileSync(settings.SEALGATE_CONFIG, JSON.stringify({ maxEventLoopDelayMs: false, nodeCaBits: 2048 }));
   }
   const child = spawn(
     process.execPath,
