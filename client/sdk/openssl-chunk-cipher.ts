@@ -63,8 +63,8 @@ function bulk(
   };
   if (input.length === 0) return Promise.resolve();
   if (input.length < threadMin) return Promise.resolve(check(update(ctx, out, outl, input, input.length)));
-  return new Promise((resolve, reject) =>
-    update.async(ctx, out, outl, input, input.length, (err, ok) => {
+  return new Promise((resolve, reject) => {
+    const done = (err: unknown, ok: number): void => {
       try {
         if (err !== null && err !== undefined)
           throw err instanceof Error ? err : new Error('OpenSSL update failed on a worker thread');
@@ -72,8 +72,15 @@ function bulk(
       } catch (e) {
         reject(e instanceof Error ? e : new Error('OpenSSL update failed'));
       }
-    }),
-  );
+    };
+    try {
+      update.async(ctx, out, outl, input, input.length, done);
+    } catch {
+      // koffi refuses async calls beyond its queue (256 at once, across every envelope in the
+      // process): do this one here instead. The executor's throw becomes the rejection.
+      resolve(check(update(ctx, out, outl, input, input.length)));
+    }
+  });
 }
 
 /** Both directions under one key (NIST SP 800-38D, 96-bit IV, 16-byte tag). */

@@ -13,6 +13,9 @@ import { BufferPool, nodeChunkCipher, openSslChunkCipher } from '../../../client
 import { roundtripSuite } from '../../attest/envelope/roundtrip-suite.js';
 import { tamperSuite } from '../../attest/envelope/tamper-suite.js';
 import { refDecrypt } from '../../attest/envelope/reference.js';
+// Internal: the binding itself, to wrap it (the cipher takes it as its `binding` option).
+import { openSslGcm } from '../../../client/sdk/openssl-gcm.js';
+import type { Evp } from '../../../client/sdk/openssl-gcm.js';
 
 const threaded = openSslChunkCipher({ threadMin: 0 });
 const onThisThread = openSslChunkCipher({ threads: false });
@@ -149,4 +152,30 @@ t.test('without OpenSSL it falls back to node:crypto, pooled or not', async (t) 
   const out = await pooled.sealChunk(nonce, aad, data);
   t.same(Buffer.from(out), expected, 'pooled node:crypto bytes');
   t.equal(out.buffer.byteLength, 4096, 'into the pool');
+});
+
+t.test('when koffi refuses an async call, the chunk is done on the calling thread', async (t) => {
+  const real = await openSslGcm();
+  t.ok(real, "Node's own OpenSSL binds on this platform");
+  if (real === undefined) return;
+  const refusing = (update: Evp['encryptUpdate']): Evp['encryptUpdate'] =>
+    Object.assign((...args: Parameters<Evp['encryptUpdate']>) => update(...args), {
+      async: () => {
+        throw new Error('too many asynchronous calls');
+      },
+    });
+  const evp: Evp = {
+    ...real,
+    encryptUpdate: refusing(real.encryptUpdate),
+    decryptUpdate: refusing(real.decryptUpdate),
+  };
+  const aesKey = new Uint8Array(randomBytes(32));
+  const nonce = new Uint8Array(randomBytes(12));
+  const aad = new Uint8Array(randomBytes(106));
+  const data = new Uint8Array(randomBytes(100_000));
+  const ossl = await openSslChunkCipher({ threadMin: 0, binding: () => Promise.resolve(evp) })(aesKey);
+  const web = await webCryptoChunkCipher(aesKey);
+  const sealed = await ossl.sealChunk(nonce, aad, data);
+  t.same(Buffer.from(sealed), Buffer.from(await web.sealChunk(nonce, aad, data)), 'the same bytes');
+  t.same(Buffer.from(await ossl.openChunk(nonce, aad, sealed)), Buffer.from(data), 'and back');
 });
