@@ -42,6 +42,7 @@ function output(pool: BufferPool | undefined, length: number): Uint8Array {
   return buffer.subarray(0, length);
 }
 
+/** EVP functions return 1 on success (OpenSSL 3.0, EVP_EncryptInit(3)). */
 function must(ok: number, what: string): void {
   if (ok !== 1) throw new Error(`OpenSSL ${what} failed`);
 }
@@ -106,8 +107,8 @@ function cipherFor(evp: Evp, aesKey: Uint8Array, opts: OpenSslCipherOptions): Ch
   };
   return {
     async sealChunk(nonce, aad, plaintext) {
-      const sealed = output(opts.pool, plaintext.length + TAG_LENGTH);
       const ctx = start(true, nonce, aad);
+      const sealed = output(opts.pool, plaintext.length + TAG_LENGTH);
       try {
         await bulk(evp.encryptUpdate, ctx, sealed, plaintext, threadMin);
         const tag = sealed.subarray(plaintext.length);
@@ -126,8 +127,8 @@ function cipherFor(evp: Evp, aesKey: Uint8Array, opts: OpenSslCipherOptions): Ch
     async openChunk(nonce, aad, sealed) {
       const bodyLength = sealed.length - TAG_LENGTH;
       if (bodyLength < 0) throw new RangeError('a sealed chunk is at least its tag');
-      const plain = output(opts.pool, bodyLength);
       const ctx = start(false, nonce, aad);
+      const plain = output(opts.pool, bodyLength);
       try {
         await bulk(evp.decryptUpdate, ctx, plain, sealed.subarray(0, bodyLength), threadMin);
         // SET_TAG copies the 16 bytes it is given into the context.
