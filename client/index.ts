@@ -16,6 +16,9 @@ export { tarball } from './sdk/tar.js';
 export type { TarFile } from './sdk/tar.js';
 // The envelope's chunk cipher on node:crypto (client/sdk/node-chunk-cipher.ts).
 export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';
+// The envelope's chunk cipher on Node's own OpenSSL, into the caller's buffers (wt-envfast).
+export { openSslChunkCipher } from './sdk/openssl-chunk-cipher.js';
+export type { OpenSslCipherOptions } from './sdk/openssl-chunk-cipher.js';
 // The gateway's HTTP API, signed (client/sdk/gateway-client.ts).
 export { GatewayClient, GatewayRequestError } from './sdk/gateway-client.js';
 export type { GatewayClientOptions, GatewayRequestInit } from './sdk/gateway-client.js';

@@ -26,7 +26,7 @@ import type { ChunkCipherFactory, EnvelopeHeader } from '../../attest/envelope/i
 import { writeFileAtomically } from './atomic-file.js';
 import { BufferPool } from './buffer-pool.js';
 import { FileChunkReader, FileChunkWriter } from './file-chunks.js';
-import { pooledNodeChunkCipher } from './node-chunk-cipher.js';
+import { openSslChunkCipher } from './openssl-chunk-cipher.js';
 
 export { writeAtomically } from './atomic-file.js';
 
@@ -95,7 +95,7 @@ export async function encryptFile(
       size,
       chunkSize,
       inFlight: opts.inFlight,
-      cipher: opts.cipher ?? pooledNodeChunkCipher(pool.output),
+      cipher: opts.cipher ?? openSslChunkCipher({ pool: pool.output }),
     });
     let header: Uint8Array | undefined;
     let consumed = 0;
@@ -141,7 +141,7 @@ export async function decryptFile(
     const plain = decryptStream(counted(envelope(), size, opts.onProgress), {
       key,
       inFlight: opts.inFlight,
-      cipher: opts.cipher ?? pooledNodeChunkCipher(pool.output),
+      cipher: opts.cipher ?? openSslChunkCipher({ pool: pool.output }),
     });
     let consumed = prefix.length;
     await writeFileAtomically(output, 0o600, (out) =>
