@@ -1,5 +1,6 @@
 /**
  * `npm run bench`: runs every benchmark module in turn and prints one table.
+ * `node dist/bench/run.js ledger blobs` runs only the named modules.
  * Add a module by adding it to `benchmarks`. Exits non-zero when a target is
  * missed, so a regression is visible, but nothing in the test suite times code.
  */
@@ -36,7 +37,10 @@ const benchmarks: readonly Benchmark[] = [
 
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 const results: [string, BenchRow][] = [];
-for (const b of benchmarks) {
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !benchmarks.some((b) => b.name === name));
+if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}`);
+for (const b of benchmarks.filter((m) => only.length === 0 || only.includes(m.name))) {
   log(`running ${b.name}`);
   for (const row of await b.run(log)) results.push([b.name, row]);
 }

@@ -40,8 +40,16 @@ export interface PutResult {
   readonly created: boolean;
 }
 
-/** Bytes the temp file's write stream may hold before it pushes back on the source. */
-const WRITE_BUFFER = 1024 * 1024;
+/** Bytes a blob's read stream reads at once. */
+const READ_BUFFER = 1024 * 1024;
+/**
+ * How the temp file is written (files.ts `fileSink`): up to 8 MiB held, so a
+ * write that waits on the file system's journal (a flush below commits it)
+ * does not stall the hashing thread, and writeback started every 32 MiB, so
+ * the final fsync has at most that much left to write instead of the whole
+ * blob (docs/blobs.md, "Figures").
+ */
+const SINK = { highWaterMark: 8 * 1024 * 1024, flushEvery: 32 * 1024 * 1024 };
 
 function checkedSize(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0)
@@ -117,7 +125,7 @@ export class BlobStore {
     try {
       const { size } = verified(
         digest,
-        await ingest(source, fileSink(file, WRITE_BUFFER), limits, this.hashing.begin()),
+        await ingest(source, fileSink(file, SINK), limits, this.hashing.begin()),
       );
       await file.sync();
       await file.close();
@@ -161,7 +169,7 @@ export class BlobStore {
     const parsed = parseBlobDigest(digest);
     try {
       const file = await open(this.path(parsed), 'r');
-      return file.createReadStream({ highWaterMark: WRITE_BUFFER });
+      return file.createReadStream({ highWaterMark: READ_BUFFER });
     } catch (err) {
       if (isNotFound(err)) throw new BlobError('BLOB_NOT_FOUND', 'no blob with that digest is stored');
       throw err;

@@ -4,7 +4,7 @@
  * verified offline, so every field is checked for type and shape before any
  * invariant is evaluated. Hashes are SHA-256 over RFC 8785 canonical JSON.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { createHash } from 'node:crypto';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import {
   MerkleTree,
@@ -29,14 +29,20 @@ export type BlockBody = Omit<LedgerBlock, 'signature' | 'hash'>;
 
 type Mutable<T> = { -readonly [K in keyof T]?: T[K] };
 
+// SHA-256 (FIPS 180-4) through node:crypto: OpenSSL's assembly is about three times as fast as
+// the pure-JS one on an entry's few hundred bytes, and every settlement hashes its entries.
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** SHA-256 (hex) of the canonical JSON of an entry body. */
 export function entryHash(body: EntryBody): string {
-  return bytesToHex(sha256(canonicalizeBytes(body)));
+  return sha256Hex(canonicalizeBytes(body));
 }
 
 /** SHA-256 (hex) of the canonical JSON of a block body. */
 export function blockHash(body: BlockBody): string {
-  return bytesToHex(sha256(canonicalizeBytes(body)));
+  return sha256Hex(canonicalizeBytes(body));
 }
 
 /** True when `signature` (base64) is the gateway's Ed25519 signature over the block body. */

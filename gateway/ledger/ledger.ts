@@ -120,7 +120,7 @@ export class Ledger {
   async commitLocked(inputs: readonly TransactionInput[], extraOps: BatchOp[] = []): Promise<CommitResult> {
     if (!this.store.locked) throw new TypeError('commitLocked needs store.exclusive to be held');
     checkGroup(inputs);
-    const seqs = (await this.#subs.keys.getMany(inputs.map((i) => i.key))) as (number | undefined)[];
+    const seqs = this.#committedSeqs(inputs);
     const done = seqs.filter((s) => s !== undefined).length;
     if (done > 0) return this.#replayed(inputs, seqs, done);
     const changed = applyGroup(this.#balances, inputs);
@@ -156,6 +156,18 @@ export class Ledger {
     this.#lastHash = prevHash;
     for (const e of entries) this.#sealer.pending(hashBytes(e.hash));
     return { entries, applied: true };
+  }
+
+  /**
+   * The seq each input's key was committed under, if any. A synchronous
+   * read: under the write lock nothing else changes the key index, and a key
+   * that was never committed is answered from the memtable and LevelDB's bloom
+   * filters without leaving this thread, where an async read costs a round
+   * trip through libuv's pool (often longer than the computation of the whole
+   * commit). Keys stay on disk only, so memory does not grow with the ledger.
+   */
+  #committedSeqs(inputs: readonly TransactionInput[]): (number | undefined)[] {
+    return inputs.map((input) => this.#subs.keys.getSync(input.key) as number | undefined);
   }
 
   /** {@link commitLocked}, taking the store's lock itself. */
