@@ -72,9 +72,10 @@ export class RequestClock {
     download: (path, signal) => client.download(path, signal),
     upload: (path, data, size) => client.upload(path, data, size),
     json: async (method, path, body, signal) => {
-      const m = /^\/v1\/node\/runs\/([^/]+)\/(nonce|metrics)$/.exec(path);
-      const records = (body as { records?: unknown[] } | undefined)?.records?.length ?? 0;
-      const metric = m?.[2] === 'metrics' && records > 0;
+      // The egress route (issue 5) carries metrics among other channels: a batch with a metric counts.
+      const m = /^\/v1\/node\/runs\/([^/]+)\/(nonce|evidence|egress)$/.exec(path);
+      const records = (body as { records?: { channel?: unknown }[] } | undefined)?.records ?? [];
+      const metric = m?.[2] === 'egress' && records.some((r) => r.channel === 'metrics');
       if (m?.[2] === 'nonce') this.#mark(m[1], 'nonce');
       if (metric) this.#mark(m[1], 'metric-sent');
       const t0 = Date.now();
