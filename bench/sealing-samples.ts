@@ -40,7 +40,7 @@ export async function writeTinyModel(dir: string): Promise<void> {
 /** Milliseconds of one sealed run, from the agent's `assigned`. */
 export interface SealedSample {
   readonly containerStarted: number;
-  /** The agent asked for a nonce: the supervisor's hello had arrived. */
+  /** The supervisor's hello arrived at the agent. */
   readonly hello: number;
   readonly keyReleased: number;
   /** The supervisor spawned the model. */
@@ -111,7 +111,7 @@ export async function sealedSample(
   const t0 = event('assigned');
   return {
     containerStarted: event('container-started') - t0,
-    hello: request('nonce') - t0,
+    hello: event('hello') - t0,
     keyReleased: event('key-released') - t0,
     started: event('started') - t0,
     metricSent: request('metric-sent') - t0,

@@ -46,6 +46,7 @@ export class JobRunner {
   #container: SealedContainer | undefined;
   #paused = false;
   #step = 'assigned';
+  #assignedAt = new Date(0);
 
   constructor(
     private readonly ctx: JobContext,
@@ -71,6 +72,7 @@ export class JobRunner {
   /** Run the job to its end and report it; never throws. Resolves to the outcome code (`ok` or a fail code). */
   async run(): Promise<string> {
     const { job, ctx } = this;
+    this.#assignedAt = ctx.clock.now();
     this.#emit('assigned');
     const dir = join(ctx.dataDir, 'jobs', job.jobId);
     let failure: RunFailure | undefined;
@@ -174,6 +176,7 @@ export class JobRunner {
           ...ctx,
           supervisorDigest: ctx.supervisor.digest,
           signal,
+          assignedAt: this.#assignedAt,
           emit: (kind) => this.#emit(kind),
           step: (name) => (this.#step = name),
           warn: (message, err) => ctx.logger.warn({ jobId: job.jobId, err: (err as Error).message }, message),

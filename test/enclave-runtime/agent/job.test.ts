@@ -105,7 +105,7 @@ t.test(
 
     t.same(
       h.events.map((e) => e.kind),
-      ['assigned', 'container-started', 'key-released', 'started', 'finished'],
+      ['assigned', 'container-started', 'hello', 'key-released', 'started', 'finished'],
     );
     t.equal(h.events.at(-1)?.outcome, 'ok');
     t.same(h.runtime.live.size, 0, 'the container is removed');
