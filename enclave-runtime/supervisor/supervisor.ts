@@ -31,8 +31,8 @@ export interface SupervisorOptions {
   readonly loadSeccomp: () => void;
   /**
    * Loads what `loadSeccomp` needs (libseccomp through koffi, the parsed profile). Started right
-   * after `hello`, so it overlaps the agent's key-release round trip; awaited before the filter
-   * loads, and its failure is the filter's failure.
+   * after `hello`, and `loadSeccomp` right after it, so both overlap the agent's key-release
+   * round trip; awaited before the model is spawned, and a failure of either is SUPERVISOR_SECCOMP.
    */
   readonly prepareSeccomp?: () => Promise<void>;
   /** The model's working directory (default `/tmp`). */
@@ -114,8 +114,17 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     const box = helloKeyPair();
     await out.send({ t: 'hello', publicKey: bytesToBase64(box.publicKey), version: SUPERVISOR_VERSION });
     const loading = loadSteps();
-    const prepared = (opts.prepareSeccomp?.() ?? Promise.resolve()).then(
-      () => undefined,
+    // The filter loads as soon as its parts are there, while the agent fetches the key: from
+    // then on the supervisor itself runs under it (TSYNC), and the model inherits it.
+    const filtered = (opts.prepareSeccomp?.() ?? Promise.resolve()).then(
+      () => {
+        try {
+          opts.loadSeccomp();
+          return undefined;
+        } catch (cause) {
+          return { cause };
+        }
+      },
       (cause: unknown) => ({ cause }),
     );
     const run = parseRunMessage(await readFirstLine(opts.stdin, opts.maxRunMessageBytes ?? 64 * 1024 ** 2));
@@ -131,10 +140,10 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
       key.fill(0);
       modelKey?.fill(0);
     }
-    const unprepared = await prepared;
+    // Before the model's first instruction, the filter must be in place (or the run fails).
+    const unfiltered = await filtered;
     seccomp(() => {
-      if (unprepared !== undefined) throw unprepared.cause;
-      opts.loadSeccomp();
+      if (unfiltered !== undefined) throw unfiltered.cause;
     });
     const queries =
       run.inputs === undefined ? 0 : run.inputs.split('\n').filter((l) => l.trim() !== '').length;
