@@ -40,7 +40,7 @@ export async function writeTinyModel(dir: string): Promise<void> {
 /** Milliseconds of one sealed run, from the agent's `assigned`. */
 export interface SealedSample {
   readonly containerStarted: number;
-  /** The agent asked for a nonce: the supervisor's hello had arrived. */
+  /** The supervisor's hello arrived at the agent. */
   readonly hello: number;
   readonly keyReleased: number;
   /** The supervisor spawned the model. */
@@ -72,9 +72,10 @@ export class RequestClock {
     download: (path, signal) => client.download(path, signal),
     upload: (path, data, size) => client.upload(path, data, size),
     json: async (method, path, body, signal) => {
-      const m = /^\/v1\/node\/runs\/([^/]+)\/(nonce|metrics)$/.exec(path);
-      const records = (body as { records?: unknown[] } | undefined)?.records?.length ?? 0;
-      const metric = m?.[2] === 'metrics' && records > 0;
+      // The egress route (issue 5) carries metrics among other channels: a batch with a metric counts.
+      const m = /^\/v1\/node\/runs\/([^/]+)\/(nonce|evidence|egress)$/.exec(path);
+      const records = (body as { records?: { channel?: unknown }[] } | undefined)?.records ?? [];
+      const metric = m?.[2] === 'egress' && records.some((r) => r.channel === 'metrics');
       if (m?.[2] === 'nonce') this.#mark(m[1], 'nonce');
       if (metric) this.#mark(m[1], 'metric-sent');
       const t0 = Date.now();
@@ -110,7 +111,7 @@ export async function sealedSample(
   const t0 = event('assigned');
   return {
     containerStarted: event('container-started') - t0,
-    hello: request('nonce') - t0,
+    hello: event('hello') - t0,
     keyReleased: event('key-released') - t0,
     started: event('started') - t0,
     metricSent: request('metric-sent') - t0,

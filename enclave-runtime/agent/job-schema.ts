@@ -48,6 +48,13 @@ const JobSchema = Type.Object({
       maxRecordBytes: Type.Integer({ minimum: 1, maximum: 1 << 20 }),
     }),
   ),
+  /** The key release's nonce, handed out with the job (docs/node-protocol.md §3.1); absent: ask for one. */
+  nonce: Type.Optional(
+    Type.Object({
+      value: Type.String({ minLength: 16, maxLength: 256 }),
+      ttlSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    }),
+  ),
 });
 
 /** A job as handed out by the gateway, with its model descriptor parsed. */
@@ -99,5 +106,8 @@ export function parseJob(input: unknown): Job {
     ...(job.egress === undefined
       ? {}
       : { egress: { channels: [...job.egress.channels], maxRecordBytes: job.egress.maxRecordBytes } }),
+    ...(job.nonce === undefined
+      ? {}
+      : { nonce: { value: job.nonce.value, ttlSeconds: job.nonce.ttlSeconds } }),
   };
 }

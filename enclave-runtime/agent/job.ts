@@ -7,7 +7,7 @@
  * outcome the container is removed and the job directory, with its
  * ciphertext copy and sealed output, is deleted before the report goes out.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { signUsageReceipt } from '../../attest/index.js';
@@ -46,6 +46,7 @@ export class JobRunner {
   #container: SealedContainer | undefined;
   #paused = false;
   #step = 'assigned';
+  #assignedAt = new Date(0);
 
   constructor(
     private readonly ctx: JobContext,
@@ -71,6 +72,7 @@ export class JobRunner {
   /** Run the job to its end and report it; never throws. Resolves to the outcome code (`ok` or a fail code). */
   async run(): Promise<string> {
     const { job, ctx } = this;
+    this.#assignedAt = ctx.clock.now();
     this.#emit('assigned');
     const dir = join(ctx.dataDir, 'jobs', job.jobId);
     let failure: RunFailure | undefined;
@@ -120,44 +122,66 @@ export class JobRunner {
   async #steps(dir: string): Promise<() => Promise<void>> {
     const { job, ctx } = this;
     const signal = this.#abort.signal;
-    this.#step = 'download';
     const ciphertext = join(dir, 'ciphertext');
-    await downloadTo(await ctx.api.blob(job.data.digest, signal), ciphertext, job.data.digest, job.data.size);
-    this.#checkAborted();
     // An audit job's second ciphertext: the sealed model, scored on the canary set above (docs/audit.md).
     const modelBlob = job.kind === 'audit' ? job.modelBlob : undefined;
     const modelCiphertext = modelBlob === undefined ? undefined : join(dir, 'model-ciphertext');
-    if (modelBlob !== undefined && modelCiphertext !== undefined) {
+    // The ciphertext downloads while the image is checked and the container created and
+    // inspected (docs/sealing-figures.md): Docker wants a bind's source to exist at create, so
+    // each file is made empty first and the download fills that same file. The container is
+    // started only once both are done and the digests checked.
+    for (const file of [ciphertext, modelCiphertext]) {
+      if (file !== undefined) await writeFile(file, '', { mode: 0o600, flag: 'wx' });
+    }
+    const download = async (): Promise<void> => {
       await downloadTo(
-        await ctx.api.blob(modelBlob.digest, signal),
-        modelCiphertext,
-        modelBlob.digest,
-        modelBlob.size,
+        await ctx.api.blob(job.data.digest, signal),
+        ciphertext,
+        job.data.digest,
+        job.data.size,
+      );
+      if (modelBlob !== undefined && modelCiphertext !== undefined) {
+        await downloadTo(
+          await ctx.api.blob(modelBlob.digest, signal),
+          modelCiphertext,
+          modelBlob.digest,
+          modelBlob.size,
+        );
+      }
+    };
+    let creating = 'image';
+    const create = async (): Promise<void> => {
+      const archive = job.image.archive;
+      await ctx.runtime.ensureImage(
+        job.image.digest,
+        archive ? () => ctx.api.blob(archive, signal) : undefined,
       );
       this.#checkAborted();
-    }
-    this.#step = 'image';
-    const archive = job.image.archive;
-    await ctx.runtime.ensureImage(
-      job.image.digest,
-      archive ? () => ctx.api.blob(archive, signal) : undefined,
-    );
+      creating = 'create';
+      this.#container = await ctx.runtime.createSealed({
+        runId: job.runId,
+        jobId: job.jobId,
+        image: job.image.digest,
+        binds: {
+          ciphertext,
+          supervisor: ctx.supervisor.path,
+          ...(modelCiphertext === undefined ? {} : { modelCiphertext }),
+        },
+        limits: job.limits,
+        ...(ctx.gpuDeviceIds.length > 0 ? { gpuDeviceIds: ctx.gpuDeviceIds } : {}),
+      });
+    };
+    this.#step = 'download';
+    // Both settle before anything goes on: a container created after a failed download is
+    // still known here, so cleanup removes it. The download's failure is reported first.
+    const [downloaded, created] = await Promise.allSettled([download(), create()]);
+    if (downloaded.status === 'rejected') throw downloaded.reason;
     this.#checkAborted();
-    this.#step = 'create';
-    this.#container = await ctx.runtime.createSealed({
-      runId: job.runId,
-      jobId: job.jobId,
-      image: job.image.digest,
-      binds: {
-        ciphertext,
-        supervisor: ctx.supervisor.path,
-        ...(modelCiphertext === undefined ? {} : { modelCiphertext }),
-      },
-      limits: job.limits,
-      ...(ctx.gpuDeviceIds.length > 0 ? { gpuDeviceIds: ctx.gpuDeviceIds } : {}),
-    });
+    this.#step = creating;
+    if (created.status === 'rejected') throw created.reason;
     this.#checkAborted();
     const container = this.#container;
+    if (container === undefined) throw new TypeError('the container was not created');
     const stdio = await container.attach();
     stdio.stderr.resume(); // diagnostic only: drained, never forwarded (protocol §5)
     this.#step = 'start';
@@ -174,6 +198,7 @@ export class JobRunner {
           ...ctx,
           supervisorDigest: ctx.supervisor.digest,
           signal,
+          assignedAt: this.#assignedAt,
           emit: (kind) => this.#emit(kind),
           step: (name) => (this.#step = name),
           warn: (message, err) => ctx.logger.warn({ jobId: job.jobId, err: (err as Error).message }, message),

@@ -31,6 +31,8 @@ export interface SessionContext {
   readonly releasePollMs: number;
   readonly maxOutputBytes: number;
   readonly signal: AbortSignal;
+  /** When the job arrived, by `clock`: the job's own nonce is used while it is fresh. */
+  readonly assignedAt: Date;
   emit(kind: JobEvent['kind']): void;
   /** Which step is running, for failure mapping. */
   step(name: string): void;
@@ -47,6 +49,21 @@ export interface SessionResult {
   answers: unknown[];
 }
 
+/**
+ * The job's own nonce (docs/node-protocol.md §3.1) while at most half its TTL
+ * has passed since the job arrived, by the agent's clock (so no clock of the
+ * gateway's is compared): the other half is for the evidence to arrive.
+ * Undefined when the job has none or it is too old: the agent asks for one.
+ */
+export function freshJobNonce(
+  ctx: Pick<SessionContext, 'clock' | 'assignedAt'>,
+  job: Pick<Job, 'nonce'>,
+): string | undefined {
+  if (job.nonce === undefined) return undefined;
+  const elapsedMs = ctx.clock.now().getTime() - ctx.assignedAt.getTime();
+  return elapsedMs >= 0 && elapsedMs < (job.nonce.ttlSeconds * 1000) / 2 ? job.nonce.value : undefined;
+}
+
 /** Drive the supervisor of a started container until its stdout ends. */
 export async function runSession(
   ctx: SessionContext,
@@ -56,31 +73,48 @@ export async function runSession(
   dir: string,
 ): Promise<SessionResult> {
   const messages = jsonLines(stdio.stdout)[Symbol.asyncIterator]();
+  // The started container's inspect document (the evidence's measurement) does not depend on
+  // the supervisor: it is read while the supervisor boots.
+  const inspecting = container.inspect();
+  inspecting.catch(() => undefined); // awaited below; a failure there is the step's
   ctx.step('hello');
   const first = await messages.next();
   if (first.done || first.value.t !== 'hello') {
     throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor did not begin with hello');
   }
   const hello = first.value;
+  ctx.emit('hello');
 
   ctx.step('nonce');
-  // The container's inspect document does not depend on the nonce: fetch both at once.
-  const [nonce, inspect] = await Promise.all([ctx.api.nonce(job.runId, job.jobId), container.inspect()]);
+  const jobNonce = freshJobNonce(ctx, job);
+  const [nonce, inspect] = await Promise.all([jobNonce ?? ctx.api.nonce(job.runId, job.jobId), inspecting]);
   ctx.step('evidence');
-  const evidence = signEvidence(
-    inspect,
-    {
-      nodeId: ctx.nodeId,
-      runId: job.runId,
-      nonce,
-      ephemeralPublicKey: hello.publicKey,
-      supervisorDigest: ctx.supervisorDigest,
-      runtimeVersion: ctx.runtimeVersion,
-      time: Math.floor(ctx.clock.now().getTime() / 1000),
-    },
-    ctx.nodeSecretKey,
-  );
-  let release: ReleaseReply = await ctx.api.evidence(job.runId, { jobId: job.jobId, evidence, inspect });
+  const sign = (value: string) =>
+    signEvidence(
+      inspect,
+      {
+        nodeId: ctx.nodeId,
+        runId: job.runId,
+        nonce: value,
+        ephemeralPublicKey: hello.publicKey,
+        supervisorDigest: ctx.supervisorDigest,
+        runtimeVersion: ctx.runtimeVersion,
+        time: Math.floor(ctx.clock.now().getTime() / 1000),
+      },
+      ctx.nodeSecretKey,
+    );
+  let release: ReleaseReply;
+  try {
+    release = await ctx.api.evidence(job.runId, { jobId: job.jobId, evidence: sign(nonce), inspect });
+  } catch (err) {
+    // The job's nonce ran out after all (a slow start, a clock step): once more with a fresh one.
+    if (jobNonce === undefined || !(err instanceof AgentError) || err.gatewayCode !== 'NONCE_EXPIRED')
+      throw err;
+    ctx.step('nonce');
+    const fresh = await ctx.api.nonce(job.runId, job.jobId);
+    ctx.step('evidence');
+    release = await ctx.api.evidence(job.runId, { jobId: job.jobId, evidence: sign(fresh), inspect });
+  }
   ctx.step('release');
   while (release.status === 'pending') {
     await sleep(ctx.releasePollMs, undefined, { signal: ctx.signal });

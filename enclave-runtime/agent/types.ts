@@ -21,11 +21,12 @@ export interface SupervisorBundle {
 /**
  * Moments of one job, stamped with the agent's clock (the sealing overhead
  * figure of issue 4 is measured from them): `assigned` (the job arrived),
- * `container-started`, `key-released`, `started` (the supervisor spawned the
+ * `container-started`, `hello` (the supervisor's first message arrived),
+ * `key-released`, `started` (the supervisor spawned the
  * model), and `finished` with the outcome code (`ok` or the fail code).
  */
 export interface JobEvent {
-  readonly kind: 'assigned' | 'container-started' | 'key-released' | 'started' | 'finished';
+  readonly kind: 'assigned' | 'container-started' | 'hello' | 'key-released' | 'started' | 'finished';
   readonly jobId: string;
   readonly runId: string;
   readonly at: Date;

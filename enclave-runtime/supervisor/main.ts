@@ -6,14 +6,14 @@
  */
 import { runSupervisor } from './supervisor.js';
 
-// The seccomp profile (validated with typebox when its module loads) and libseccomp through
-// koffi are imported after `hello`, while the agent fetches the key: the container's start
-// does not wait for them. Deep paths, not the policies' index (its sandbox and documents parts
-// are never used here).
+// sealgate's seccomp profile (normalised without typebox: its schema check runs in the tests) and
+// libseccomp through koffi are imported after `hello`, while the agent fetches the key: the
+// container's start does not wait for them. Deep paths, not the policies' index (its sandbox and
+// documents parts are never used here). docs/sealing-figures.md.
 let load: (() => void) | undefined;
 async function prepareSeccomp(): Promise<void> {
   const [{ SEALGATE_SECCOMP_PROFILE }, { loadProfile }] = await Promise.all([
-    import('../../policies/seccomp/profiles.js'),
+    import('../../policies/seccomp/sealgate-profile.js'),
     import('../../policies/seccomp-native.js'),
   ]);
   load = () => loadProfile(SEALGATE_SECCOMP_PROFILE);

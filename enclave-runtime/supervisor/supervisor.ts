@@ -9,18 +9,18 @@
  */
 import type { Readable, Writable } from 'node:stream';
 // Deep paths, not attest's index (which loads node-forge and typebox): docs/sealing-figures.md.
+// Only what `hello` needs is imported statically; the rest (steps.ts) loads after it.
 import { bytesToBase64 } from '../../attest/base-encoding.js';
 import { isSealgateError } from '../../attest/errors.js';
-import { generateBoxKeyPair, unwrapKey } from '../../attest/keywrap.js';
 import type { BundleLimits } from './bundle.js';
 import { MessageWriter, readFirstLine } from './channel.js';
 import { SupervisorError } from './errors.js';
-import { inputPaths, writeInputs, type SealedPaths } from './inputs.js';
-import { runModel } from './model.js';
+import { helloKeyPair } from './hello-key.js';
+import type { SealedPaths } from './inputs.js';
 import { SUPERVISOR_VERSION, parseRunMessage, type RunMessage } from './protocol.js';
-import { sealOutput } from './seal.js';
-import { cpuSeconds } from './usage.js';
-import { wipeTree } from './wipe.js';
+import type * as StepsModule from './steps.js';
+
+type Steps = typeof StepsModule;
 
 /** Everything the supervisor touches, so tests can run it as a host process. */
 export interface SupervisorOptions {
@@ -31,8 +31,8 @@ export interface SupervisorOptions {
   readonly loadSeccomp: () => void;
   /**
    * Loads what `loadSeccomp` needs (libseccomp through koffi, the parsed profile). Started right
-   * after `hello`, so it overlaps the agent's key-release round trip; awaited before the filter
-   * loads, and its failure is the filter's failure.
+   * after `hello`, and `loadSeccomp` right after it, so both overlap the agent's key-release
+   * round trip; awaited before the model is spawned, and a failure of either is SUPERVISOR_SECCOMP.
    */
   readonly prepareSeccomp?: () => Promise<void>;
   /** The model's working directory (default `/tmp`). */
@@ -54,10 +54,14 @@ export interface SupervisorOptions {
 const DEFAULT_LIMITS: BundleLimits = { maxBytes: 4 * 1024 ** 3, maxFiles: 100_000 };
 
 /** The data (or model) key and, in loss mode, the model key; the hello secret key is zeroed either way. */
-function unwrap(run: RunMessage, secretKey: Uint8Array): { key: Uint8Array; modelKey?: Uint8Array } {
+function unwrap(
+  steps: Steps,
+  run: RunMessage,
+  secretKey: Uint8Array,
+): { key: Uint8Array; modelKey?: Uint8Array } {
   const open = (wrapped: Uint8Array): Uint8Array => {
     try {
-      return unwrapKey(wrapped, secretKey);
+      return steps.unwrapKey(wrapped, secretKey);
     } catch (cause) {
       throw new SupervisorError('SUPERVISOR_KEY', 'the wrapped key does not open with the hello key', {
         cause,
@@ -89,46 +93,67 @@ function seccomp(load: () => void): void {
   }
 }
 
-async function wipe(paths: SealedPaths): Promise<void> {
-  await wipeTree(paths.input);
-  await wipeTree(paths.output);
+async function wipe(steps: Steps, paths: SealedPaths): Promise<void> {
+  await steps.wipeTree(paths.input);
+  await steps.wipeTree(paths.output);
+}
+
+// The steps after hello, loading in the background; a failure to load is the supervisor's own.
+function loadSteps(): Promise<Steps> {
+  const loading = import('./steps.js');
+  loading.catch(() => undefined); // awaited later: not an unhandled rejection meanwhile
+  return loading;
 }
 
 /** Runs one sealed job over `stdin`/`stdout`; resolves to the process exit status (0 or 1). */
 export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
   const out = new MessageWriter(opts.stdout);
   const limits = opts.bundleLimits ?? DEFAULT_LIMITS;
-  let touched = false;
+  let steps: Steps | undefined;
   try {
-    const box = generateBoxKeyPair();
+    const box = helloKeyPair();
     await out.send({ t: 'hello', publicKey: bytesToBase64(box.publicKey), version: SUPERVISOR_VERSION });
-    const prepared = (opts.prepareSeccomp?.() ?? Promise.resolve()).then(
-      () => undefined,
+    const loading = loadSteps();
+    // The filter loads as soon as its parts are there, while the agent fetches the key: from
+    // then on the supervisor itself runs under it (TSYNC), and the model inherits it.
+    const filtered = (opts.prepareSeccomp?.() ?? Promise.resolve()).then(
+      () => {
+        try {
+          opts.loadSeccomp();
+          return undefined;
+        } catch (cause) {
+          return { cause };
+        }
+      },
       (cause: unknown) => ({ cause }),
     );
     const run = parseRunMessage(await readFirstLine(opts.stdin, opts.maxRunMessageBytes ?? 64 * 1024 ** 2));
-    const { key, modelKey } = unwrap(run, box.secretKey);
-    touched = true;
+    const s = await loading.catch((cause: unknown) => {
+      box.secretKey.fill(0);
+      throw new SupervisorError('SUPERVISOR_INTERNAL', 'the supervisor failed', { cause });
+    });
+    const { key, modelKey } = unwrap(s, run, box.secretKey);
+    steps = s; // from here on, plaintext may exist: wipe on every path
     try {
-      await writeInputs(opts.paths, run, key, limits, modelKey);
+      await s.writeInputs(opts.paths, run, key, limits, modelKey);
     } finally {
       key.fill(0);
       modelKey?.fill(0);
     }
-    const unprepared = await prepared;
+    // Before the model's first instruction, the filter must be in place (or the run fails).
+    const unfiltered = await filtered;
     seccomp(() => {
-      if (unprepared !== undefined) throw unprepared.cause;
-      opts.loadSeccomp();
+      if (unfiltered !== undefined) throw unfiltered.cause;
     });
     const queries =
       run.inputs === undefined ? 0 : run.inputs.split('\n').filter((l) => l.trim() !== '').length;
-    const exit = await runModel({
+    const exit = await s.runModel({
       command: run.command,
       cwd: opts.cwd ?? '/tmp',
       env: {
         PATH: opts.path ?? '/usr/local/bin:/usr/bin:/bin',
         HOME: '/tmp',
-        SEALGATE_PARAMS: inputPaths(opts.paths).params,
+        SEALGATE_PARAMS: s.inputPaths(opts.paths).params,
       },
       rules: {
         mode: run.mode,
@@ -145,15 +170,15 @@ export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
     if (opts.signal?.aborted === true)
       throw new SupervisorError('SUPERVISOR_STOPPED', 'the container was told to stop');
     if (run.mode === 'train' && exit.code === 0 && exit.signal === null) {
-      const sealed = await sealOutput(opts.paths.output, run.brokerPublicKey, limits, (m) => out.send(m));
+      const sealed = await s.sealOutput(opts.paths.output, run.brokerPublicKey, limits, (m) => out.send(m));
       await out.send({ t: 'output-end', ...sealed });
     }
-    await wipe(opts.paths);
-    const cpu = await cpuSeconds(opts.procRoot);
+    await wipe(s, opts.paths);
+    const cpu = await s.cpuSeconds(opts.procRoot);
     await out.send({ t: 'exit', ...exit, cpuSeconds: cpu, wiped: true });
     return 0;
   } catch (err) {
-    if (touched) await wipe(opts.paths).catch(() => undefined);
+    if (steps !== undefined) await wipe(steps, opts.paths).catch(() => undefined);
     const failure =
       err instanceof SupervisorError
         ? err

@@ -21,6 +21,7 @@ import {
   wrapKeyFast,
 } from '../../attest/index.js';
 import { newId } from '../ids.js';
+import type { RunStateEvent } from '../runs/events.js';
 import type { RunService } from '../runs/service.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
@@ -115,11 +116,41 @@ export class KeyBroker {
    * first nonce of a train job moves its run placed -> sealing.
    */
   async issueNonce(node: VerifiedNodeCertificate, runId: string, jobId: string): Promise<IssuedNonce> {
-    const subject = await loadSubject(this.#d.store, node, runId, jobId, 'nonce');
-    const issued = await this.nonces.issue(runId, jobId, auditBinds(subject));
+    const subject = await loadSubject(this.#d.store, node, runId, jobId);
+    const binds = auditBinds(subject);
+    const issued = await this.nonces.issue(runId, jobId, {
+      nodeId: node.nodeId,
+      ...(binds === undefined ? {} : { binds }),
+    });
     if (subject.purpose === 'data' && subject.run.state === 'placed')
       await this.#d.runs.transition(runId, 'seal');
     return issued;
+  }
+
+  /**
+   * The nonce handed out with a job (node-protocol §3.1, docs/sealing-figures.md):
+   * issued by the jobs route right after the scheduler assigned `job` to
+   * `nodeId`, bound to the run, the job and the node (an audit's also to its two
+   * ciphertexts), with the same TTL as a requested one. The node can then send
+   * its evidence as soon as the container says hello, in one round trip. It
+   * moves no run: the evidence does (placed -> sealing), as the nonce route did.
+   */
+  async issueJobNonce(
+    nodeId: string,
+    job: {
+      readonly kind: string;
+      readonly runId: string;
+      readonly jobId: string;
+      readonly data: { readonly digest: string };
+      readonly modelBlob?: { readonly digest: string };
+    },
+  ): Promise<IssuedNonce & { readonly ttlSeconds: number }> {
+    const binds = job.kind === 'audit' ? [job.data.digest, job.modelBlob?.digest ?? ''] : undefined;
+    const issued = await this.nonces.issue(job.runId, job.jobId, {
+      nodeId,
+      ...(binds === undefined ? {} : { binds }),
+    });
+    return { ...issued, ttlSeconds: this.nonces.ttlSeconds };
   }
 
   /**
@@ -134,9 +165,16 @@ export class KeyBroker {
     runId: string,
     request: ReleaseRequest,
   ): Promise<ReleaseResult> {
-    const { result, purpose } = await this.#d.store.exclusive(() =>
-      this.#releaseLocked(node, runId, request),
-    );
+    // A run still placed (its nonce came with the job) moves to sealing under the lock; its
+    // state event goes out once the lock is released, refused or not.
+    const sealing: { event?: RunStateEvent } = {};
+    let locked: { result: ReleaseResult; purpose: ReleasePurpose };
+    try {
+      locked = await this.#d.store.exclusive(() => this.#releaseLocked(node, runId, request, sealing));
+    } finally {
+      if (sealing.event) this.#d.runs.events.publish(runId, sealing.event);
+    }
+    const { result, purpose } = locked;
     if (result.status === 'released' && purpose === 'data')
       await startRun(this.#d.runs, runId, { store: this.#d.store, jobId: request.jobId }); // + deployment (wt-rewards)
     return result;
@@ -146,6 +184,7 @@ export class KeyBroker {
     node: VerifiedNodeCertificate,
     runId: string,
     request: ReleaseRequest,
+    sealing: { event?: RunStateEvent },
   ): Promise<{ result: ReleaseResult; purpose: ReleasePurpose }> {
     const { store, standards } = this.#d;
     const at = this.#d.now();
@@ -168,11 +207,16 @@ export class KeyBroker {
       const evidence = parse(request.evidence);
       digest = measurementDigest(evidence.body.measurement);
       const configDigest = inspectConfigDigest(request.inspect);
-      const subject = await loadSubject(store, node, runId, request.jobId, 'release');
+      const subject = await loadSubject(store, node, runId, request.jobId);
       harmed = subject.run.buyer; // wt-bonds
       purpose = subject.purpose;
       dataset = subject.dataset.id;
-      const nonce = await this.nonces.checkLocked(evidence.body.nonce, runId, request.jobId);
+      if (purpose === 'data' && subject.run.state === 'placed') {
+        // what the nonce route did for a nonce asked for: this node's job of this run is sealing
+        const moved = await this.#d.runs.transitionLocked(runId, 'seal');
+        if (moved.published) sealing.event = moved.published;
+      }
+      const nonce = await this.nonces.checkLocked(evidence.body.nonce, runId, request.jobId, node.nodeId);
       ops.push(nonce.useOp);
       checkBinds(nonce.record.binds, auditBinds(subject));
       checkInspect(request.inspect, configDigest, evidence, standards.profile);

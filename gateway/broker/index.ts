@@ -4,6 +4,8 @@ export { brokerNodeRoutes } from './node-routes.js';
 export { KeyBroker, type KeyBrokerDeps, type ReleaseRequest, type ReleaseResult } from './broker.js';
 export { SellerCustody, startRun } from './custody.js';
 export { NonceService, type IssuedNonce, type CheckedNonce } from './nonces.js';
+// the job's own nonce (docs/sealing-figures.md)
+export { type NonceBinding } from './nonces.js';
 export { BrokerError, BROKER_STATUSES, type BrokerErrorCode } from './errors.js';
 export {
   checkInspect,

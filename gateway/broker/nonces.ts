@@ -19,6 +19,14 @@ export interface IssuedNonce {
   readonly expiresAt: string;
 }
 
+/** What a nonce is bound to besides its run and job. */
+export interface NonceBinding {
+  /** The node it is issued to: the evidence must come from that node (NONCE_WRONG_NODE). */
+  readonly nodeId: string;
+  /** Audit jobs: the ciphertext digests it stands for (KEY_RELEASE_BINDS, broker.ts). */
+  readonly binds?: readonly string[];
+}
+
 /** A nonce that passed its checks, and the operation that uses it up. */
 export interface CheckedNonce {
   readonly record: NonceRecord;
@@ -36,8 +44,14 @@ export class NonceService {
     this.#ttlSeconds = ttlSeconds;
   }
 
-  /** Issue a fresh nonce for `runId`/`jobId` (32 random bytes, base64url), valid for the TTL. */
-  async issue(runId: string, jobId: string, binds?: readonly string[]): Promise<IssuedNonce> {
+  /** The TTL nonces are issued with, seconds. */
+  get ttlSeconds(): number {
+    return this.#ttlSeconds;
+  }
+
+  /** Issue a fresh nonce for `runId`/`jobId` of `bound.nodeId` (32 random bytes, base64url), valid for the TTL. */
+  async issue(runId: string, jobId: string, bound: NonceBinding): Promise<IssuedNonce> {
+    const { binds, nodeId } = bound;
     const nonce = randomNonce(32);
     const now = this.#now();
     const record: NonceRecord = {
@@ -45,6 +59,7 @@ export class NonceService {
       jobId,
       issuedAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.#ttlSeconds * 1000).toISOString(),
+      nodeId,
       ...(binds === undefined ? {} : { binds: [...binds] }),
     };
     await this.#store.exclusive(() =>
@@ -54,11 +69,12 @@ export class NonceService {
   }
 
   /**
-   * Check `nonce` for `runId`/`jobId` with the store's lock held: NONCE_UNKNOWN,
-   * NONCE_REPLAYED (already used), NONCE_WRONG_RUN (issued for another run or
-   * job; left unused), NONCE_EXPIRED. Returns the op that marks it used.
+   * Check `nonce` for `runId`/`jobId` of `nodeId` with the store's lock held:
+   * NONCE_UNKNOWN, NONCE_REPLAYED (already used), NONCE_WRONG_RUN (issued for
+   * another run or job; left unused), NONCE_WRONG_NODE (issued to another node;
+   * left unused), NONCE_EXPIRED. Returns the op that marks it used.
    */
-  async checkLocked(nonce: string, runId: string, jobId: string): Promise<CheckedNonce> {
+  async checkLocked(nonce: string, runId: string, jobId: string, nodeId: string): Promise<CheckedNonce> {
     const sub = this.#store.sublevel(NONCES_SUBLEVEL);
     const record = await this.#store.get<NonceRecord>(sub, nonce);
     if (record === undefined)
@@ -69,6 +85,9 @@ export class NonceService {
     const jobOk = constantTimeEqualText(record.jobId, jobId);
     if (!runOk || !jobOk) {
       throw new BrokerError('nonce', 'NONCE_WRONG_RUN', 'the nonce was issued for another run or job');
+    }
+    if (record.nodeId !== undefined && !constantTimeEqualText(record.nodeId, nodeId)) {
+      throw new BrokerError('nonce', 'NONCE_WRONG_NODE', 'the nonce was issued to another node');
     }
     const now = this.#now();
     if (now.getTime() > Date.parse(record.expiresAt)) {

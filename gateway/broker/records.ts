@@ -51,6 +51,8 @@ export interface NonceRecord {
   readonly expiresAt: string;
   /** Audit jobs: the two ciphertext digests (canary set, sealed model) the evidence's nonce stands for. */
   readonly binds?: readonly string[];
+  /** The node it was issued to (absent on records written before nonces were node-bound). */
+  readonly nodeId?: string;
   /** Set once, in the same batch as the release record of the attempt that used it. */
   readonly usedAt?: string;
 }

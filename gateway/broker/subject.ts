@@ -30,12 +30,12 @@ export interface ReleaseSubject {
   readonly modelImage?: string;
 }
 
-/** Which step asks: a nonce (the run may still be placed) or a release (the run must be sealing). */
-export type SubjectStep = 'nonce' | 'release';
-
-function runWaits(purpose: ReleasePurpose, step: SubjectStep, run: RunRecord): boolean {
+// A data key waits while the run is placed or sealing; a sealed model, once the run settled with one.
+function runWaits(purpose: ReleasePurpose, run: RunRecord): boolean {
   if (purpose !== 'data') return run.state === 'settled' && run.output !== undefined;
-  const states: readonly RunState[] = step === 'nonce' ? ['placed', 'sealing'] : ['sealing'];
+  // A release may find the run still placed: the job's own nonce spares the nonce request
+  // that used to move it (broker.ts moves it to sealing then).
+  const states: readonly RunState[] = ['placed', 'sealing'];
   return states.includes(run.state);
 }
 
@@ -51,7 +51,6 @@ export async function loadSubject(
   node: VerifiedNodeCertificate,
   runId: string,
   jobId: string,
-  step: SubjectStep,
 ): Promise<ReleaseSubject> {
   const job = await store.get<JobRecord>(store.sublevel(JOBS_SUBLEVEL), jobId);
   if (job === undefined || job.runId !== runId || job.state !== 'assigned') {
@@ -71,7 +70,7 @@ export async function loadSubject(
   const purpose: ReleasePurpose = job.kind === 'predict' ? 'model' : job.kind === 'audit' ? 'audit' : 'data';
   const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), runId);
   if (run === undefined) throw new BrokerError('job', 'KEY_RELEASE_NO_JOB', `no run ${runId}`);
-  if (!runWaits(purpose, step, run)) {
+  if (!runWaits(purpose, run)) {
     const what = purpose === 'data' ? 'its data key' : 'a sealed model';
     throw new BrokerError(
       'run-state',

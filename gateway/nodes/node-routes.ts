@@ -102,7 +102,10 @@ export const nodeRoutes: FastifyPluginCallbackTypebox = (app, _options, done) =>
       request.raw.once('close', () => gone.abort());
       const job = await scheduler.next(node.id, request.query.waitSeconds ?? 0, gone.signal);
       if (!job) return reply.code(204).send();
-      return { job: { ...job, model: structuredClone(job.model) } };
+      // docs/sealing-figures.md: the nonce comes with the job, so the key release is one round trip
+      const issued = await app.gateway.broker.issueJobNonce(node.id, job);
+      const nonce = { value: issued.nonce, expiresAt: issued.expiresAt, ttlSeconds: issued.ttlSeconds };
+      return { job: { ...job, model: structuredClone(job.model), nonce } };
     },
   );
 

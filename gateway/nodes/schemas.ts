@@ -90,6 +90,12 @@ const Limits = Type.Object({
   tmpfsBytes: Type.Integer(),
   gpus: Type.Integer(),
 });
+/**
+ * The job's own single-use nonce (docs/node-protocol.md §3.1): bound to the
+ * run, the job and the node, issued `ttlSeconds` before `expiresAt`. The node
+ * may send its evidence over it at once instead of asking for a nonce.
+ */
+const JobNonce = Type.Object({ value: Type.String(), expiresAt: Time, ttlSeconds: Type.Integer() });
 export const JobSchema = Type.Object({
   kind: Type.Union([Type.Literal('train'), Type.Literal('predict'), Type.Literal('audit')]),
   jobId: JobId,
@@ -114,6 +120,8 @@ export const JobSchema = Type.Object({
       maxRecordBytes: Type.Integer(),
     }),
   ),
+  // docs/sealing-figures.md: the key release's nonce, handed out with the job
+  nonce: Type.Optional(JobNonce),
 });
 export const JobReply = Type.Object({ job: JobSchema });
 

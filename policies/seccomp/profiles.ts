@@ -1,16 +1,17 @@
-import sealgateJson from './sealgate-seccomp.json' with { type: 'json' };
-import { parseProfile } from './profile.js';
-import type { SeccompProfile } from './types.js';
+import { SEALGATE_SECCOMP_DOCUMENT } from './sealgate-profile.js';
 
 /**
  * sealgate's seccomp profile as Docker reads it (`--security-opt seccomp=...`):
  * the JSON document, exactly as shipped in policies/seccomp/sealgate-seccomp.json.
  * Its SHA-256 is the seccomp profile digest in the evidence measurement (DESIGN.md §6.4).
  */
-export const SEALGATE_SECCOMP_JSON: unknown = sealgateJson;
+export const SEALGATE_SECCOMP_JSON: unknown = SEALGATE_SECCOMP_DOCUMENT;
 
-/** sealgate's seccomp profile, parsed (docs/seccomp.md says how it differs from Docker's default). */
-export const SEALGATE_SECCOMP_PROFILE: SeccompProfile = parseProfile(sealgateJson);
+/**
+ * sealgate's seccomp profile, parsed: normalised without typebox in
+ * sealgate-profile.ts (the supervisor's start), schema-checked by the tests.
+ */
+export { SEALGATE_SECCOMP_PROFILE } from './sealgate-profile.js';
 
 /**
  * The capabilities Docker grants a container by default (moby `oci/caps/defaults.go`);

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKeyPair, nodeId } from '../../../attest/index.js';
-import type { JobEvent } from '../../../enclave-runtime/index.js';
+import type { Clock, JobEvent } from '../../../enclave-runtime/index.js';
 import { JobRunner, NodeApi, parseJob, silentLogger } from '../../../enclave-runtime/index.js';
 import { FakeGateway, FakeRuntime, sha } from './fakes.js';
 
@@ -61,7 +61,8 @@ export interface Harness {
   readonly keyPair: ReturnType<typeof generateSigningKeyPair>;
   readonly nodeId: string;
   readonly events: JobEvent[];
-  runner(body?: Record<string, unknown>, gpuDeviceIds?: string[]): JobRunner;
+  /** `clock` defaults to one frozen at NOW. */
+  runner(body?: Record<string, unknown>, gpuDeviceIds?: string[], clock?: Clock): JobRunner;
   /** The job directories still on disk. */
   leftovers(): Promise<string[]>;
 }
@@ -82,7 +83,7 @@ export async function harness(t: Test): Promise<Harness> {
     keyPair,
     nodeId: id,
     events,
-    runner(body = jobBody(), gpuDeviceIds = []) {
+    runner(body = jobBody(), gpuDeviceIds = [], clock = { now: () => NOW }) {
       return new JobRunner(
         {
           api: new NodeApi(gateway),
@@ -92,7 +93,7 @@ export async function harness(t: Test): Promise<Harness> {
           supervisor: SUPERVISOR,
           runtimeVersion: '0.1.0',
           dataDir,
-          clock: { now: () => NOW },
+          clock,
           logger: silentLogger(),
           releasePollMs: 1,
           maxOutputBytes: 1 << 20,
