@@ -91,6 +91,8 @@ const HEX: Int8Array = (() => {
   return t;
 })();
 
+let hexScratch = new Uint8Array(256);
+
 /**
  * Texts decoded from the hex runs of `text`: each maximal run of hex digits
  * of at least 12, cut to an even length (what `(?:[0-9a-fA-F]{2}){6,}`
@@ -109,7 +111,9 @@ export function hexTexts(text: string): string[] {
     while (i < n && text.charCodeAt(i) < 128 && HEX[text.charCodeAt(i)] >= 0) i++;
     const pairs = (i - start) >>> 1;
     if (pairs < 6) continue;
-    const bytes = new Uint8Array(pairs);
+    // Decoded into a reused buffer: most runs (a float's digits) are refused by looksLikeText.
+    if (hexScratch.length < pairs) hexScratch = new Uint8Array(2 * pairs);
+    const bytes = hexScratch.subarray(0, pairs);
     for (let j = 0; j < pairs; j++)
       bytes[j] = (HEX[text.charCodeAt(start + 2 * j)] << 4) | HEX[text.charCodeAt(start + 2 * j + 1)];
     if (looksLikeText(bytes)) (out ??= []).push(utf8.decode(bytes));
