@@ -54,12 +54,16 @@ export function buildBandFilter(
   const bits = new Uint32Array((lshBands * 2 ** log) / 32);
   const buckets = 2 ** bucketBits;
   const checkMask = checkBits === 0 ? 0 : (0xffffffff >>> (32 - checkBits)) | 0;
+  // Small integers throughout (the total is at most 2^28 bits): this runs over every band entry.
   for (let b = 0; b < lshBands; b++) {
     const base = b * (buckets + 1);
+    const ids = b * n;
+    const band = b << log;
     for (let k = 0; k < buckets; k++) {
-      for (let j = bandOffsets[base + k]; j < bandOffsets[base + k + 1]; j++) {
-        const check = (bandIds[b * n + j] >>> idBits) & checkMask;
-        const bit = b * 2 ** log + ((k * 2 ** checkBits + check) >>> drop);
+      const key = k << checkBits;
+      const last = bandOffsets[base + k + 1];
+      for (let j = bandOffsets[base + k]; j < last; j++) {
+        const bit = band + ((key | ((bandIds[ids + j] >>> idBits) & checkMask)) >>> drop);
         bits[bit >>> 5] |= 1 << (bit & 31);
       }
     }
