@@ -6,6 +6,8 @@
  */
 
 const PCT = /(?:%[0-9a-fA-F]{2})+/g;
+/** What a decoder returns when it finds nothing (shared: most pieces have nothing to decode). */
+const NONE: readonly string[] = Object.freeze([]);
 const utf8 = new TextDecoder('utf-8');
 
 /**
@@ -62,7 +64,7 @@ export function decodeBase64Run(run: string): Uint8Array {
  * is at least 0xd0, and looksLikeText refuses it anyway (a float's digits are
  * the common case).
  */
-export function base64Texts(text: string): string[] {
+export function base64Texts(text: string): readonly string[] {
   let out: string[] | undefined;
   const n = text.length;
   for (let i = 0; i < n;) {
@@ -82,7 +84,7 @@ export function base64Texts(text: string): string[] {
     const bytes = decodeBase64Run(text.slice(start, i));
     if (looksLikeText(bytes)) (out ??= []).push(utf8.decode(bytes));
   }
-  return out ?? [];
+  return out ?? NONE;
 }
 
 const HEX: Int8Array = (() => {
@@ -91,12 +93,14 @@ const HEX: Int8Array = (() => {
   return t;
 })();
 
+let hexScratch = new Uint8Array(256);
+
 /**
  * Texts decoded from the hex runs of `text`: each maximal run of hex digits
  * of at least 12, cut to an even length (what `(?:[0-9a-fA-F]{2}){6,}`
  * matches), in one pass without a regular expression.
  */
-export function hexTexts(text: string): string[] {
+export function hexTexts(text: string): readonly string[] {
   let out: string[] | undefined;
   const n = text.length;
   for (let i = 0; i < n;) {
@@ -109,17 +113,19 @@ export function hexTexts(text: string): string[] {
     while (i < n && text.charCodeAt(i) < 128 && HEX[text.charCodeAt(i)] >= 0) i++;
     const pairs = (i - start) >>> 1;
     if (pairs < 6) continue;
-    const bytes = new Uint8Array(pairs);
+    // Decoded into a reused buffer: most runs (a float's digits) are refused by looksLikeText.
+    if (hexScratch.length < pairs) hexScratch = new Uint8Array(2 * pairs);
+    const bytes = hexScratch.subarray(0, pairs);
     for (let j = 0; j < pairs; j++)
       bytes[j] = (HEX[text.charCodeAt(start + 2 * j)] << 4) | HEX[text.charCodeAt(start + 2 * j + 1)];
     if (looksLikeText(bytes)) (out ??= []).push(utf8.decode(bytes));
   }
-  return out ?? [];
+  return out ?? NONE;
 }
 
 /** `text` with its percent-escapes undone, or none when it has none. */
-export function urlTexts(text: string): string[] {
-  if (!text.includes('%')) return [];
+export function urlTexts(text: string): readonly string[] {
+  if (!text.includes('%')) return NONE;
   let changed = false;
   const decoded = text.replace(PCT, (run) => {
     changed = true;
@@ -127,5 +133,5 @@ export function urlTexts(text: string): string[] {
     for (let i = 0; i < out.length; i++) out[i] = parseInt(run.slice(3 * i + 1, 3 * i + 3), 16);
     return utf8.decode(out);
   });
-  return changed ? [decoded] : [];
+  return changed ? [decoded] : NONE;
 }

@@ -7,6 +7,8 @@ import { FingerprintError } from './errors.js';
 import { deriveSubKeys } from './keys.js';
 import type { SubKeys } from './keys.js';
 import type { MinHashParameters } from './minhash.js';
+import { buildBandFilter } from './band-filter.js';
+import type { BandFilter } from './band-filter.js';
 import { buildAnchorFilter } from './tables.js';
 import type { AnchorFilter } from './tables.js';
 import type { ColumnClass, ColumnKind } from './types.js';
@@ -59,6 +61,8 @@ export interface IndexTables {
 export class FingerprintIndex {
   /** A bitset of the anchor tags, derived from `tables.anchorSlots` (the scanner's prefilter). */
   readonly anchorFilter: AnchorFilter;
+  /** A bitset of the LSH band entries, derived from `tables.bandOffsets` and `bandIds` (the near prefilter). */
+  readonly bandFilter: BandFilter;
 
   constructor(
     readonly header: IndexHeader,
@@ -66,6 +70,13 @@ export class FingerprintIndex {
     readonly tables: IndexTables,
   ) {
     this.anchorFilter = buildAnchorFilter(tables.anchorSlots);
+    const { lshBands, bucketBits, idBits } = header.params;
+    this.bandFilter = buildBandFilter(tables.bandOffsets, tables.bandIds, {
+      lshBands,
+      bucketBits,
+      idBits,
+      records: header.counts.records,
+    });
   }
 
   /** Total bytes of the tables. */

@@ -29,6 +29,15 @@ const fmix = (h: number): number => {
   return (h ^ (h >>> 16)) >>> 0;
 };
 
+// The same finaliser as a signed 32-bit value (the same bits; no heap number above 2^31).
+const fmix32 = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+
 /** Probes per bin for densification before falling back to a scan. */
 const PROBES = 16;
 
@@ -48,6 +57,7 @@ export class MinHasher {
   private readonly binSeed: number;
   private readonly valueSeed: number;
   private readonly mins: Uint32Array;
+  private readonly biased: Int32Array;
   private readonly filled: Uint8Array;
   private readonly rows: number;
   private scratch = new Uint32Array(1024);
@@ -71,6 +81,7 @@ export class MinHasher {
     this.probes = new Uint16Array(k * PROBES);
     for (let i = 0; i < this.probes.length; i++) this.probes[i] = next() % k;
     this.mins = new Uint32Array(k);
+    this.biased = new Int32Array(k);
     this.filled = new Uint8Array(k);
   }
 
@@ -82,29 +93,41 @@ export class MinHasher {
     const count = this.shingles(units, bounds, start, end);
     if (count === 0) return undefined;
     const k = this.params.hashFunctions;
-    const mins = this.mins.fill(0xffffffff);
+    // The minima are kept biased (x ^ 2^31, as int32) so that a signed comparison orders them as
+    // unsigned: the loop stays on small integers instead of heap numbers above 2^31.
+    const biased = this.biased.fill(0x7fffffff);
     const filled = this.filled.fill(0);
     const shingles = this.scratch;
+    const binSeed = this.binSeed;
+    const valueSeed = this.valueSeed;
     // floor(h / 2^32 * k), by a shift when k is a power of two (the same value, exactly).
     const shift = (k & (k - 1)) === 0 ? 32 - Math.log2(k) : -1;
     for (let j = 0; j < count; j++) {
       const x = shingles[j];
-      const hb = fmix((x ^ this.binSeed) >>> 0);
-      const bin = shift >= 0 ? (shift === 32 ? 0 : hb >>> shift) : Math.floor((hb / 4294967296) * k);
-      const v = fmix((x ^ this.valueSeed) >>> 0);
+      const hb = fmix32(x ^ binSeed);
+      const bin = shift >= 0 ? (shift === 32 ? 0 : hb >>> shift) : Math.floor(((hb >>> 0) / 4294967296) * k);
+      const v = fmix32(x ^ valueSeed) ^ 0x80000000;
       filled[bin] = 1;
-      if (v < mins[bin]) mins[bin] = v;
+      if (v < biased[bin]) biased[bin] = v;
     }
+    const mins = this.mins;
+    const probes = this.probes;
     for (let i = 0; i < k; i++) {
-      if (filled[i] === 1) continue;
+      if (filled[i] === 1) {
+        mins[i] = biased[i] ^ 0x80000000;
+        continue;
+      }
       let from = -1;
-      for (let t = 0; t < PROBES && from < 0; t++) {
-        const j = this.probes[i * PROBES + t];
-        if (filled[j] === 1) from = j;
+      for (let t = 0; t < PROBES; t++) {
+        const j = probes[i * PROBES + t];
+        if (filled[j] === 1) {
+          from = j;
+          break;
+        }
       }
       // A very sparse set: the first filled bin after i (still a function of the set alone).
       for (let t = 1; from < 0; t++) if (filled[(i + t) % k] === 1) from = (i + t) % k;
-      mins[i] = mins[from]!;
+      mins[i] = biased[from] ^ 0x80000000;
     }
     return mins;
   }
@@ -129,10 +152,10 @@ export class MinHasher {
       const saltTop = Math.imul(Math.imul(this.salt, top), b); // salt*B^w
       let g = 0;
       for (let i = start; i < start + w; i++) g = (Math.imul(g, b) + units[i]) | 0;
-      out[count++] = fmix((saltTop + g) ^ this.salt);
+      out[count++] = fmix32((saltTop + g) ^ this.salt);
       for (let s = start + 1; s < start + n; s++) {
         g = (Math.imul((g - Math.imul(units[s - 1], top)) | 0, b) + units[s + w - 1]) | 0;
-        out[count++] = fmix(((saltTop + g) | 0) ^ this.salt);
+        out[count++] = fmix32(((saltTop + g) | 0) ^ this.salt);
       }
       return count;
     }
@@ -166,9 +189,9 @@ export class MinHasher {
 
   /** The hash of band `b` of `mins`. */
   bandHash(mins: Uint32Array, b: number): number {
-    let h = (0x811c9dc5 ^ b) >>> 0;
-    for (let i = b * this.rows; i < (b + 1) * this.rows; i++) h = fmix((h ^ mins[i]) >>> 0);
-    return h;
+    let h = 0x811c9dc5 ^ b;
+    for (let i = b * this.rows; i < (b + 1) * this.rows; i++) h = fmix32(h ^ mins[i]);
+    return h >>> 0;
   }
 
   /** Whether a packed signature agrees with `mins` on the low bits of band `b` (a cheap candidate check). */

@@ -7,6 +7,7 @@
  * band hash next to the record id, so a bucket is walked without touching the
  * signatures of records that only share the bucket (docs/fingerprint.md).
  */
+import { bandBit } from './band-filter.js';
 import type { FingerprintIndex } from './fingerprint-index.js';
 import { tokenHex } from './hashing.js';
 import { MinHasher } from './minhash.js';
@@ -22,6 +23,7 @@ export class NearWindow {
   private readonly seen: number[] = [];
   private readonly at: Uint32Array;
   private readonly checks: Uint32Array;
+  private readonly bands: Uint32Array;
   /** What the touch pass read (kept so that the reads are not optimised away). */
   touched = 0;
 
@@ -34,6 +36,7 @@ export class NearWindow {
     this.hasher = new MinHasher(index.keys.minhash, index.header.params);
     this.at = new Uint32Array(2 * index.header.params.lshBands);
     this.checks = new Uint32Array(index.header.params.lshBands);
+    this.bands = new Uint32Array(index.header.params.lshBands);
   }
 
   /** Add a piece's normal form (`units[0..n)`); windows that fill are scored. */
@@ -98,27 +101,44 @@ export class NearWindow {
     let bestJ = 0;
     const seen = this.seen;
     seen.length = 0;
-    // Three passes over the bands, so that the memory reads of different bands do not wait on each
-    // other (the tables are far bigger than the caches; each band costs two cache misses).
+    // In passes, so that the memory reads of different bands do not wait on each other (the tables
+    // are far bigger than the caches): the band hashes and their filter bits; the filter (a smaller
+    // table: a band whose bit is clear has no entry with the window's bucket and check bits, so it
+    // is not walked); the bucket offsets of the bands left; their first entries; then the walk.
     const at = this.at;
     const checks = this.checks;
+    const bands = this.bands;
+    const filter = this.index.bandFilter;
+    const filterBits = filter.bits;
     for (let b = 0; b < lshBands; b++) {
       const h = this.hasher.bandHash(mins, b);
+      const bucket = bits === 0 ? 0 : h >>> (32 - bits);
       checks[b] = h & checkMask;
-      at[2 * b] = b * (buckets + 1) + (bits === 0 ? 0 : h >>> (32 - bits));
+      at[2 * b] = b * (buckets + 1) + bucket;
+      at[2 * b + 1] = bandBit(filter, b, bucket, h);
     }
+    let walk = 0;
     for (let b = 0; b < lshBands; b++) {
-      const off = at[2 * b];
-      at[2 * b] = bandOffsets[off] + b * n;
-      at[2 * b + 1] = bandOffsets[off + 1] + b * n;
+      const bit = at[2 * b + 1];
+      if ((filterBits[bit >>> 5] & (1 << (bit & 31))) === 0) continue;
+      checks[walk] = checks[b];
+      bands[walk] = b;
+      at[2 * walk++] = at[2 * b];
+    }
+    for (let w = 0; w < walk; w++) {
+      const b = bands[w];
+      const off = at[2 * w];
+      at[2 * w] = bandOffsets[off] + b * n;
+      at[2 * w + 1] = bandOffsets[off + 1] + b * n;
     }
     // Touch each bucket's first entry before walking any (the reads overlap; the walk then hits the cache).
     let touch = 0;
-    for (let b = 0; b < lshBands; b++) touch ^= bandIds[at[2 * b]] ?? 0;
+    for (let w = 0; w < walk; w++) touch ^= bandIds[at[2 * w]] ?? 0;
     this.touched = touch;
-    for (let b = 0; b < lshBands; b++) {
-      const check = checks[b];
-      for (let j = at[2 * b]; j < at[2 * b + 1]; j++) {
+    for (let w = 0; w < walk; w++) {
+      const b = bands[w];
+      const check = checks[w];
+      for (let j = at[2 * w]; j < at[2 * w + 1]; j++) {
         const entry = bandIds[j];
         if (entry >>> idBits !== check) continue;
         const r = entry & idMask;

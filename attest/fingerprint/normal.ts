@@ -66,13 +66,19 @@ export class NormalBuffer {
       this.units = new Uint16Array(2 * n);
       this.bounds = new Uint8Array(2 * n);
     }
-    // The ASCII path without intermediate strings: lower-case A-Z, keep [a-z0-9].
+    // The ASCII path without intermediate strings: lower-case A-Z, keep [a-z0-9] (and drop U+FFFD).
     const { units, bounds } = this;
     let m = 0;
     let gap = true;
     let prevClass = 0;
     for (let i = 0; i < n; i++) {
       let c = input.charCodeAt(i);
+      if (c === 0xfffd) {
+        // U+FFFD (what a decoder gives for invalid UTF-8) is its own NFKC form, neither a letter
+        // nor a digit, and composes with nothing: removed, as normalise() would.
+        gap = true;
+        continue;
+      }
       if (c >= 128) return this.setSlow(input);
       if (c >= 65 && c <= 90) c += 32;
       const cls = c >= 48 && c <= 57 ? 2 : c >= 97 && c <= 122 ? 1 : 0;

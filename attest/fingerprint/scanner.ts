@@ -13,7 +13,7 @@ import { NormalBuffer } from './normal.js';
 import type { EgressPiece, Finding, FingerprintDecoder, PendingMatch, ScanParameters } from './types.js';
 
 type TextDecoderName = 'base64' | 'hex' | 'url';
-const TEXT_DECODERS: Record<TextDecoderName, (text: string) => string[]> = {
+const TEXT_DECODERS: Record<TextDecoderName, (text: string) => readonly string[]> = {
   base64: base64Texts,
   hex: hexTexts,
   url: urlTexts,
@@ -113,15 +113,19 @@ export class Scanner {
     if (this.ended) return undefined;
     let from: number | undefined;
     let anchoredFrom: number | undefined;
-    const take = (p: ReturnType<MatchStream['pending']>): void => {
-      if (p === undefined) return;
+    // No closure per call: this runs after every record.
+    for (let i = -1; i <= this.decoded.length; i++) {
+      const p =
+        i < 0
+          ? this.plain.pending(true)
+          : i < this.decoded.length
+            ? this.decoded[i].stream.pending(false)
+            : this.digits?.pending(true);
+      if (p === undefined) continue;
       if (from === undefined || p.from < from) from = p.from;
       if (p.anchoredFrom !== undefined && (anchoredFrom === undefined || p.anchoredFrom < anchoredFrom))
         anchoredFrom = p.anchoredFrom;
-    };
-    take(this.plain.pending(true));
-    for (const d of this.decoded) take(d.stream.pending(false));
-    if (this.digits) take(this.digits.pending(true));
+    }
     if (from === undefined) return undefined;
     return anchoredFrom === undefined ? { from } : { from, anchoredFrom };
   }
