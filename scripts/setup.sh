@@ -12,11 +12,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   log "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-# tap runs the compiled tests without its TypeScript loader (.taprc `plugin`).
+# tap runs the compiled tests with only the plugins they use (.taprc `plugin`).
 # tap would rebuild its runner on the first run anyway; doing it here keeps the
 # rebuild out of the test run. Its signature names the plugins it was built with.
-if grep -q '@tapjs/typescript' node_modules/@tapjs/test/test-built/dist/esm/index.js 2>/dev/null; then
-  log "building tap's runner without the TypeScript loader"
+if grep -qE '@tapjs/(typescript|mock|snapshot)' node_modules/@tapjs/test/test-built/dist/esm/index.js 2>/dev/null; then
+  log "building tap's runner with the plugins the tests use"
   npx tap build >/dev/null
 fi
 
