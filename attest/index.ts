@@ -5,7 +5,7 @@
  */
 export { SealgateError, isSealgateError } from './errors.js';
 
-// --- identity: keys, signed requests, key wrapping, canonical JSON, evidence (wt-identity) ---
+// --- identity: keys, signed requests, key wrapping, canonical JSON, evidence ---
 export {
   base64ToBytes,
   base64UrlToBytes,
@@ -34,7 +34,7 @@ export type { CanonicalJsonErrorCode } from './canonical-json.js';
 export { CanonicalJsonError, canonicalize, canonicalizeBytes } from './canonical-json.js';
 export type { BoxKeyPair, KeywrapErrorCode } from './keywrap.js';
 export { KeywrapError, SEALED_BOX_OVERHEAD, generateBoxKeyPair, unwrapKey, wrapKey } from './keywrap.js';
-// The same sealed box on WebCrypto X25519 when present (wt-broker).
+// The same sealed box on WebCrypto X25519 when present.
 export { unwrapKeyFast, wrapKeyFast } from './keywrap-fast.js';
 export type { RequestErrorCode } from './request/errors.js';
 export { RequestError } from './request/errors.js';
@@ -127,7 +127,7 @@ export type {
   EnvelopeHeader,
   KeyFileDocument as DataKeyFileDocument,
 } from './envelope/index.js';
-// The envelope's AEAD seam: WebCrypto by default, node:crypto in client/ (wt-perf).
+// The envelope's AEAD seam: WebCrypto by default, node:crypto in client/.
 export { webCryptoChunkCipher } from './envelope/index.js';
 export type { ChunkCipher, ChunkCipherFactory } from './envelope/index.js';
 // the usage receipt a node signs at the end of a run (docs/node-protocol.md section 4)
@@ -139,7 +139,7 @@ export {
   type UsageReceipt,
 } from './receipt.js';
 
-// The fingerprint index and the egress scanner (wt-fp, docs/fingerprint.md).
+// The fingerprint index and the egress scanner (docs/fingerprint.md).
 export * from './fingerprint/index.js';
-// The verification report: signing, the verdict, the offline check (wt-report).
+// The verification report: signing, the verdict, the offline check.
 export * from './report/index.js';

@@ -1,7 +1,7 @@
 /**
  * Canaries for the audit's tests and figures, the way docs/egress-protocol.md
- * section 2 describes them (the Secret Sharer method; wt-seller builds the
- * CLI's version): each canary is a new row in the dataset's columns with
+ * section 2 describes them (the Secret Sharer method; the
+ * CLI has its own version): each canary is a new row in the dataset's columns with
  * fresh distinctive values (a synthetic person's name, national ID and
  * e-mail, from another seed), its other fields drawn from the column's
  * observed values, and a random label. `planted` of them are planted

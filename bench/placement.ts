@@ -6,11 +6,11 @@
  * pass for an asking node) - against a plain array scan of the same nodes
  * (online and fits, counted) measured alternately in the same run, so the
  * ratio shows what eligibility and scoring cost over touching every node.
- * End to end (wt-place): the same decision as the gateway makes it on a claim
+ * End to end: the same decision as the gateway makes it on a claim
  * - the snapshot (every node record, the active jobs, bonds and debt from the
  * ledger, open penalties) and the ranking - over a real LevelDB store seeded
  * with as many nodes (placement-store.ts), once read from the store on every
- * decision (the wt-bonds path) and once from the in-memory directory
+ * decision (the path before the in-memory directory) and once from the in-memory directory
  * (PlacementIndex), each with its ratio to the pure ranking of the same run.
  * SEALGATE_BENCH_PLACEMENT_NODES (default 10000) nodes, 201 decisions each
  * (21 end to end).

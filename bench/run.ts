@@ -19,13 +19,13 @@ import { placement } from './placement.js';
 const benchmarks: readonly Benchmark[] = [
   // the dataset envelope
   envelope,
-  // the double-entry ledger (wt-ledger)
+  // the double-entry ledger
   ledger,
   // the gateway's blob store: ingest over HTTP
   blobs,
   // GET /v1/datasets against a bare fastify route (docs/catalog.md)
   catalog,
-  // the key broker: one release's evidence, policy and wrap (wt-broker, docs/broker.md)
+  // the key broker: one release's evidence, policy and wrap (docs/broker.md)
   broker,
   // sealed runs on the real parts against a bare docker run (issue 4, docs/sealing-figures.md)
   sealing,

@@ -231,7 +231,7 @@ export class SealedWorld {
       nodeTimeoutSeconds: 4,
       sweepSeconds: 0.5,
       broker: { supervisorDigests: [bundle.digest], runtimeVersions: [await runtimeVersion()] },
-      economics: { bonds: { minimumBond: '0' } }, // wt-bonds: the e2e world's nodes post no bond
+      economics: { bonds: { minimumBond: '0' } }, // the e2e world's nodes post no bond
       ...options,
     });
     t.teardown(async () => {
@@ -463,7 +463,7 @@ export class SealedWorld {
   }
 }
 
-// ---- issue 5 (wt-leaky): leaky model images and fingerprinted listings -------------------------
+// ---- issue 5: leaky model images and fingerprinted listings -------------------------
 
 /**
  * Publish the leaky model `name` (test/fixtures/models/leak-*) as its publisher would, tagged

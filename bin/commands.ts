@@ -7,7 +7,7 @@
 import type { Command } from '../client/cli/index.js';
 import { lazyCommand } from '../client/cli/index.js';
 
-// --- the demo: wt-demo, docs/demo.md ---
+// --- the demo: docs/demo.md ---
 /** `sealgate demo`, the README's first command: listed first by `--help` (bin/sealgate.ts). */
 export const demoCommand: Command = lazyCommand(
   {
@@ -56,7 +56,7 @@ export const serviceCommands: readonly Command[] = [
     },
     async () => (await import('./commands/gateway-start.js')).runGatewayStart,
   ),
-  // --- node agent: wt-agent, docs/node-agent.md ---
+  // --- node agent: docs/node-agent.md ---
   lazyCommand(
     {
       name: ['node', 'start'],
@@ -82,7 +82,7 @@ export const serviceCommands: readonly Command[] = [
     async () => (await import('./commands/node-start.js')).runNodeStart,
   ),
   // --- end node agent ---
-  // --- the ledger, offline (and balance online): wt-cli2, docs/cli.md ---
+  // --- the ledger, offline (and balance online): docs/cli.md ---
   lazyCommand(
     {
       name: ['ledger', 'balance'],
@@ -130,7 +130,7 @@ export const serviceCommands: readonly Command[] = [
     async () => (await import('./commands/ledger-verify.js')).runLedgerExport,
   ),
   // --- end ledger ---
-  // --- model images: wt-supervisor, docs/supervisor.md ---
+  // --- model images: docs/supervisor.md ---
   lazyCommand(
     {
       name: ['model', 'build'],

@@ -1,12 +1,12 @@
 /** client/: the SDK and the sealgate CLI. Imports only attest/ and policies/. */
 
-// --- identity: key files (wt-identity) ---
+// --- identity: key files ---
 export type { KeystoreErrorCode, SaveKeyOptions } from './keystore.js';
 export { KeystoreError, defaultKeyPath, loadKeyFile, saveKeyFile } from './keystore.js';
 // --- end identity ---
 // Files in and out of the dataset envelope (client/sdk/envelope-file.ts).
 export { encryptFile, decryptFile, writeAtomically } from './sdk/envelope-file.js';
-// Reused buffers and positional writes for the envelope's file path (wt-perf2).
+// Reused buffers and positional writes for the envelope's file path.
 export { writeFileAtomically } from './sdk/atomic-file.js';
 export { pooledNodeChunkCipher } from './sdk/node-chunk-cipher.js';
 export { BufferPool } from './sdk/buffer-pool.js';
@@ -16,13 +16,13 @@ export { tarball } from './sdk/tar.js';
 export type { TarFile } from './sdk/tar.js';
 // The envelope's chunk cipher on node:crypto (client/sdk/node-chunk-cipher.ts).
 export { nodeChunkCipher } from './sdk/node-chunk-cipher.js';
-// The envelope's chunk cipher on Node's own OpenSSL, into the caller's buffers (wt-envfast).
+// The envelope's chunk cipher on Node's own OpenSSL, into the caller's buffers.
 export { openSslChunkCipher } from './sdk/openssl-chunk-cipher.js';
 export type { OpenSslCipherOptions } from './sdk/openssl-chunk-cipher.js';
 // The gateway's HTTP API, signed (client/sdk/gateway-client.ts).
 export { GatewayClient, GatewayRequestError } from './sdk/gateway-client.js';
 export type { GatewayClientOptions, GatewayRequestInit } from './sdk/gateway-client.js';
-// --- accounts and settings (wt-sdkcli) ---
+// --- accounts and settings ---
 export {
   ACCOUNT_ROLES,
   SELF_ASSIGNABLE_ROLES,
@@ -45,7 +45,7 @@ export type { ConfigErrorCode, ConfigFile, SettingFlags, Settings } from './conf
 // --- end accounts and settings ---
 // Blob uploads from files (client/sdk/blobs.ts).
 export { fileSha256, uploadBlob, type UploadProgress, type UploadedBlob } from './sdk/blobs.js';
-// --- the market over the SDK: catalog, runs, ledger (wt-cli2) ---
+// --- the market over the SDK: catalog, runs, ledger ---
 export {
   brokerPublicKey,
   getDataset,
@@ -73,7 +73,7 @@ export type { Balance, Credit } from './sdk/ledger.js';
 export { ImageArchiveError, imageIdOfArchive, type ImageArchiveErrorCode } from './sdk/image-archive.js';
 export { expectPage, expectShape, queryString, type FieldKind } from './sdk/reply.js';
 // --- end market ---
-// --- the synthetic dataset (wt-model, docs/models.md) ---
+// --- the synthetic dataset (docs/models.md) ---
 export {
   SYNTHETIC_COLUMNS,
   datasetChunks,
@@ -83,10 +83,10 @@ export {
 } from './sdk/synthetic.js';
 export type { DatasetOptions } from './sdk/synthetic.js';
 // --- end synthetic dataset ---
-// --- nodes: enrollment tokens (wt-nodes) ---
+// --- nodes: enrollment tokens ---
 export { createEnrollToken, type EnrollToken } from './sdk/nodes.js';
 // --- end nodes ---
-// --- rewards: a node's block rewards and deployment records (wt-rewards) ---
+// --- rewards: a node's block rewards and deployment records ---
 export {
   listNodeDeployments,
   listNodeRewards,
@@ -94,7 +94,7 @@ export {
   type NodeRewardInfo,
 } from './sdk/rewards.js';
 // --- end rewards ---
-// --- bonds and penalties: post, withdraw, status, appeal, decide (wt-bondcli) ---
+// --- bonds and penalties: post, withdraw, status, appeal, decide ---
 export {
   appealPenalty,
   bondStatus,
@@ -105,7 +105,7 @@ export {
   type PenaltyInfo,
 } from './sdk/bonds.js';
 // --- end bonds ---
-// --- seller custody: check pending key releases locally, approve or decline (wt-broker) ---
+// --- seller custody: check pending key releases locally, approve or decline ---
 export {
   ReleaseCheckError,
   approvePending,
@@ -125,7 +125,7 @@ export type {
 // --- end seller custody ---
 // sealed inference (issue 4)
 export { getInference, infer, requestInference, type InferenceInfo } from './sdk/inference.js';
-// --- canaries and the fingerprint index at publish (wt-seller, docs/canaries.md) ---
+// --- canaries and the fingerprint index at publish (docs/canaries.md) ---
 export { CanaryError, type CanaryErrorCode } from './sdk/fingerprint-errors.js';
 export { csvLine, csvRecords, isBlankRecord, type CsvRecord } from './sdk/fingerprint-csv.js';
 export {
@@ -155,7 +155,7 @@ export {
   type PreparedDataset,
 } from './sdk/fingerprint-publish.js';
 // --- end canaries ---
-// verification reports: ask, wait, check offline (wt-report)
+// verification reports: ask, wait, check offline
 export {
   checkReportFile,
   getVerification,
@@ -164,7 +164,7 @@ export {
   type VerificationState,
   type WaitOptions,
 } from './sdk/verify.js';
-// following a run live, cancelling it (wt-ops)
+// following a run live, cancelling it
 export {
   FINAL_RUN_STATES,
   followRun,

@@ -14,8 +14,8 @@ export * from './image/index.js';
 // the Docker driver (dockerode) and the GPU inventory (nvidia-smi)
 export * from './docker/index.js';
 export * from './gpu/index.js';
-// the node agent (wt-agent): enrollment, heartbeats, the sealed job sequence
+// the node agent: enrollment, heartbeats, the sealed job sequence
 export * from './agent/index.js';
-// the in-container supervisor, its staging and its digest (wt-supervisor)
+// the in-container supervisor, its staging and its digest
 export * from './supervisor/index.js';
 // --- end supervisor ---

@@ -35,7 +35,7 @@ import { metricsPlugin } from './ops/metrics.js';
 import type { GatewayOptions } from './options.js';
 import { normalizeOptions } from './options.js';
 import { Store } from './store/index.js';
-// runs, quotes, ratings and the ledger (wt-runs)
+// runs, quotes, ratings and the ledger
 import { Ledger } from './ledger/index.js';
 import { RATING_STATUSES } from './ratings/errors.js';
 import { ratingRoutes } from './ratings/routes.js';
@@ -45,19 +45,19 @@ import { rateRoutes } from './runs/rate-routes.js';
 import { runRoutes } from './runs/routes.js';
 import { RunService } from './runs/service.js';
 import { runEventRoutes } from './runs/sse.js';
-// nodes, jobs, faults and sealed inference (wt-nodes)
+// nodes, jobs, faults and sealed inference
 import { nodeAdminRoutes } from './nodes/admin-routes.js';
 import { NODE_STATUSES, PKI_STATUSES } from './nodes/errors.js';
 import { createNodeServices } from './nodes/services.js';
 import { AUDIT_STATUSES } from './audit/errors.js';
 import { INFERENCE_STATUSES } from './inference/errors.js';
 import { inferenceRoutes } from './inference/routes.js';
-// the key broker (wt-broker)
+// the key broker
 import { BROKER_STATUSES } from './broker/errors.js';
 import { createKeyBroker } from './broker/create.js';
-// the egress guard (wt-guard)
+// the egress guard
 import { EgressGuard, EgressLog, GUARD_STATUSES, gatewayScanners, guardRoutes } from './guard/index.js';
-// verification reports (wt-report)
+// verification reports
 import {
   VERIFICATION_STATUSES,
   VerificationService,
@@ -65,15 +65,15 @@ import {
   gatewayAudits,
 } from './verification/index.js';
 import { verificationRoutes } from './verification/index.js';
-// bonds, penalties and placement (wt-bonds)
+// bonds, penalties and placement
 import { BOND_STATUSES } from './economics/index.js';
 import { placementDirectory } from './bonds/directory.js';
-import { PlacementIndex } from './bonds/placement-index.js'; // wt-place
+import { PlacementIndex } from './bonds/placement-index.js';
 import { bondRoutes } from './bonds/routes.js';
 import { BondService } from './bonds/service.js';
-// block rewards and deployment records (wt-rewards)
+// block rewards and deployment records
 import { REWARD_STATUSES, RewardService, rewardRoutes } from './rewards/index.js';
-// unit costs and by-use charges (wt-pricing)
+// unit costs and by-use charges
 import { PRICING_STATUSES } from './economics/index.js';
 import { PricingService } from './pricing/service.js';
 import { pricingRoutes } from './pricing/routes.js';
@@ -90,11 +90,11 @@ registerStatuses(PKI_STATUSES);
 registerStatuses(INFERENCE_STATUSES);
 registerStatuses(BROKER_STATUSES);
 registerStatuses(GUARD_STATUSES);
-registerStatuses(VERIFICATION_STATUSES); // wt-report
+registerStatuses(VERIFICATION_STATUSES);
 registerStatuses(AUDIT_STATUSES);
-registerStatuses(BOND_STATUSES); // wt-bonds
-registerStatuses(REWARD_STATUSES); // wt-rewards
-registerStatuses(PRICING_STATUSES); // wt-pricing
+registerStatuses(BOND_STATUSES);
+registerStatuses(REWARD_STATUSES);
+registerStatuses(PRICING_STATUSES);
 
 /** Build the gateway's public API app over the data directory in `options`. */
 export async function buildApp(options: GatewayOptions): Promise<FastifyInstance> {
@@ -122,16 +122,16 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     // catalog: the listing index is rebuilt from LevelDB here
     const datasets = await DatasetCatalog.open(store, opts.now);
     const models = new ModelCatalog(store, opts.now);
-    // runs, quotes and the ledger (wt-runs)
+    // runs, quotes and the ledger
     const ledger = await Ledger.open(store, {
       now: opts.now,
       signer: identity.gateway.keyPair,
       signerKeyId: identity.gateway.keyId,
     });
     const tokenRate = await TokenRate.open(store, opts.tokenRate);
-    // wt-bonds: bonds and penalties; placement reads every node for the scheduler and the quotes
+    // bonds and penalties; placement reads every node for the scheduler and the quotes
     const bonds = new BondService({ store, ledger, economics: opts.economics, now: opts.now });
-    // wt-place: the directory is read once here and follows every write (docs/bonds-and-placement.md)
+    // the directory is read once here and follows every write (docs/bonds-and-placement.md)
     const placementIndex = await PlacementIndex.open({
       store,
       ledger,
@@ -142,9 +142,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     closers.push(() => Promise.resolve(placementIndex.close()));
     const placement = () => placementIndex.snapshot();
     let queued = (): number => 0; // the scheduler's queue, once it exists (below)
-    // block rewards (wt-rewards): emission into the mining pool, rewards, then the seal
+    // block rewards: emission into the mining pool, rewards, then the seal
     const rewards = await RewardService.open({ store, ledger, now: opts.now, economics: opts.economics });
-    const pricing = new PricingService(store, opts.now); // wt-pricing
+    const pricing = new PricingService(store, opts.now);
     const runs = new RunService({
       store,
       ledger,
@@ -157,9 +157,9 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
         jobLimitCaps: opts.jobLimitCaps,
       }),
       quoteTtlSeconds: opts.quoteTtlSeconds,
-      pricing, // wt-pricing
+      pricing,
     });
-    // nodes, jobs and faults (wt-nodes)
+    // nodes, jobs and faults
     const nodes = createNodeServices({
       store,
       accounts,
@@ -169,11 +169,11 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       options: opts,
       placement,
       bonds,
-      pricing, // wt-pricing
+      pricing,
     });
-    queued = () => nodes.scheduler.queued; // wt-bonds
-    // the egress guard (wt-guard): every egress record of every run and inference
-    const egressLog = new EgressLog(store, identity); // shared with the verifications (wt-report)
+    queued = () => nodes.scheduler.queued;
+    // the egress guard: every egress record of every run and inference
+    const egressLog = new EgressLog(store, identity); // shared with the verifications
     const scanners = opts.egressScanners ?? gatewayScanners(blobs, identity.broker.secretKey);
     const guard = new EgressGuard({ store, runs, log: egressLog, scanners, now: opts.now });
     const context: GatewayContext = {
@@ -187,20 +187,20 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       blobs,
       datasets,
       models,
-      // runs, quotes and the ledger (wt-runs)
+      // runs, quotes and the ledger
       ledger,
       tokenRate,
       runs,
-      // nodes, jobs and faults (wt-nodes)
+      // nodes, jobs and faults
       nodes,
-      // the key broker (wt-broker)
+      // the key broker
       broker: createKeyBroker({ store, now: opts.now, runs, identity, options: opts }),
-      // the egress guard (wt-guard)
+      // the egress guard
       guard,
-      bonds, // wt-bonds
-      // block rewards (wt-rewards)
+      bonds,
+      // block rewards
       rewards,
-      // unit costs (wt-pricing)
+      // unit costs
       pricing,
     };
 
@@ -223,16 +223,16 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     }, 60_000);
     prune.unref();
     app.addHook('onClose', () => clearInterval(prune));
-    // runs, quotes and the ledger (wt-runs): seal ledger blocks on the interval (DESIGN.md 9),
-    // each after its emission and rewards (wt-rewards)
+    // runs, quotes and the ledger: seal ledger blocks on the interval (DESIGN.md 9),
+    // each after its emission and rewards
     const sealEvery = Math.min(opts.blockIntervalMs, 2 ** 31 - 1); // setInterval caps at 2^31-1 ms
     const seal = setInterval(() => void rewards.closeBlock().catch(() => undefined), sealEvery);
     seal.unref();
     app.addHook('onClose', () => clearInterval(seal));
-    // unit costs (wt-pricing): re-balanced on the operator's interval (DESIGN.md 9)
+    // unit costs: re-balanced on the operator's interval (DESIGN.md 9)
     const stopAdjusting = pricing.start(opts.unitCostAdjustMs);
     app.addHook('onClose', () => stopAdjusting());
-    // verification reports (wt-report): the guard's egress logs and the canary audit
+    // verification reports: the guard's egress logs and the canary audit
     const verifications = new VerificationService({
       store,
       runs,
@@ -248,7 +248,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
 
     await app.register(openapiPlugin);
     await app.register(opsPlugin);
-    // before every route, so its response counter sees them all (wt-ops)
+    // before every route, so its response counter sees them all
     if (opts.metrics) await app.register(metricsPlugin);
     await app.register(accountRoutes);
     await app.register(brokerRoutes);
@@ -256,20 +256,20 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     await app.register(modelRoutes);
     await app.register(blobRoutes);
     await app.register(ledgerRoutes);
-    // runs, quotes, ratings (wt-runs)
+    // runs, quotes, ratings
     await app.register(runRoutes);
     await app.register(runEventRoutes);
     await app.register(rateRoutes);
     await app.register(ratingRoutes);
-    // nodes, jobs, faults and sealed inference (wt-nodes)
+    // nodes, jobs, faults and sealed inference
     await app.register(nodeAdminRoutes);
     await app.register(inferenceRoutes);
-    // the egress guard (wt-guard): the seller's flags
+    // the egress guard: the seller's flags
     await app.register(guardRoutes);
-    await app.register(verificationRoutes, { service: verifications }); // wt-report
-    await app.register(bondRoutes, { service: bonds }); // wt-bonds
-    await app.register(rewardRoutes); // wt-rewards
-    await app.register(pricingRoutes); // wt-pricing
+    await app.register(verificationRoutes, { service: verifications });
+    await app.register(bondRoutes, { service: bonds });
+    await app.register(rewardRoutes);
+    await app.register(pricingRoutes);
     await app.ready();
     return app;
   } catch (err) {

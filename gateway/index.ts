@@ -7,10 +7,10 @@ export { GatewayError, type GatewayErrorCode, registerStatuses, statusOf } from 
 export { AccountError, ROLES, type Account, type AccountErrorCode, type Role } from './accounts/registry.js';
 export { Store, Mutex, put, del, type BatchOp, type Sublevel } from './store/index.js';
 
-// The double-entry ledger (wt-ledger, DESIGN.md section 9, docs/ledger.md).
+// The double-entry ledger (DESIGN.md section 9, docs/ledger.md).
 export * from './ledger/index.js';
 
-// --- blobs: the content-addressed blob store (wt-blobs) ---
+// --- blobs: the content-addressed blob store ---
 export type {
   BlobDigest,
   BlobErrorCode,
@@ -30,14 +30,14 @@ export { DATASETS_SUBLEVEL, type DatasetRecord } from './datasets/record.js';
 export { ModelError, type ModelErrorCode } from './models/errors.js';
 export { ModelCatalog, MODEL_NAMES_SUBLEVEL, type ModelFilter } from './models/catalog.js';
 export { MODELS_SUBLEVEL, type ModelRecord } from './models/record.js';
-// --- the gateway as a service: `sealgate gateway start` (wt-sdkcli) ---
+// --- the gateway as a service: `sealgate gateway start` ---
 export { startGateway, ServerError, DEFAULT_GATEWAY_PORT } from './server.js';
 export type { StartGatewayOptions, RunningGateway, ServerErrorCode } from './server.js';
 // --- end service ---
 // --- nodes: the node CA and the nodes' mTLS listener ---
 export { loadNodePki, type NodePki, type NodePkiOptions } from './nodes/pki.js';
 export { buildNodeApp } from './nodes/app.js';
-// nodes: registry, scheduler, faults, sealed inference (wt-nodes, docs/nodes.md)
+// nodes: registry, scheduler, faults, sealed inference (docs/nodes.md)
 export { NodeError, NODE_STATUSES, PKI_STATUSES, type NodeErrorCode } from './nodes/errors.js';
 export { NodeRegistry, type Heartbeat, type Enrolled } from './nodes/registry.js';
 export { Scheduler } from './nodes/scheduler.js';
@@ -50,7 +50,7 @@ export * from './nodes/records.js';
 export { RUN_CONTROL_SUBLEVEL, type ControlRecord, type ControlAction } from './nodes/control.js';
 export { InferenceError, INFERENCE_STATUSES, type InferenceErrorCode } from './inference/errors.js';
 export { INFERENCES_SUBLEVEL, type InferenceRecord, type InferenceState } from './inference/record.js';
-// Quotes, runs, their state machine and events, ratings (wt-runs, docs/runs.md, docs/ratings.md).
+// Quotes, runs, their state machine and events, ratings (docs/runs.md, docs/ratings.md).
 export { RunError, RUN_STATUSES, type RunErrorCode } from './runs/errors.js';
 export { RUN_EVENTS, RUN_STATES, FINAL_STATES, decide, isFinal, targetOf } from './runs/machine.js';
 export type { RunEvent, Decision } from './runs/machine.js';
@@ -86,10 +86,10 @@ export {
   type RatingSummary,
   type RatingSide,
 } from './ratings/summary.js';
-// --- the key broker: nonces, evidence, key release, seller custody, audit (wt-broker, docs/broker.md) ---
+// --- the key broker: nonces, evidence, key release, seller custody, audit (docs/broker.md) ---
 export * from './broker/index.js';
 // --- end broker ---
-// --- buyer hyperparameters (wt-hostile, docs/hyperparameters.md) ---
+// --- buyer hyperparameters (docs/hyperparameters.md) ---
 export {
   checkHyperparameters,
   HyperparametersSchema,
@@ -99,12 +99,12 @@ export {
   type Hyperparameters,
 } from './runs/hyperparameters.js';
 // --- end hyperparameters ---
-// --- the egress guard, its log and the seller's flags (wt-guard, docs/guard.md) ---
+// --- the egress guard, its log and the seller's flags (docs/guard.md) ---
 export * from './guard/index.js';
 export type { RunLogEvent, RunFlagEvent } from './runs/events.js';
-// the canary audit (wt-audit, docs/audit.md)
+// the canary audit (docs/audit.md)
 export * from './audit/index.js';
-// operations: Prometheus metrics (wt-ops, docs/operations.md)
+// operations: Prometheus metrics (docs/operations.md)
 export {
   formatMetrics,
   countBy,
@@ -113,9 +113,9 @@ export {
   type Sample,
 } from './ops/prometheus.js';
 export { gatewayMetrics } from './ops/metrics.js';
-// --- issue 6 economics (pure, gateway/economics/; each engineer adds to its index) ---
+// --- issue 6 economics (pure, gateway/economics/; each concern adds its lines to its index) ---
 export * from './economics/index.js';
-// --- bonds, penalties and placement (wt-bonds, docs/bonds-and-placement.md) ---
+// --- bonds, penalties and placement (docs/bonds-and-placement.md) ---
 export { BondService, bondAccount, debtAccount, type BondDeps, type BondStatus } from './bonds/service.js';
 export {
   PENALTIES_SUBLEVEL,
@@ -138,16 +138,16 @@ export {
   type PlacementViewDeps,
 } from './bonds/placement-view.js';
 export { placementDirectory, QUOTE_CANDIDATES, type PlacementDirectoryDeps } from './bonds/directory.js';
-// wt-place: the placement directory in memory
+// the placement directory in memory
 export { PlacementIndex } from './bonds/placement-index.js';
 export { snapshotOf, forgedPending, type PlacementInputs } from './bonds/placement-view.js';
 export { NODE_FAULT_CODES } from './nodes/progress.js';
 export { FORGED_EVIDENCE_CODES } from './broker/broker.js';
 // --- end bonds ---
-// --- rewards: emission, block rewards, deployment records (wt-rewards, docs/rewards.md) ---
+// --- rewards: emission, block rewards, deployment records (docs/rewards.md) ---
 export * from './rewards/index.js';
 // --- end rewards ---
-// pricing (wt-pricing, docs/pricing.md): unit costs, speeds, resource-based charges
+// pricing (docs/pricing.md): unit costs, speeds, resource-based charges
 export {
   ADJUSTMENTS_SUBLEVEL,
   PricingService,

@@ -6,7 +6,7 @@ import type { ScannerSource } from './guard/scanner.js';
 import type { FastifyServerOptions } from 'fastify';
 import type { EconomicsParameters } from '../policies/index.js';
 import { parseEconomicsParameters } from '../policies/index.js';
-// the key broker (wt-broker)
+// the key broker
 import type { BrokerOptions, NormalizedBrokerOptions } from './broker/options.js';
 import { normalizeBrokerOptions } from './broker/options.js';
 
@@ -34,12 +34,12 @@ export interface GatewayOptions {
   readonly maxEventLoopDelayMs?: number | false;
   /** How often ledger blocks close, ms (default: the economics block interval). */
   readonly blockIntervalMs?: number;
-  // runs and quotes (wt-runs)
+  // runs and quotes
   /** The initial fiat-to-token rate: `fiat` fiat base units are worth `tokens` token base units (default 1 : 10^6). */
   readonly tokenRate?: { readonly fiat: bigint | string; readonly tokens: bigint | string };
   /** How long a quote holds, seconds (default 900). */
   readonly quoteTtlSeconds?: number;
-  // nodes, jobs and faults (wt-nodes, docs/nodes.md)
+  // nodes, jobs and faults (docs/nodes.md)
   /** A node is offline once its last heartbeat is older than this, seconds (default 30). */
   readonly nodeTimeoutSeconds?: number;
   /** How often nodes should heartbeat, seconds (default 5). */
@@ -59,20 +59,20 @@ export interface GatewayOptions {
   readonly inferenceMaxBytes?: number;
   /** RSA size of a new node CA key (default 3072; tests use 2048). */
   readonly nodeCaBits?: number;
-  /** wt-guard: where each run's egress scanner comes from (default: the dataset's fingerprint index). */
+  /** Where each run's egress scanner comes from (default: the dataset's fingerprint index). */
   readonly egressScanners?: ScannerSource;
   /** Names the nodes dial the gateway by, for the listener's certificate. */
   readonly nodeDnsNames?: readonly string[];
   readonly nodeIpAddresses?: readonly string[];
-  // the key broker (wt-broker)
+  // the key broker
   /** The key broker's allowlists and TTLs (docs/broker.md); empty allowlists refuse every release. */
   readonly broker?: BrokerOptions;
-  // operations (wt-ops, docs/operations.md)
+  // operations (docs/operations.md)
   /** Serve `GET /metrics` (default true). */
   readonly metrics?: boolean;
   /** A scrape is computed at most once per this many ms; 0 computes every one (default 1000). */
   readonly metricsCacheMs?: number;
-  // unit costs (wt-pricing)
+  // unit costs
   /** How often unit costs are re-balanced, ms (default: economics.pricing.unitCostAdjustSeconds). */
   readonly unitCostAdjustMs?: number;
 }
@@ -99,10 +99,10 @@ export interface NormalizedOptions {
   readonly rateLimitPerMinute: number | false;
   readonly maxEventLoopDelayMs: number | false;
   readonly blockIntervalMs: number;
-  // runs and quotes (wt-runs)
+  // runs and quotes
   readonly tokenRate: { readonly fiat: bigint; readonly tokens: bigint };
   readonly quoteTtlSeconds: number;
-  // nodes, jobs and faults (wt-nodes)
+  // nodes, jobs and faults
   readonly nodeTimeoutSeconds: number;
   readonly heartbeatSeconds: number;
   readonly maxAttempts: number;
@@ -114,12 +114,12 @@ export interface NormalizedOptions {
   readonly egressScanners?: ScannerSource;
   readonly nodeDnsNames: readonly string[];
   readonly nodeIpAddresses: readonly string[];
-  // the key broker (wt-broker)
+  // the key broker
   readonly broker: NormalizedBrokerOptions;
-  // operations (wt-ops)
+  // operations
   readonly metrics: boolean;
   readonly metricsCacheMs: number;
-  // unit costs (wt-pricing)
+  // unit costs
   readonly unitCostAdjustMs: number;
 }
 
@@ -153,7 +153,7 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
   const economics = parseEconomicsParameters(options.economics ?? {});
   const limit = options.rateLimitPerMinute ?? 6000;
   const lag = options.maxEventLoopDelayMs ?? 1000;
-  // the key broker (wt-broker); its GPU ceiling also caps what a job asks for (wt-gpu)
+  // the key broker; its GPU ceiling also caps what a job asks for
   const broker = normalizeBrokerOptions(options.broker ?? {});
   return {
     dataDir: options.dataDir,
@@ -170,13 +170,13 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
       'blockIntervalMs',
       options.blockIntervalMs ?? economics.blocks.intervalSeconds * 1000,
     ),
-    // runs and quotes (wt-runs)
+    // runs and quotes
     tokenRate: {
       fiat: ratePart('tokenRate.fiat', options.tokenRate?.fiat ?? 1n),
       tokens: ratePart('tokenRate.tokens', options.tokenRate?.tokens ?? 1_000_000n),
     },
     quoteTtlSeconds: positiveInteger('quoteTtlSeconds', options.quoteTtlSeconds ?? 900),
-    // nodes, jobs and faults (wt-nodes)
+    // nodes, jobs and faults
     nodeTimeoutSeconds: positiveNumber('nodeTimeoutSeconds', options.nodeTimeoutSeconds ?? 30),
     heartbeatSeconds: positiveNumber('heartbeatSeconds', options.heartbeatSeconds ?? 5),
     maxAttempts: positiveInteger('maxAttempts', options.maxAttempts ?? 2),
@@ -188,7 +188,7 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
       pids: positiveInteger('jobLimitCaps.pids', options.jobLimitCaps?.pids ?? 65_536),
       maxSeconds: positiveInteger('jobLimitCaps.maxSeconds', options.jobLimitCaps?.maxSeconds ?? 7 * 86_400),
       tmpfsMiB: positiveInteger('jobLimitCaps.tmpfsMiB', options.jobLimitCaps?.tmpfsMiB ?? 1024 * 1024),
-      // no job asks for more GPUs than the broker lets a sealed container hold (wt-gpu)
+      // no job asks for more GPUs than the broker lets a sealed container hold
       gpus: nonNegativeInteger(
         'jobLimitCaps.gpus',
         options.jobLimitCaps?.gpus ?? Math.min(16, broker.profile.maxGpus),
@@ -199,12 +199,12 @@ export function normalizeOptions(options: GatewayOptions): NormalizedOptions {
     ...(options.egressScanners === undefined ? {} : { egressScanners: options.egressScanners }),
     nodeDnsNames: [...(options.nodeDnsNames ?? ['localhost'])],
     nodeIpAddresses: [...(options.nodeIpAddresses ?? ['127.0.0.1'])],
-    // the key broker (wt-broker)
+    // the key broker
     broker,
-    // operations (wt-ops)
+    // operations
     metrics: options.metrics ?? true,
     metricsCacheMs: nonNegativeInteger('metricsCacheMs', options.metricsCacheMs ?? 1000),
-    // unit costs (wt-pricing)
+    // unit costs
     unitCostAdjustMs: positiveInteger(
       'unitCostAdjustMs',
       options.unitCostAdjustMs ?? economics.pricing.unitCostAdjustSeconds * 1000,

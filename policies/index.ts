@@ -10,7 +10,7 @@ export * from './seccomp/index.js';
 export * from './sandbox/index.js';
 // the profile sealgate uses: the sandbox with sealgate's seccomp profile
 export { sealedSandboxProfile } from './sealed.js';
-// GPUs: the judges' default ceiling (wt-gpu)
+// GPUs: the judges' default ceiling
 export { SEALED_MAX_GPUS } from './sealed.js';
 // what services may log: the redaction list their pino loggers share
 export { REDACTED, REDACTED_FIELDS, redactPaths } from './logging.js';

@@ -17,6 +17,6 @@ export { VerifierRegistry } from './verifier.js';
 export { signSoftwareEvidence, softwareVerifier } from './software.js';
 export type { EvidenceExpectations, ExpectedMeasurement, RuleJudgement, VerifiedEvidence } from './judge.js';
 export { defaultVerifiers, judgeEvidence, verifyEvidence } from './judge.js';
-// Ed25519 verification on WebCrypto when present, tweetnacl otherwise (wt-broker).
+// Ed25519 verification on WebCrypto when present, tweetnacl otherwise.
 export type { Ed25519Verify } from './ed25519.js';
 export { ed25519Verifier, verifyEd25519 } from './ed25519.js';

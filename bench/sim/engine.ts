@@ -1,11 +1,11 @@
 /**
  * The simulator's event loop (issue 6): runs arrive (Poisson), are quoted and
  * escrowed by the real RunService, wait in a queue, are placed on the best
- * idle eligible node by the real placement ranking (wt-bonds), run for
+ * idle eligible node by the real placement ranking, run for
  * steps / true speed, and settle through the real ledger with a usage receipt
  * whose steps and duration feed the real speed estimates; an interrupted run
  * records an `offline` fault and a penalty proposal and is requeued once.
- * Every hour a block closes (emission, rewards, seal: wt-rewards) and
+ * Every hour a block closes (emission, rewards, seal) and
  * penalties are ticked; unit costs are re-balanced every adjustHours.
  */
 import type { NodeRecord, PlacementNode } from '../../gateway/index.js';

@@ -64,7 +64,7 @@ export async function runGatewayStart(ctx: CommandContext, args: ParsedArgs): Pr
   const dataDir = typeof data === 'string' ? data : join(ctx.home, 'gateway');
   const broker: BrokerOptions = {
     ...(nodePort === undefined ? {} : await brokerAllowlists(supervisorDigest as string | undefined)),
-    // GPUs (wt-gpu): the most a sealed container may hold and still get its key
+    // GPUs: the most a sealed container may hold and still get its key
     ...(typeof maxGpus === 'number' ? { maxGpus } : {}),
   };
   const logger = createLogger(

@@ -44,7 +44,7 @@ export async function runNodeStart(ctx: CommandContext, args: ParsedArgs): Promi
   const received = new Promise<NodeJS.Signals>((resolve) => {
     for (const signal of SIGNALS) process.once(signal, () => resolve(signal));
   });
-  // GPUs (wt-gpu): --max-gpus, else every GPU nvidia-smi lists (RUNTIME_GPU_QUERY if it fails)
+  // GPUs: --max-gpus, else every GPU nvidia-smi lists (RUNTIME_GPU_QUERY if it fails)
   const sandbox = await gpuSandbox(typeof v.maxGpus === 'number' ? v.maxGpus : undefined);
   const identity = await loadOrEnroll(dataDir, token, {
     fetchCa: () => fetchCaUnverified(baseUrl),

@@ -44,7 +44,7 @@ export const GATEWAY_SETTINGS: ServiceSpec = {
     flag: 'supervisor-digest',
     help: 'the node supervisor the key broker accepts',
   },
-  // wt-bondcli: the operator's economics document (./economics-file.ts)
+  // the operator's economics document (./economics-file.ts)
   economics: {
     type: { kind: 'string' },
     flag: 'economics',

@@ -24,7 +24,7 @@ const HINTS: Readonly<Record<string, string>> = {
   HTTP_SHUTTING_DOWN: 'retry once the gateway is back',
   SERVER_LISTEN: 'pick another --port (0 picks a free one) or --host',
   SERVER_DATA_UNUSABLE: "check the directory's permissions, or pass another --data",
-  // --- the market commands (wt-cli2) ---
+  // --- the market commands ---
   AUTH_FORBIDDEN: "this account lacks the role; see 'sealgate account show' (an operator passes --key-file)",
   POLICY_INVALID: 'fix the named field (docs/policies.md)',
   DATASET_NOT_FOUND: "check the id with 'sealgate dataset ls'",
@@ -45,7 +45,7 @@ const HINTS: Readonly<Record<string, string>> = {
   LEDGER_NO_DATA: "pass the gateway's --data directory",
   ARCHIVE_NO_MANIFEST: "make it with 'docker save IMAGE -o FILE', or pass --image-digest",
   // --- end market ---
-  // --- bonds and penalties (wt-bondcli) ---
+  // --- bonds and penalties ---
   BOND_INSUFFICIENT_FUNDS: "see 'sealgate ledger balance'; an operator credits with 'sealgate admin credit'",
   BOND_NOT_MINER:
     "only the node's miner posts, withdraws or reads its bond (an operator reads with --key-file)",

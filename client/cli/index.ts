@@ -21,9 +21,9 @@ export { commandHelp, helpText } from './help.js';
 export { describeFailure, hintFor, reportFailure, type FailureReport } from './failure.js';
 // A progress bar on a terminal, for the composition root's long commands (`sealgate demo`).
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
-// service logs on a terminal (wt-ops, docs/operations.md)
+// service logs on a terminal (docs/operations.md)
 export { prettyLogLine, prettyDestination, logFormatFor } from './log-pretty.js';
-// service settings: flags, environment, --config FILE (wt-ops, docs/operations.md)
+// service settings: flags, environment, --config FILE (docs/operations.md)
 export {
   readServiceConfig,
   resolveServiceSettings,

@@ -157,7 +157,7 @@ export async function checkRelease(
       'the inspect document is not the measured container',
     );
   }
-  // GPUs up to the broker's default ceiling (wt-gpu): a GPU run is sealed like any other
+  // GPUs up to the broker's default ceiling: a GPU run is sealed like any other
   const profile = options.profile ?? sealedSandboxProfile({ maxGpus: SEALED_MAX_GPUS });
   const [first] = evaluateSandbox(release.inspect, profile);
   if (first !== undefined) {

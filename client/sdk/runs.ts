@@ -37,7 +37,7 @@ export interface Quote {
   readonly price: RunPrice;
   readonly nodes: string[];
   readonly queueSeconds: number;
-  /** How many nodes are eligible now, and the best few with their tiers (wt-bonds; older gateways omit them). */
+  /** How many nodes are eligible now, and the best few with their tiers (older gateways omit them). */
   readonly nodeCount?: number;
   readonly candidates?: { readonly id: string; readonly tier: string }[];
   readonly createdAt: string;

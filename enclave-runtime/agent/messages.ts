@@ -13,7 +13,7 @@ export type SupervisorMessage =
   | { readonly t: 'started' }
   | { readonly t: 'metric'; readonly metric: string; readonly step: number; readonly value: number }
   | { readonly t: 'answer'; readonly index: number; readonly value: unknown }
-  // issue 5 (wt-guard): docs/egress-protocol.md section 3
+  // issue 5: docs/egress-protocol.md section 3
   | { readonly t: 'log'; readonly text: string }
   | { readonly t: 'refused'; readonly reason: RefusedReason; readonly bytes: number }
   | { readonly t: 'output'; readonly chunk: string }
@@ -50,7 +50,7 @@ export interface RunMessage {
   readonly params: unknown;
   readonly brokerPublicKey: string;
   readonly inputs?: string;
-  /** issue 5: what may leave besides metrics and answers (the job's egress). */
+  /** Issue 5: what may leave besides metrics and answers (the job's egress). */
   readonly egress: { readonly logs: boolean; readonly maxRecordBytes: number };
 }
 

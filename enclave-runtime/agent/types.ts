@@ -8,7 +8,7 @@ export interface Clock {
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
 
-/** The staged supervisor (wt-supervisor's `stageSupervisor(dir)`): mounted read-only and measured. */
+/** The staged supervisor (`stageSupervisor(dir)`): mounted read-only and measured. */
 export interface SupervisorBundle {
   /** Host directory bound read-only at /sealed/supervisor. */
   readonly path: string;

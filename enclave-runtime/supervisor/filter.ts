@@ -71,7 +71,7 @@ export function filterLine(line: string, rules: FilterRules): MetricRecord | Ans
   return undefined;
 }
 
-// --- issue 5 (wt-guard): logs and refused notices (docs/egress-protocol.md section 3) ---
+// --- issue 5: logs and refused notices (docs/egress-protocol.md section 3) ---
 
 /** A line the model wrote, forwarded as text when the dataset's egress policy allows logs. */
 export interface LogRecord {

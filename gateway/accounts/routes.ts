@@ -11,7 +11,7 @@ import { verifySigned, caller } from '../auth/signed.js';
 import type { Account, Role } from './registry.js';
 import { AccountError, SELF_ROLES } from './registry.js';
 import { AccountSchema, ErrorReply, RegisterAccountBody, AccountIdParams } from './schemas.js';
-// ratings on the public profile (wt-runs)
+// ratings on the public profile
 import { profileRatings } from '../ratings/routes.js';
 import { ProfileRatingsSchema } from '../ratings/schemas.js';
 

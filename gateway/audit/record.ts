@@ -9,7 +9,7 @@ export const AUDITS_SUBLEVEL = 'audits';
 
 export type AuditState = 'queued' | 'running' | 'done' | 'failed';
 
-/** The canary set a listing names (wt-seller's `canaries` field of the dataset record). */
+/** The canary set a listing names (the `canaries` field of the dataset record). */
 export interface CanarySet {
   readonly digest: string;
   readonly size: number;

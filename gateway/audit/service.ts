@@ -30,8 +30,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
 /**
- * The listing's canary set, read structurally (wt-seller adds the field to the
- * dataset record); undefined when it has none or it is not well formed.
+ * The listing's canary set, read structurally (the seller's
+ * listing adds the field to the dataset record); undefined when it has none or it is not well formed.
  */
 export function canariesOf(dataset: DatasetRecord): CanarySet | undefined {
   const c = (dataset as { canaries?: Partial<Record<keyof CanarySet, unknown>> }).canaries;

@@ -1,5 +1,5 @@
 /**
- * The placement directory kept in memory (wt-place, docs/bonds-and-placement.md
+ * The placement directory kept in memory (docs/bonds-and-placement.md
  * "Placement in memory"): the unrevoked node records, each node's active jobs
  * and the nodes with a pending forged-evidence penalty, read once from the
  * store at start and then updated from every batch the store writes

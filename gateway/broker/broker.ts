@@ -42,10 +42,10 @@ import type { ReleasePurpose, ReleaseRecord } from './records.js';
 import { RELEASES_SUBLEVEL } from './records.js';
 import type { ReleaseSubject } from './subject.js';
 import { loadSubject } from './subject.js';
-// penalties for forged evidence (wt-bonds, docs/bonds-and-placement.md)
+// penalties for forged evidence (docs/bonds-and-placement.md)
 import type { EconomicsParameters } from '../../policies/index.js';
 import { penaltyProposalOps } from '../bonds/records.js';
-// the evidence kept for verification reports (wt-report)
+// the evidence kept for verification reports
 import { keepEvidenceOp } from '../verification/kept-evidence.js';
 
 /** What a node sends with its evidence (the route's body, still untrusted inside). */
@@ -77,11 +77,11 @@ export interface KeyBrokerDeps {
   readonly key: BoxKeyPair;
   readonly standards: BrokerStandards;
   readonly nonceTtlSeconds: number;
-  /** wt-bonds: when given, evidence judged false proposes a forged-evidence penalty on the node. */
+  /** When given, evidence judged false proposes a forged-evidence penalty on the node. */
   readonly economics?: EconomicsParameters;
 }
 
-/** wt-bonds: refusals that mean the node lied about its container or identity (not a stale nonce or a policy). */
+/** Refusals that mean the node lied about its container or identity (not a stale nonce or a policy). */
 export const FORGED_EVIDENCE_CODES: readonly string[] = [
   'EVIDENCE_BAD_SIGNATURE',
   'EVIDENCE_NODE_MISMATCH',
@@ -176,7 +176,7 @@ export class KeyBroker {
     }
     const { result, purpose } = locked;
     if (result.status === 'released' && purpose === 'data')
-      await startRun(this.#d.runs, runId, { store: this.#d.store, jobId: request.jobId }); // + deployment (wt-rewards)
+      await startRun(this.#d.runs, runId, { store: this.#d.store, jobId: request.jobId }); // + deployment
     return result;
   }
 
@@ -193,7 +193,7 @@ export class KeyBroker {
     let purpose: ReleasePurpose = 'data';
     let dataset: string | undefined;
     let digest: string | undefined;
-    let harmed: string | undefined; // wt-bonds: the buyer a forged-evidence penalty pays
+    let harmed: string | undefined; // the buyer a forged-evidence penalty pays
     const record = (fields: Partial<ReleaseRecord> & Pick<ReleaseRecord, 'id' | 'outcome'>): BatchOp => {
       const r: ReleaseRecord = { ...audit, purpose, judgements: [], ...fields };
       const full = {
@@ -208,7 +208,7 @@ export class KeyBroker {
       digest = measurementDigest(evidence.body.measurement);
       const configDigest = inspectConfigDigest(request.inspect);
       const subject = await loadSubject(store, node, runId, request.jobId);
-      harmed = subject.run.buyer; // wt-bonds
+      harmed = subject.run.buyer;
       purpose = subject.purpose;
       dataset = subject.dataset.id;
       if (purpose === 'data' && subject.run.state === 'placed') {
@@ -247,7 +247,7 @@ export class KeyBroker {
           'an audit needs the data key in broker custody',
         );
       }
-      ops.push(keepEvidenceOp(store, id, node, evidence, request.inspect, x, at)); // wt-report
+      ops.push(keepEvidenceOp(store, id, node, evidence, request.inspect, x, at));
       if (purpose === 'data' && subject.dataset.key.custody === 'seller') {
         ops.push(record({ id, outcome: 'pending', judgements }));
         ops.push(...this.custody.waitOps(id, subject, node, evidence, request.inspect, x, digest, at));

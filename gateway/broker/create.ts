@@ -26,7 +26,7 @@ export function createKeyBroker(input: CreateKeyBrokerInput): KeyBroker {
     runs: input.runs,
     key: input.identity.broker,
     nonceTtlSeconds: b.nonceTtlSeconds,
-    economics: input.options.economics, // wt-bonds: forged evidence proposes a penalty
+    economics: input.options.economics, // forged evidence proposes a penalty
     standards: {
       profile,
       seccompProfileDigest: seccompProfileDigest(profile.seccomp),

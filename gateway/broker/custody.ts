@@ -12,7 +12,7 @@ import { newId } from '../ids.js';
 import { RunError } from '../runs/errors.js';
 import type { RunRecord } from '../runs/record.js';
 import type { RunService } from '../runs/service.js';
-// the seed's deployment records (wt-rewards)
+// the seed's deployment records
 import { findJob } from '../nodes/jobs.js';
 import { deploymentOp } from '../rewards/deployments.js';
 import type { BatchOp, Store } from '../store/index.js';
@@ -33,7 +33,7 @@ export const PENDING_PAGE = 100;
 /**
  * Move a run whose data key was released sealing -> running. Idempotent (a
  * repeat is no change); a run that ended meanwhile (a node timeout) stays ended.
- * With `deployment` (wt-rewards) the start's batch also stores the seed's
+ * With `deployment` the start's batch also stores the seed's
  * deployment record `{timestamp, nodeAddress, imageId}` of job `jobId`.
  */
 export async function startRun(

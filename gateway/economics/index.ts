@@ -1,8 +1,8 @@
 /**
- * Pure economics (DESIGN.md 9, issue 6): one file per concern. Each engineer
- * adds their export lines here, kept together.
+ * Pure economics (DESIGN.md 9, issue 6): one file per concern. Each concern
+ * adds its export lines here, kept together.
  */
-// bonds, penalties and placement (wt-bonds, docs/bonds-and-placement.md)
+// bonds, penalties and placement (docs/bonds-and-placement.md)
 export { BondError, BOND_STATUSES } from './bond-errors.js';
 export type { BondErrorCode } from './bond-errors.js';
 export {
@@ -17,7 +17,7 @@ export {
 export type { AppealPhase, PenaltyCause, PenaltySplit, Repayment, Taking } from './penalties.js';
 export { ineligibility, placementScore, queueEstimate, rankNodes } from './placement.js';
 export type { Candidate, Ineligibility, PlacementNode, PlacementRequest, Ranking } from './placement.js';
-// emission and block rewards (wt-rewards, docs/rewards.md)
+// emission and block rewards (docs/rewards.md)
 export { YEAR_MS, emissionSchedule, type EmissionParameters, type EmissionSchedule } from './emission.js';
 export {
   PPM,
@@ -33,7 +33,7 @@ export {
   type RewardProbability,
 } from './rewards.js';
 // --- end rewards ---
-// pricing (wt-pricing): unit costs, measured speeds, resource-based charges
+// pricing: unit costs, measured speeds, resource-based charges
 export {
   adjustStep,
   adjustUnitCosts,

@@ -1,7 +1,6 @@
 /**
  * The scanner the guard runs over each run's egress stream, as the contract
- * names it (docs/egress-protocol.md section 1: attest/fingerprint's `Scanner`,
- * built by wt-fp), and where one comes from: the dataset's fingerprint index
+ * names it (docs/egress-protocol.md section 1: attest/fingerprint's `Scanner`), and where one comes from: the dataset's fingerprint index
  * blob (the listing's `fingerprint.digest`), opened with the fingerprint key
  * the seller wrapped to the broker (`fingerprintKey.wrapped`). The loaded
  * index is cached per dataset; each run gets its own, stateful, scanner.
@@ -63,7 +62,7 @@ export interface FingerprintDeps {
   unwrap(wrapped: string): Uint8Array;
 }
 
-/** The listing fields the guard reads (wt-seller adds `fingerprintKey` to the listing). */
+/** The listing fields the guard reads (the seller's publish adds `fingerprintKey` to the listing). */
 type Listing = DatasetRecord & { readonly fingerprintKey?: { readonly wrapped: string } };
 
 /**

@@ -24,7 +24,7 @@ import { INFERENCES_SUBLEVEL } from './record.js';
 
 export interface InferenceDeps {
   readonly store: Store;
-  /** issue 5 (wt-guard): the answers pass the egress guard before the buyer sees them. */
+  /** Issue 5: the answers pass the egress guard before the buyer sees them. */
   readonly guard?: EgressGuard;
   readonly scheduler: Scheduler;
   readonly now: () => Date;

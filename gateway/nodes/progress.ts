@@ -21,7 +21,7 @@ import { NodeError } from './errors.js';
 import { claimedJob, endJobOps } from './jobs.js';
 import type { NodeRecord } from './records.js';
 import { DEPLOYMENTS_SUBLEVEL, NODES_SUBLEVEL, RECEIPTS_SUBLEVEL } from './records.js';
-// penalties and debt (wt-bonds, docs/bonds-and-placement.md)
+// penalties and debt (docs/bonds-and-placement.md)
 import type { EconomicsParameters } from '../../policies/index.js';
 import { penaltyProposalOps } from '../bonds/records.js';
 import { RUNS_SUBLEVEL } from '../runs/record.js';
@@ -45,7 +45,7 @@ export interface ProgressDeps {
   readonly runs: RunService;
   readonly blobs: BlobStore;
   readonly now: () => Date;
-  /** wt-bonds: penalties for node-fault failures, and debt repaid from settlements. */
+  /** Penalties for node-fault failures, and debt repaid from settlements. */
   readonly economics?: EconomicsParameters;
   readonly bonds?: { collectFromSettlementLocked(runId: string, nodeId: string): Promise<void> };
   /** Measured speeds for unit costs (issue 6): each completion's steps and duration. */
@@ -123,7 +123,7 @@ export async function completeRun(
     };
     const settled = await runs.transitionLocked(runId, 'settle', { usage });
     if (settled.published) published.push(settled.published);
-    await deps.bonds?.collectFromSettlementLocked(runId, node.id); // wt-bonds: debt is repaid first
+    await deps.bonds?.collectFromSettlementLocked(runId, node.id); // debt is repaid first
     return settled.run;
   });
   for (const event of published) runs.events.publish(runId, event);
@@ -148,7 +148,7 @@ export async function failRun(
     const reason = { code: report.code, message: report.message };
     const now = deps.now();
     const at = now.toISOString();
-    // wt-bonds: a failure that is the node's fault proposes a penalty in the same batch
+    // a failure that is the node's fault proposes a penalty in the same batch
     const run = await store.get<RunRecord>(store.sublevel(RUNS_SUBLEVEL), runId);
     const penalty =
       deps.economics && run && !cancelled && NODE_FAULT_CODES.includes(report.code)

@@ -95,7 +95,7 @@ export interface JobRecord {
   readonly modelBlob?: { readonly digest: string; readonly size: number };
   readonly limits: JobLimits;
   readonly params: { readonly steps: number; readonly hyperparameters: Readonly<Record<string, unknown>> };
-  /** issue 5 (wt-guard): the dataset's egress channels and record cap (docs/egress-protocol.md section 3). */
+  /** Issue 5: the dataset's egress channels and record cap (docs/egress-protocol.md section 3). */
   readonly egress?: JobEgress;
   readonly state: JobState;
   readonly createdAt: string;

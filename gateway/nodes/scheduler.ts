@@ -2,7 +2,7 @@
  * The scheduler (DESIGN.md 5 step 4, docs/node-protocol.md section 2): a node
  * asks for a job and gets the oldest queued run or inference whose model's
  * resources fit what the node has left and which it has not faulted on -
- * and (wt-bonds, docs/bonds-and-placement.md) for which it is eligible (bond,
+ * and (docs/bonds-and-placement.md) for which it is eligible (bond,
  * tier, not penalised out) and among the best-scoring candidates, unless the
  * job has waited `placement.patienceSeconds`.
  * Handing it out writes the job and places the run (or starts the inference)
@@ -30,7 +30,7 @@ import type { WireJob } from './job-spec.js';
 import { fits, limitsFor, wireJob } from './job-spec.js';
 import type { JobRecord, NodeRecord } from './records.js';
 import type { NodeRegistry } from './registry.js';
-// placement (wt-bonds, docs/bonds-and-placement.md)
+// placement (docs/bonds-and-placement.md)
 import type { PlacementSnapshot } from '../bonds/placement-view.js';
 import { placementRequest } from '../bonds/placement-view.js';
 
@@ -42,11 +42,11 @@ export interface SchedulerDeps {
   readonly options: NormalizedOptions;
   /** The broker's X25519 public key, base64 (the sealed output's key is wrapped to it). */
   readonly brokerPublicKey: string;
-  /** wt-bonds: a look at every node for placement; absent, any node that fits may take any job. */
+  /** A look at every node for placement; absent, any node that fits may take any job. */
   readonly placement?: () => Promise<PlacementSnapshot>;
 }
 
-// wt-bonds: may the asking node take this job (eligible, among the best, or the job waited long enough)?
+// may the asking node take this job (eligible, among the best, or the job waited long enough)?
 type Gate = (job: JobRecord, dataset: DatasetRecord, queuedSince: string) => boolean;
 
 // The creation-time part of an id (gateway/ids.ts), so runs and inferences sort together.
@@ -87,7 +87,7 @@ export class Scheduler {
     }
   }
 
-  /** How many runs, inferences and audits wait for a node (wt-ops: the queue-length metric). */
+  /** How many runs, inferences and audits wait for a node (the queue-length metric). */
   get queueLength(): number {
     return this.#queue.size;
   }
@@ -99,7 +99,7 @@ export class Scheduler {
     this.#wake();
   }
 
-  /** How many runs, inferences and audits wait (wt-bonds: the quote's queue estimate). */
+  /** How many runs, inferences and audits wait (the quote's queue estimate). */
   get queued(): number {
     return this.#queue.size;
   }
@@ -154,7 +154,7 @@ export class Scheduler {
       const active = (await activeJobs(store, nodeId)).map((j) => j.limits);
       const faulted = new Set(node.faults.map((f) => f.runId));
       const ids = [...this.#queue].sort((a, b) => (timeOf(a) < timeOf(b) ? -1 : 1));
-      // wt-bonds: one placement snapshot per claim, read only when something waits
+      // one placement snapshot per claim, read only when something waits
       const snapshot = ids.length > 0 && this.#deps.placement ? await this.#deps.placement() : undefined;
       const gate: Gate = (job, dataset, since) =>
         snapshot === undefined ||
@@ -229,7 +229,7 @@ export class Scheduler {
     const job: JobRecord = {
       ...this.#job('train', run, parts.model, node),
       data: parts.dataset.blob,
-      // issue 5 (wt-guard): the dataset's egress channels reach the supervisor
+      // issue 5: the dataset's egress channels reach the supervisor
       egress: {
         channels: [...parts.dataset.policy.egress.channels],
         maxRecordBytes: parts.dataset.policy.egress.maxRecordBytes,

@@ -113,7 +113,7 @@ export const JobSchema = Type.Object({
   }),
   brokerPublicKey: Type.String(),
   inputs: Type.Optional(Type.String()),
-  // issue 5 (wt-guard): the dataset's egress channels (docs/egress-protocol.md section 3)
+  // issue 5: the dataset's egress channels (docs/egress-protocol.md section 3)
   egress: Type.Optional(
     Type.Object({
       channels: Type.Array(Type.Union([Type.Literal('metrics'), Type.Literal('logs')])),
@@ -126,7 +126,7 @@ export const JobSchema = Type.Object({
 export const JobReply = Type.Object({ job: JobSchema });
 
 export const RunParams = Type.Object({ runId: RunId }, { additionalProperties: false });
-// issue 5 (wt-guard): egress records replace metrics (docs/egress-protocol.md section 3)
+// issue 5: egress records replace metrics (docs/egress-protocol.md section 3)
 const Seq = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 export const EgressBody = Type.Object(
   {

@@ -15,7 +15,7 @@ import type { ProgressDeps } from './progress.js';
 import { NodeRegistry } from './registry.js';
 import { Scheduler } from './scheduler.js';
 import { Sweeper } from './sweeper.js';
-// bonds, penalties and placement (wt-bonds)
+// bonds, penalties and placement
 import type { PlacementSnapshot } from '../bonds/placement-view.js';
 import type { BondService } from '../bonds/service.js';
 
@@ -33,7 +33,7 @@ export interface NodeServiceDeps {
   readonly blobs: BlobStore;
   readonly identity: GatewayIdentity;
   readonly options: NormalizedOptions;
-  /** wt-bonds: placement for the scheduler, and debt repaid from settlements. */
+  /** Placement for the scheduler, and debt repaid from settlements. */
   readonly placement?: () => Promise<PlacementSnapshot>;
   readonly bonds?: BondService;
   /** Measured speeds for unit costs (issue 6). */
@@ -50,7 +50,7 @@ export function createNodeServices(deps: NodeServiceDeps): NodeServices {
     registry,
     options,
     brokerPublicKey: bytesToBase64(deps.identity.broker.publicKey),
-    ...(deps.placement ? { placement: deps.placement } : {}), // wt-bonds
+    ...(deps.placement ? { placement: deps.placement } : {}),
   });
   const sweeper = new Sweeper({ store, runs, options, requeued: (id) => scheduler.enqueue(id) });
   const progress = {
@@ -58,9 +58,9 @@ export function createNodeServices(deps: NodeServiceDeps): NodeServices {
     runs,
     blobs: deps.blobs,
     now: options.now,
-    economics: options.economics, // wt-bonds: node-fault failures propose penalties
+    economics: options.economics, // node-fault failures propose penalties
     ...(deps.bonds ? { bonds: deps.bonds } : {}),
-    ...(deps.pricing ? { pricing: deps.pricing } : {}), // wt-pricing: speeds from receipts
+    ...(deps.pricing ? { pricing: deps.pricing } : {}), // speeds from receipts
   };
   return { registry, scheduler, sweeper, progress };
 }

@@ -27,7 +27,7 @@ import { clearControlOp, controlOf } from './control.js';
 import { activeJobs, attempts, endJobOps } from './jobs.js';
 import type { JobRecord, NodeFault, NodeRecord } from './records.js';
 import { NODES_SUBLEVEL } from './records.js';
-// penalties (wt-bonds, docs/bonds-and-placement.md)
+// penalties (docs/bonds-and-placement.md)
 import { penaltyProposalOps } from '../bonds/records.js';
 
 export interface SweeperDeps {
@@ -112,7 +112,7 @@ export class Sweeper {
     const ops: BatchOp[] = [
       ...endJobOps(store, job, 'abandoned', at),
       put(store.sublevel(NODES_SUBLEVEL), node.id, faulted),
-      // wt-bonds: going offline during a run, or never confirming its start, proposes a penalty
+      // going offline during a run, or never confirming its start, proposes a penalty
       ...(await penaltyProposalOps(
         store,
         options.economics,

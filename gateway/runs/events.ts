@@ -31,7 +31,7 @@ export interface RunMetricEvent {
   readonly at: string;
 }
 
-// issue 5 (wt-guard): released log lines and the guard's flags (docs/egress-protocol.md section 4)
+// issue 5: released log lines and the guard's flags (docs/egress-protocol.md section 4)
 /** A log line the model wrote, released by the egress guard (only when the policy allows logs). */
 export interface RunLogEvent {
   readonly seq: number;

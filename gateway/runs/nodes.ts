@@ -15,7 +15,7 @@ export const NODES_SUBLEVEL = 'nodes';
 export interface NodeOffer {
   readonly nodes: readonly string[];
   readonly queueSeconds: number;
-  /** wt-bonds: how many nodes are eligible now, and the best few with their tiers. */
+  /** How many nodes are eligible now, and the best few with their tiers. */
   readonly nodeCount?: number;
   readonly candidates?: readonly { readonly id: string; readonly tier: string }[];
 }

@@ -94,7 +94,7 @@ export async function createQuote(
     price,
     nodes: [...offer.nodes],
     queueSeconds: offer.queueSeconds,
-    ...(offer.nodeCount === undefined ? {} : { nodeCount: offer.nodeCount }), // wt-bonds
+    ...(offer.nodeCount === undefined ? {} : { nodeCount: offer.nodeCount }),
     ...(offer.candidates === undefined ? {} : { candidates: offer.candidates.map((c) => ({ ...c })) }),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.quoteTtlSeconds * 1000).toISOString(),

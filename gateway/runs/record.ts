@@ -69,7 +69,7 @@ export interface QuoteRecord {
   /** Nodes that could take the run now (node ids) and the queue estimate, seconds. */
   readonly nodes: readonly string[];
   readonly queueSeconds: number;
-  /** wt-bonds: how many nodes are eligible now, and the best few (id, tier). */
+  /** How many nodes are eligible now, and the best few (id, tier). */
   readonly nodeCount?: number;
   readonly candidates?: readonly { readonly id: string; readonly tier: string }[];
   readonly createdAt: string;
@@ -116,7 +116,7 @@ export interface RunRecord {
   /**
    * The sealed model (node-protocol §4 complete): its blob, and its model key sealed to the
    * broker's X25519 key (base64) with the key's id (hex). Set when the run completes; the broker
-   * unwraps it only to re-wrap it to an attested predict container (wt-broker).
+   * unwraps it only to re-wrap it to an attested predict container.
    */
   readonly output?: {
     readonly digest: string;

@@ -35,7 +35,7 @@ export function wireQuote(quote: QuoteRecord): Static<typeof QuoteSchema> {
   return {
     ...rest,
     nodes: [...quote.nodes],
-    ...(candidates === undefined ? {} : { candidates: candidates.map((c) => ({ ...c })) }), // wt-bonds
+    ...(candidates === undefined ? {} : { candidates: candidates.map((c) => ({ ...c })) }),
   };
 }
 

@@ -35,7 +35,7 @@ export const PriceSchema = Type.Object({
   fiat: Type.Object({ compute: Amount, baseFee: Amount, data: Amount, total: Amount }),
   tokens: Amount,
   rate: Type.Object({ fiat: Amount, tokens: Amount }),
-  // wt-pricing (docs/pricing.md): the unit cost and its adjustment, or the by-use rates
+  // docs/pricing.md: the unit cost and its adjustment, or the by-use rates
   unitCost: Type.Optional(
     Type.Object({ perStep: Amount, adjustment: Type.Union([Type.String(), Type.Null()]) }),
   ),
@@ -68,7 +68,7 @@ export const QuoteSchema = Type.Object({
   price: PriceSchema,
   nodes: Type.Array(Type.String(), { description: 'nodes that could take the run now' }),
   queueSeconds: Type.Integer({ description: 'estimated wait before a node takes it' }),
-  // wt-bonds: placement's view (docs/bonds-and-placement.md)
+  // placement's view (docs/bonds-and-placement.md)
   nodeCount: Type.Optional(Type.Integer({ description: 'how many nodes are eligible for the run now' })),
   candidates: Type.Optional(
     Type.Array(Type.Object({ id: Type.String(), tier: Type.String() }), {

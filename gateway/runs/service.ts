@@ -71,7 +71,7 @@ export class RunService {
    * Apply `event` to run `runId` with its ledger effect, atomically. A run
    * already in the event's target state is returned unchanged (a retried
    * request); a transition the machine refuses throws its code. `extraOps(next)`
-   * go into the same batch (wt-rewards: the deployment record of a `start`).
+   * go into the same batch (the deployment record of a `start`).
    */
   async transition(
     runId: string,

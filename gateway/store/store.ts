@@ -26,7 +26,7 @@ export type BatchOp = AbstractBatchOperation<RootDb, string, Stored>;
 export class Store {
   private readonly lock = new Mutex();
   private readonly sublevels = new Map<string, Sublevel>();
-  /** wt-place: told of every batch once it is durable (the in-memory placement directory). */
+  /** Told of every batch once it is durable (the in-memory placement directory). */
   private readonly observers = new Set<(ops: readonly BatchOp[]) => void>();
 
   private constructor(readonly db: RootDb) {}
@@ -71,7 +71,7 @@ export class Store {
   }
 
   /**
-   * Call `fn` with every batch after it is written (wt-place: in-memory
+   * Call `fn` with every batch after it is written (in-memory
    * views follow the store). `fn` runs synchronously under the write lock and
    * must not throw. Returns the unsubscribe.
    */

@@ -1,5 +1,5 @@
 /**
- * The AuditSource over the canary audit (gateway/audit, wt-audit): start an
+ * The AuditSource over the canary audit (gateway/audit): start an
  * audit of the run's sealed model, wait for it to end, and return its
  * figures with the dataset policy's thresholds. A run that cannot be
  * audited (no canary set, no sealed model, seller custody), an audit that

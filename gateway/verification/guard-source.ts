@@ -1,5 +1,5 @@
 /**
- * The EgressLogSource over the guard (gateway/guard, wt-guard): the run's
+ * The EgressLogSource over the guard (gateway/guard): the run's
  * signed head (signed now if the run ended without one), every flagged entry
  * with its inclusion proof against that head, and a fresh re-scan of every
  * released body with the dataset's current index (a new scanner over the

@@ -1,6 +1,6 @@
 /**
- * What a verification needs from the egress guard (wt-guard) and the canary
- * audit (wt-audit), as small interfaces (STYLE: collaborators come in as
+ * What a verification needs from the egress guard and the canary
+ * audit, as small interfaces (STYLE: collaborators come in as
  * small interfaces). Until those land the gateway uses the `none` sources,
  * and a report says honestly that the part was skipped and why.
  */
@@ -25,7 +25,7 @@ export interface ClosedEgressLog {
 export type Rescan =
   { readonly at: string; readonly flags: readonly RescanFinding[] } | { readonly skipped: string };
 
-/** The guard's egress logs (gateway/guard, wt-guard). */
+/** The guard's egress logs (gateway/guard). */
 export interface EgressLogSource {
   /** The closed log of run `runId`, or null when the gateway kept none for it. */
   closedLog(runId: string): Promise<ClosedEgressLog | null>;
@@ -47,7 +47,7 @@ export interface AuditFigures {
   readonly thresholds: { readonly maxMeanExposureBits: number; readonly maxAuc: number };
 }
 
-/** The canary audit (wt-audit): run it on the run's sealed model and wait for the figures. */
+/** The canary audit: run it on the run's sealed model and wait for the figures. */
 export interface AuditSource {
   /**
    * Audit run `runId` (the seller's request `verificationId`); resolves when

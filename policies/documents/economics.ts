@@ -108,7 +108,7 @@ export const EconomicsParametersSchema = Type.Object(
         minimumBond: amount('100000000000'),
         /** How long a miner may appeal a penalty before it is taken. */
         appealWindowSeconds: seconds(3 * 86_400),
-        // wt-bonds (docs/bonds-and-placement.md): penalties by cause and duration, in ppm of minimumBond
+        // docs/bonds-and-placement.md: penalties by cause and duration, in ppm of minimumBond
         /** Going offline during a run: this much for the first started hour of the outage ... */
         offlineBasePpm: Ppm(50_000),
         /** ... plus this much for every further started hour ... */
@@ -124,7 +124,7 @@ export const EconomicsParametersSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    // wt-bonds (docs/bonds-and-placement.md): how the scheduler ranks eligible nodes
+    // docs/bonds-and-placement.md: how the scheduler ranks eligible nodes
     placement: Type.Object(
       {
         /** Score weights (ppm each): the node's asking price, its reputation and its load. */

@@ -1,6 +1,5 @@
 /**
- * The services' GPU settings as an operator gives them (wt-gpu,
- * docs/operations.md "Settings"): `--max-gpus` is an option of `gateway
+ * The services' GPU settings as an operator gives them (docs/operations.md "Settings"): `--max-gpus` is an option of `gateway
  * start` and `node start`; a bad flag is one CLI_USAGE line and a bad
  * SEALGATE_GATEWAY_MAX_GPUS / SEALGATE_NODE_MAX_GPUS one CONFIG_INVALID line,
  * before anything starts; a gateway given `--max-gpus` starts (no nodes port:

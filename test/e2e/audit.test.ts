@@ -42,7 +42,7 @@ t.test('the audit tells a memorising model from an honest one', async (t) => {
   );
   const model = await world.publishModel(REFERENCE_MODEL, tag);
 
-  // The seller's side (wt-seller's CLI does this): plant, encrypt data and canary set under one key.
+  // The seller's side (the seller's CLI does this): plant, encrypt data and canary set under one key.
   const { data, canarySet } = plantCanaries(generateDataset({ rows: 2000, seed: 11 }), {
     planted: 16,
     heldOut: 64,
@@ -72,7 +72,7 @@ t.test('the audit tells a memorising model from an honest one', async (t) => {
       wrapped: bytesToBase64(wrapKey(dek, broker)),
     },
   });
-  // Until wt-seller's listing field is merged: the record gets `canaries` as the contract names it.
+  // Until the listing's canaries field is merged: the record gets `canaries` as the contract names it.
   const { store, nodes, now } = world.gateway.context;
   const datasets = store.sublevel(DATASETS_SUBLEVEL);
   const record = (await store.get<DatasetRecord>(datasets, listing.id))!;

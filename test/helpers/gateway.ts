@@ -37,7 +37,7 @@ export interface TestAccount {
 /** Build a gateway over a temp data dir; it is closed and removed when `t` ends. */
 export async function gatewayForTest(t: Test, options: Partial<GatewayOptions> = {}): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sealgate-gw-')));
-  // wt-bonds: no bond is required unless a test asks (docs/bonds-and-placement.md); bond tests set their own
+  // no bond is required unless a test asks (docs/bonds-and-placement.md); bond tests set their own
   const economics = options.economics ?? { bonds: { minimumBond: '0' } };
   const app = await buildApp({
     rateLimitPerMinute: false,

@@ -69,7 +69,7 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./dataset-crypt.js')).runDatasetDecrypt,
   ),
-  // the synthetic dataset (wt-model, docs/models.md)
+  // the synthetic dataset (docs/models.md)
   lazyCommand(
     {
       name: ['dataset', 'generate'],
@@ -86,7 +86,7 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./dataset-generate.js')).runDatasetGenerate,
   ),
-  // --- the market: datasets, models, quotes, runs, ratings, admin (wt-cli2, docs/cli.md) ---
+  // --- the market: datasets, models, quotes, runs, ratings, admin (docs/cli.md) ---
   lazyCommand(
     {
       name: ['dataset', 'publish'],
@@ -252,7 +252,7 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./run-follow.js')).runStatusFollow,
   ),
-  // live views and cancel (wt-ops, docs/operations.md)
+  // live views and cancel (docs/operations.md)
   lazyCommand(
     {
       name: ['run', 'metrics'],
@@ -324,7 +324,7 @@ export const commands: readonly Command[] = [
     async () => (await import('./admin.js')).runAdminCredit,
   ),
   // --- end market ---
-  // --- nodes (wt-nodes, docs/nodes.md) ---
+  // --- nodes (docs/nodes.md) ---
   lazyCommand(
     {
       name: ['admin', 'enroll-token'],
@@ -342,7 +342,7 @@ export const commands: readonly Command[] = [
     async () => (await import('./enroll-token.js')).runAdminEnrollToken,
   ),
   // --- end nodes ---
-  // block rewards (wt-rewards, docs/rewards.md)
+  // block rewards (docs/rewards.md)
   lazyCommand(
     {
       name: ['node', 'rewards'],
@@ -355,7 +355,7 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./node-rewards.js')).runNodeRewards,
   ),
-  // --- bonds and penalties (wt-bondcli, docs/bonds-and-placement.md) ---
+  // --- bonds and penalties (docs/bonds-and-placement.md) ---
   lazyCommand(
     {
       name: ['node', 'bond'],
@@ -426,7 +426,7 @@ export const commands: readonly Command[] = [
     async () => (await import('./bonds.js')).runPenaltyDecide,
   ),
   // --- end bonds ---
-  // seller custody (wt-broker, docs/broker.md)
+  // seller custody (docs/broker.md)
   lazyCommand(
     {
       name: ['release', 'approve'],
@@ -439,7 +439,7 @@ export const commands: readonly Command[] = [
     },
     async () => (await import('./release.js')).runReleaseApprove,
   ),
-  // verification reports (wt-report, docs/verification.md)
+  // verification reports (docs/verification.md)
   lazyCommand(
     {
       name: ['verify'],

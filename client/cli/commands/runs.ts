@@ -53,7 +53,7 @@ export async function runQuote(ctx: CommandContext, args: ParsedArgs): Promise<v
   ctx.print(describeQuote(quote), quote);
 }
 
-// wt-bonds: how many nodes could take it, and the best few as id (tier).
+// how many nodes could take it, and the best few as id (tier).
 function describeNodes(q: Quote): string {
   const count = q.nodeCount ?? q.nodes.length;
   if (count === 0) return 'none eligible now';

@@ -6,7 +6,7 @@
  * and the planted dataset decrypt under the data key, and the index builder
  * saw every real row and each planted canary once. The builder here records
  * what it is given (the contract's IndexBuilder API, docs/egress-protocol.md
- * 1); the real one is attest's (wt-fp).
+ * 1); the real one is attest's.
  */
 import t from 'tap';
 import { readFile, stat, writeFile } from 'node:fs/promises';

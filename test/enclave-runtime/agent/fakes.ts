@@ -140,7 +140,7 @@ export function defaultMessages(): object[] {
   ];
 }
 
-/** A driver-style error (the real DriverError lives in wt-driver's enclave-runtime/docker/). */
+/** A driver-style error (the real DriverError lives in enclave-runtime/docker/). */
 export class FakeDriverError extends SealgateError<'RUNTIME_SANDBOX_VIOLATION' | 'RUNTIME_IMAGE_MISSING'> {}
 
 /** The recorded sealed inspect document with sealgate's seccomp profile in its SecurityOpt. */

@@ -1,9 +1,9 @@
 /**
- * The agent against the real gateway's nodes listener (wt-nodes) on loopback:
+ * The agent against the real gateway's nodes listener on loopback:
  * enrollment with a real token (the pin checked against the real CA), then
  * mutual TLS heartbeats that the gateway records, and an empty long-poll. The
  * container runtime is a fake here: the sealed job end to end, with dockerd,
- * is the lead's end-to-end test.
+ * is the end-to-end test's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';

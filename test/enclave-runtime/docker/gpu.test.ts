@@ -1,4 +1,4 @@
-// GPUs in the Docker driver without a GPU (wt-gpu): the node offers at most its
+// GPUs in the Docker driver without a GPU: the node offers at most its
 // profile's maxGpus of its inventory (and asks no inventory with 0); the create
 // request of a one-GPU job under maxGpus 1 carries its DeviceRequest, and the
 // container Docker made from that very request (test/fixtures/inspect/driver-gpu.json,

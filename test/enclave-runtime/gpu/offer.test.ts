@@ -1,4 +1,4 @@
-// How many GPUs a node seals with (wt-gpu): gpuSandbox gives the setting, else
+// How many GPUs a node seals with: gpuSandbox gives the setting, else
 // the inventory's count, and the Docker driver made with it judges by that
 // maxGpus and offers that many GPUs of its inventory. A fake inventory (the
 // GpuInfo shape nvidia-smi.ts parses); no GPU, no dockerd.

@@ -1,5 +1,5 @@
 /**
- * The key broker and GPU containers (wt-gpu, docs/guides/miner.md "A GPU
+ * The key broker and GPU containers (docs/guides/miner.md "A GPU
  * node"): evidence of a container the node's Docker driver created for a
  * one-GPU job — the recorded inspect document test/fixtures/inspect/driver-gpu.json
  * (record-driver-gpu.sh; created on the real dockerd, never started: no GPU

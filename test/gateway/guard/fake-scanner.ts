@@ -1,6 +1,6 @@
 /**
  * A stand-in for attest/fingerprint's Scanner (docs/egress-protocol.md section
- * 1) for the guard's tests, written here because wt-fp builds the real one in
+ * 1) for the guard's tests, written here because the real one was built in
  * parallel: it keeps the normal form of the stream (NFKC, lower case, letters
  * and digits only) with the seq of each character, and reports a pattern that
  * ends in the newest piece with every seq it spans. Patterns are plaintext

@@ -292,10 +292,10 @@ t.test('inference answers pass the guard before the buyer sees them', async (t) 
   ]);
 });
 
-// The seller's side, as wt-seller's client does it: an index of synthetic rows, its key sealed to the broker.
+// The seller's side, as the seller's client does it: an index of synthetic rows, its key sealed to the broker.
 async function listIndex(s: Setup): Promise<string[][]> {
   const { store, blobs, identity } = s.m.gw.app.gateway;
-  // the seller's side, as wt-seller's client does it: an index of synthetic rows, its key sealed to the broker
+  // the seller's side, as the seller's client does it: an index of synthetic rows, its key sealed to the broker
   const rows = generateDataset({ rows: 1200, seed: 5 })
     .trim()
     .split('\n')
