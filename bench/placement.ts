@@ -172,7 +172,7 @@ async function endToEnd(
         metric: `decision read from LevelDB, ${count} nodes`,
         value: ms(storeMs),
         target: '',
-        note: `${vs(storeMs)}; the wt-bonds path, kept for reference (checksum ${sink})`,
+        note: `${vs(storeMs)}; the store path, kept for reference (checksum ${sink})`,
       },
       {
         metric: `decision from the in-memory directory, ${count} nodes`,
