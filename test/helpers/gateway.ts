@@ -4,13 +4,20 @@
  * by `app.inject` so the client SDK runs unchanged without a socket, a real
  * loopback listener, and accounts made through the real registration route.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { SigningKeyPair } from '../../attest/index.js';
-import { accountId, bytesToBase64, generateSigningKeyPair, signRequest } from '../../attest/index.js';
+import type { CaMaterial } from '../../attest/index.js';
+import {
+  accountId,
+  bytesToBase64,
+  createCa,
+  generateSigningKeyPair,
+  signRequest,
+} from '../../attest/index.js';
 import type { GatewayOptions, Role } from '../../gateway/index.js';
 import { buildApp } from '../../gateway/index.js';
 import { GatewayClient } from '../../client/index.js';
@@ -35,8 +42,31 @@ export interface TestAccount {
 }
 
 /** Build a gateway over a temp data dir; it is closed and removed when `t` ends. */
+let sharedCa: CaMaterial | undefined;
+
+/**
+ * A fresh data directory holding this process's node CA (2048 bits, made once), where the gateway
+ * would otherwise make one on first use: a CA is seconds of CPU for node-forge on a busy machine,
+ * and a test file builds many gateways. Making the CA is tested by test/attest/pki and by the
+ * gateway processes of test/bin, which start on empty directories.
+ */
+async function seededDataDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sealgate-gw-'));
+  // valid from 2000 for a century: tests run their gateways on clocks of their own choosing
+  sharedCa ??= createCa({
+    commonName: 'sealgate node CA',
+    now: new Date('2000-01-01T00:00:00Z'),
+    validityDays: 36_500,
+    bits: 2048,
+  });
+  await mkdir(join(dir, 'ca'), { mode: 0o700 });
+  await writeFile(join(dir, 'ca', 'ca-key.pem'), sharedCa.keyPem, { mode: 0o600 });
+  await writeFile(join(dir, 'ca', 'ca-cert.pem'), sharedCa.certPem, { mode: 0o644 });
+  return dir;
+}
+
 export async function gatewayForTest(t: Test, options: Partial<GatewayOptions> = {}): Promise<TestGateway> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'sealgate-gw-')));
+  const dataDir = options.dataDir ?? (await seededDataDir());
   // no bond is required unless a test asks (docs/bonds-and-placement.md); bond tests set their own
   const economics = options.economics ?? { bonds: { minimumBond: '0' } };
   const app = await buildApp({

@@ -62,6 +62,7 @@ import type { SeccompProfileJson } from '../../../policies/index.js';
 import type { TestAccount, TestGateway } from '../../helpers/gateway.js';
 import { gatewayForTest } from '../../helpers/gateway.js';
 import type { EditableInspect } from '../../helpers/inspect-fixtures.js';
+import { sharedTlsKeyPem } from '../../helpers/tls-key.js';
 
 /** The supervisor digest and runtime version the test gateway allows. */
 export const SUPERVISOR = `sha256:${'5e'.repeat(32)}`;
@@ -189,7 +190,7 @@ export class BrokerWorld {
   /** Enroll a node: a certificate from the node CA and its NodeRecord. */
   async node(): Promise<TestNode> {
     const signing = nacl.sign.keyPair();
-    const { csrPem, tlsKeyPem } = createNodeCsr({ nodeKey: signing.secretKey });
+    const { csrPem, tlsKeyPem } = createNodeCsr({ nodeKey: signing.secretKey, tlsKey: sharedTlsKeyPem() });
     const issued = await issueNodeCertificate(csrPem, {
       ca: this.pki.ca,
       now: new Date(this.clock.ms - 60_000),

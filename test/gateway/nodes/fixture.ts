@@ -21,6 +21,7 @@ import type { TestAccount, TestGateway } from '../../helpers/gateway.js';
 import { gatewayForTest, signedInject } from '../../helpers/gateway.js';
 import { credit, datasetRecord, modelRecord, putCatalog } from '../runs/market.js';
 import type { LightMyRequestResponse } from 'fastify';
+import { sharedTlsKeyPem } from '../../helpers/tls-key.js';
 
 /** A reply from the nodes' listener. */
 export interface NodeReply {
@@ -175,7 +176,7 @@ export async function nodeMarket(t: Test, options: Partial<GatewayOptions> = {})
     },
     async node(capacity = { cpus: 4, memoryBytes: 8 * GIB }) {
       const secretKey = nacl.sign.keyPair().secretKey;
-      const { csrPem, tlsKeyPem } = createNodeCsr({ nodeKey: secretKey });
+      const { csrPem, tlsKeyPem } = createNodeCsr({ nodeKey: secretKey, tlsKey: sharedTlsKeyPem() });
       const enrolled = await nodeCall(port, caPem, undefined, 'POST', '/v1/node/enroll', {
         token: await market.token(),
         csr: csrPem,
