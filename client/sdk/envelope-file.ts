@@ -18,6 +18,7 @@ import {
   ENVELOPE_MAX_CHUNK_SIZE,
   ENVELOPE_MIN_CHUNK_SIZE,
   ENVELOPE_TAG_LENGTH,
+  EnvelopeError,
   decryptStream,
   encryptStream,
   readHeader,
@@ -26,6 +27,8 @@ import type { ChunkCipherFactory, EnvelopeHeader } from '../../attest/envelope/i
 import { writeFileAtomically } from './atomic-file.js';
 import { BufferPool } from './buffer-pool.js';
 import { FileChunkReader, FileChunkWriter } from './file-chunks.js';
+import { mapFile } from './mapped-file.js';
+import { MappedChunkSource, settling } from './mapped-source.js';
 import { openSslChunkCipher } from './openssl-chunk-cipher.js';
 
 export { writeAtomically } from './atomic-file.js';
@@ -45,8 +48,10 @@ export interface FileCryptOptions {
   readonly chunkSize?: number;
   /** Chunks encrypted or decrypted concurrently (default: the envelope's). */
   readonly inFlight?: number;
-  /** What seals and opens chunks (default: node:crypto into reused buffers, by measurement). */
+  /** What seals and opens chunks (default: Node's OpenSSL into reused buffers, by measurement). */
   readonly cipher?: ChunkCipherFactory;
+  /** Encrypt from a read-only mapping of the input instead of reads (default true, where possible). */
+  readonly mapInput?: boolean;
 }
 
 export interface FileCryptResult {
@@ -89,24 +94,40 @@ export async function encryptFile(
   const hint = sizeHint(chunkSize);
   const pool = pools(hint, hint + ENVELOPE_TAG_LENGTH, opts.inFlight);
   return withFile(input, async (file, size) => {
-    const reader = new FileChunkReader(file, pool.input, 0, READ_AHEAD);
-    const sealed = encryptStream(counted(reader, size, opts.onProgress), {
-      key,
-      size,
-      chunkSize,
-      inFlight: opts.inFlight,
-      cipher: opts.cipher ?? openSslChunkCipher({ pool: pool.output }),
-    });
-    let header: Uint8Array | undefined;
-    let consumed = 0;
-    await writeFileAtomically(output, 0o666, (out) =>
-      drain(sealed, new FileChunkWriter(out, pool.output, WRITE_AHEAD), opts.signal, (part) => {
-        if (header === undefined) header = part;
-        else reader.release((consumed += part.length - ENVELOPE_TAG_LENGTH));
-      }),
-    );
-    const parsed = readHeader(header as Uint8Array);
-    return { plaintextBytes: size, envelopeBytes: parsed.envelopeLength, header: parsed };
+    const mapped = opts.mapInput === false ? undefined : await mapFile(file.fd, size);
+    const reader =
+      mapped === undefined
+        ? new FileChunkReader(file, pool.input, 0, READ_AHEAD)
+        : new MappedChunkSource(mapped, alignedReadSize(hint));
+    const chunks = settling(opts.cipher ?? openSslChunkCipher({ pool: pool.output }));
+    try {
+      const sealed = encryptStream(counted(reader, size, opts.onProgress), {
+        key,
+        size,
+        chunkSize,
+        inFlight: opts.inFlight,
+        cipher: chunks.factory,
+      });
+      let header: Uint8Array | undefined;
+      let consumed = 0;
+      await writeFileAtomically(output, 0o666, async (out) => {
+        await drain(sealed, new FileChunkWriter(out, pool.output, WRITE_AHEAD), opts.signal, (part) => {
+          if (header === undefined) header = part;
+          else reader.release((consumed += part.length - ENVELOPE_TAG_LENGTH));
+        });
+        // A mapping is as long as the file was: a file that grew meanwhile would lose its tail.
+        if (mapped !== undefined && (await file.stat()).size !== size) {
+          throw new EnvelopeError('ENVELOPE_SIZE_MISMATCH', `${input} changed size while it was encrypted`);
+        }
+      });
+      const parsed = readHeader(header as Uint8Array);
+      return { plaintextBytes: size, envelopeBytes: parsed.envelopeLength, header: parsed };
+    } finally {
+      if (mapped !== undefined) {
+        await chunks.settled();
+        mapped.unmap();
+      }
+    }
   });
 }
 
