@@ -109,3 +109,12 @@ t.test('anything but a plain op takes the public path', async (t) => {
   await fast.exclusive(() => fast.write([put(foreign, 'k', { a: 1 })]));
   t.same(await foreign.get('k'), { a: 1 });
 });
+
+t.test('a closed store refuses the write as before (never reaching LevelDB)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sealgate-store-encode-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = await Store.open(dir);
+  const runs = store.sublevel('runs');
+  await store.close();
+  await t.rejects(store.write([put(runs, 'k', 1)]), { code: 'LEVEL_DATABASE_NOT_OPEN' });
+});
