@@ -9,7 +9,8 @@ import type { SigningKeyPair } from '../../attest/index.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 import { CHECKPOINT_KEY, currentBalances } from './balances.js';
-import { entryHash, hashBytes, parseEntry } from './codec.js';
+import { hashBytes, parseEntry } from './codec.js';
+import { committedEntryHash } from './entry-json.js';
 import { LedgerError } from './errors.js';
 import { BlockSealer } from './seal.js';
 import type { LedgerSublevels } from './storage.js';
@@ -140,7 +141,7 @@ export class Ledger {
         time,
         prevHash,
       };
-      prevHash = entryHash(body);
+      prevHash = committedEntryHash(body);
       return { ...body, hash: prevHash };
     });
     const ops: BatchOp[] = [];

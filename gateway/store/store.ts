@@ -8,6 +8,8 @@
 import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
 import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
+import type { EncodedOp } from './encode.js';
+import { encodeBatch } from './encode.js';
 import { Mutex } from './mutex.js';
 
 /** A JSON value as stored. */
@@ -22,10 +24,18 @@ export type Sublevel = AbstractSublevel<RootDb, string | Buffer | Uint8Array, st
 /** One operation of an atomic batch; set `sublevel` to write into a sublevel. */
 export type BatchOp = AbstractBatchOperation<RootDb, string, Stored>;
 
+// abstract-level's implementation interface (its README, "private API for implementers"):
+// operations already encoded and prefixed, as its own `batch` passes them on.
+interface EncodedBatch {
+  _batch(ops: EncodedOp[], options: { sync: boolean }): Promise<void>;
+}
+
 /** The gateway's database handle. */
 export class Store {
   private readonly lock = new Mutex();
   private readonly sublevels = new Map<string, Sublevel>();
+  /** Each sublevel of {@link sublevels} and its key prefix, for {@link encodeBatch}. */
+  private readonly prefixes = new Map<Sublevel, string>();
   /** Told of every batch once it is durable (the in-memory placement directory). */
   private readonly observers = new Set<(ops: readonly BatchOp[]) => void>();
 
@@ -45,6 +55,7 @@ export class Store {
     if (!sub) {
       sub = this.db.sublevel<string, Stored>(name, { valueEncoding: 'json' });
       this.sublevels.set(name, sub);
+      this.prefixes.set(sub, sub.prefix);
     }
     return sub;
   }
@@ -63,10 +74,16 @@ export class Store {
     return this.lock.locked;
   }
 
-  /** Write `ops` atomically and durably (fsync). Call it inside {@link exclusive}. */
+  /**
+   * Write `ops` atomically and durably (fsync). Call it inside {@link exclusive}.
+   * Plain operations are encoded here once (encode.ts) and go straight to
+   * LevelDB; the bytes on disk are the ones `db.batch` would write.
+   */
   async write(ops: BatchOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.db.batch(ops, { sync: true });
+    const encoded = this.db.status === 'open' ? encodeBatch(ops, this.prefixes) : undefined;
+    if (encoded) await (this.db as unknown as EncodedBatch)._batch(encoded, { sync: true });
+    else await this.db.batch(ops, { sync: true });
     for (const observe of this.observers) observe(ops);
   }
 
