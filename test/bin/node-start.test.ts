@@ -53,7 +53,17 @@ t.test(
     const dir = t.testdir();
     const data = join(dir, 'gw');
     await import('node:fs/promises').then((fs) =>
-      fs.writeFile(join(dir, 'gw.json'), JSON.stringify({ metricsCacheMs: 0, heartbeatSeconds: 1 })),
+      fs.writeFile(
+        join(dir, 'gw.json'),
+        JSON.stringify({
+          metricsCacheMs: 0,
+          heartbeatSeconds: 1,
+          // what startGatewayProcess sets when a test brings no config: no load shedding on a busy
+          // machine (shedding is tested in test/gateway/ops.test.ts), a 2048-bit node CA
+          maxEventLoopDelayMs: false,
+          nodeCaBits: 2048,
+        }),
+      ),
     );
     const gw = await startGatewayProcess(t, data, '--node-port', '0', '--config', join(dir, 'gw.json'));
     let nodeUrl: string | undefined;
