@@ -10,8 +10,8 @@
  */
 import t from 'tap';
 import type { LedgerEntry } from '../../../gateway/index.js';
-import { ledgerSourceFromStore, penaltyProposalOps, verifyLedger } from '../../../gateway/index.js';
-import { codeOf } from '../../helpers/gateway.js';
+import { ledgerSourceFromStore, penaltyProposalOps, statusOf, verifyLedger } from '../../../gateway/index.js';
+import { bodyOf, codeOf, gatewayForTest } from '../../helpers/gateway.js';
 import { credit } from '../runs/market.js';
 import { nodeMarket } from '../nodes/fixture.js';
 
@@ -149,4 +149,49 @@ t.test('bond, unbond and credit apply once per request id', async (t) => {
     m.gw.app.gateway.identity.gateway.keyPair.publicKey,
   );
   t.same(report.problems, []);
+});
+
+t.test('the OpenAPI document shows requestId and replayed on the three routes', async (t) => {
+  const gw = await gatewayForTest(t);
+  const res = await gw.app.inject({ method: 'GET', url: '/openapi.json' });
+  t.equal(res.statusCode, 200);
+  interface Op {
+    requestBody?: {
+      content?: Record<string, { schema?: { properties?: Record<string, { pattern?: string }> } }>;
+    };
+    responses?: Record<
+      string,
+      { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> }
+    >;
+  }
+  const paths = bodyOf<{ paths: Record<string, Record<string, Op>> }>(res).paths;
+  for (const [path, status] of [
+    ['/v1/nodes/{nodeId}/bond', '201'],
+    ['/v1/nodes/{nodeId}/bond/withdraw', '200'],
+    ['/v1/admin/credit', '201'],
+  ] as const) {
+    const op = paths[path]?.post;
+    const body = op?.requestBody?.content?.['application/json']?.schema?.properties;
+    t.equal(body?.requestId?.pattern, '^[A-Za-z0-9_-]{16,64}$', `${path} takes requestId`);
+    const reply = op?.responses?.[status]?.content?.['application/json']?.schema?.properties;
+    t.ok(reply?.replayed, `${path} may answer replayed`);
+  }
+  t.equal(statusOf('REQUEST_ID_REUSED'), 409, 'registered in the one registry');
+});
+
+t.test('a request id outlives a gateway restart (the record is on disk with the entry)', async (t) => {
+  const dataDir = t.testdir();
+  const first = await gatewayForTest(t, { dataDir, nodeCaBits: 2048 });
+  const buyer = await first.account('buyer');
+  const body = { account: buyer.id, amount: '40', memo: 'restart', requestId: 'restart-credit-000001' };
+  const applied = await first.operator.client.request<{ seq: number }>('POST', '/v1/admin/credit', { body });
+  await first.app.close(); // the reply was lost; the gateway restarts
+  const second = await gatewayForTest(t, { dataDir, nodeCaBits: 2048 });
+  const again = await second.operator.client.request<{ seq: number; replayed?: boolean }>(
+    'POST',
+    '/v1/admin/credit',
+    { body },
+  );
+  t.same([again.seq, again.replayed], [applied.seq, true], 'answered from the record');
+  t.equal(second.app.gateway.ledger.balance(`user:${buyer.id}`), 40n, 'credited once');
 });
