@@ -104,6 +104,7 @@ export {
   type BondInfo,
   type PenaltyInfo,
 } from './sdk/bonds.js';
+export { newRequestId, type MoneyRequestOptions } from './sdk/bonds.js';
 // --- end bonds ---
 // --- seller custody: check pending key releases locally, approve or decline ---
 export {

@@ -70,6 +70,7 @@ import { BOND_STATUSES } from './economics/index.js';
 import { placementDirectory } from './bonds/directory.js';
 import { PlacementIndex } from './bonds/placement-index.js';
 import { bondRoutes } from './bonds/routes.js';
+import { REQUEST_ID_STATUSES } from './bonds/request-ids.js';
 import { BondService } from './bonds/service.js';
 // block rewards and deployment records
 import { REWARD_STATUSES, RewardService, rewardRoutes } from './rewards/index.js';
@@ -93,6 +94,7 @@ registerStatuses(GUARD_STATUSES);
 registerStatuses(VERIFICATION_STATUSES);
 registerStatuses(AUDIT_STATUSES);
 registerStatuses(BOND_STATUSES);
+registerStatuses(REQUEST_ID_STATUSES);
 registerStatuses(REWARD_STATUSES);
 registerStatuses(PRICING_STATUSES);
 

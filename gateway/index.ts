@@ -117,6 +117,16 @@ export { gatewayMetrics } from './ops/metrics.js';
 export * from './economics/index.js';
 // --- bonds, penalties and placement (docs/bonds-and-placement.md) ---
 export { BondService, bondAccount, debtAccount, type BondDeps, type BondStatus } from './bonds/service.js';
+export { type BondOutcome } from './bonds/service.js';
+export {
+  REQUEST_IDS_SUBLEVEL,
+  REQUEST_ID_STATUSES,
+  RequestIdError,
+  ledgerKeyBase,
+  type RequestIdErrorCode,
+  type RequestParams,
+  type RequestRecord,
+} from './bonds/request-ids.js';
 export {
   PENALTIES_SUBLEVEL,
   OPEN_PENALTIES_SUBLEVEL,

@@ -40,6 +40,31 @@ export interface BondInfo {
   /** Bond at least the minimum, no debt and no pending forged-evidence penalty. */
   readonly schedulable: boolean;
   readonly penalties: PenaltyInfo[];
+  /** True when the gateway answered a repeat of an applied request (same `requestId`): nothing moved. */
+  readonly replayed?: boolean;
+}
+
+/** Options of the money-moving calls. */
+export interface MoneyRequestOptions {
+  /**
+   * A client-chosen id (16-64 of A-Z a-z 0-9 _ -; see {@link newRequestId}).
+   * Sending the same id again after a lost reply applies the request at most
+   * once, and the reply says `replayed: true` (docs/protocols.md).
+   */
+  readonly requestId?: string;
+}
+
+/** A fresh random request id (22 base64url characters, 128 bits). */
+export function newRequestId(): string {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('base64url');
+}
+
+/** A `replayed` flag: absent, or a boolean. */
+export const isOptionalFlag = (v: unknown): boolean => v === undefined || typeof v === 'boolean';
+
+/** The body of a money-moving request: `requestId` added only when one is given. */
+export function withRequestId<T extends object>(body: T, options: MoneyRequestOptions): T {
+  return options.requestId === undefined ? body : { ...body, requestId: options.requestId };
 }
 
 function penalty(value: unknown): PenaltyInfo {
@@ -67,6 +92,7 @@ function bond(value: unknown): BondInfo {
     minimumBond: isDecimal,
     schedulable: 'boolean',
     penalties: 'array',
+    replayed: isOptionalFlag,
   });
   return { ...info, penalties: info.penalties.map(penalty) };
 }
@@ -76,18 +102,32 @@ const penaltyPath = (id: string, action: string) => `/v1/penalties/${encodeURICo
 
 /**
  * Post `amount` token base units from the miner's account to the node's bond
- * (debt is repaid first); returns the bond's status.
- * @example await postBond(client, 'node_…', '100000000000')
+ * (debt is repaid first); returns the bond's status. Pass a `requestId` to
+ * make a retry after a lost reply safe.
+ * @example await postBond(client, 'node_…', '100000000000', { requestId: newRequestId() })
  */
-export async function postBond(client: GatewayClient, nodeId: string, amount: string): Promise<BondInfo> {
-  return bond(await client.request('POST', nodePath(nodeId), { body: { amount }, signed: true }));
+export async function postBond(
+  client: GatewayClient,
+  nodeId: string,
+  amount: string,
+  options: MoneyRequestOptions = {},
+): Promise<BondInfo> {
+  const body = withRequestId({ amount }, options);
+  return bond(await client.request('POST', nodePath(nodeId), { body, signed: true }));
 }
 
-/** Move `amount` of the node's bond back to its miner (no active job, no pending penalty). */
-export async function withdrawBond(client: GatewayClient, nodeId: string, amount: string): Promise<BondInfo> {
-  return bond(
-    await client.request('POST', nodePath(nodeId, '/withdraw'), { body: { amount }, signed: true }),
-  );
+/**
+ * Move `amount` of the node's bond back to its miner (no active job, no
+ * pending penalty); a `requestId` makes a retry safe, as for {@link postBond}.
+ */
+export async function withdrawBond(
+  client: GatewayClient,
+  nodeId: string,
+  amount: string,
+  options: MoneyRequestOptions = {},
+): Promise<BondInfo> {
+  const body = withRequestId({ amount }, options);
+  return bond(await client.request('POST', nodePath(nodeId, '/withdraw'), { body, signed: true }));
 }
 
 /** The node's bond, debt, minimum and penalties (its miner or the operator). */

@@ -5,6 +5,8 @@
  * strings; `formatTokens` shows them in whole tokens.
  */
 import type { GatewayClient } from './gateway-client.js';
+import type { MoneyRequestOptions } from './bonds.js';
+import { isOptionalFlag, withRequestId } from './bonds.js';
 import { expectShape, isDecimal } from './reply.js';
 
 /** The caller's balance and the token it is counted in. */
@@ -22,6 +24,8 @@ export interface Credit {
   readonly seq: number;
   readonly hash: string;
   readonly balance: string;
+  /** True when the gateway answered a repeat of an applied request (same `requestId`): nothing moved. */
+  readonly replayed?: boolean;
 }
 
 /** The calling account's token balance. */
@@ -38,18 +42,24 @@ export async function myBalance(client: GatewayClient): Promise<Balance> {
   });
 }
 
-/** Mint `amount` token base units to `account` (the operator's key signs); `memo` says why. */
+/**
+ * Mint `amount` token base units to `account` (the operator's key signs);
+ * `memo` says why. A `requestId` makes a retry after a lost reply credit once.
+ */
 export async function adminCredit(
   client: GatewayClient,
   credit: { readonly account: string; readonly amount: string; readonly memo: string },
+  options: MoneyRequestOptions = {},
 ): Promise<Credit> {
-  const reply = await client.request('POST', '/v1/admin/credit', { body: credit, signed: true });
+  const body = withRequestId({ ...credit }, options);
+  const reply = await client.request('POST', '/v1/admin/credit', { body, signed: true });
   return expectShape(reply, 'a credit', {
     account: 'string',
     amount: isDecimal,
     seq: 'number',
     hash: 'string',
     balance: isDecimal,
+    replayed: isOptionalFlag,
   });
 }
 

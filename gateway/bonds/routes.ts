@@ -13,9 +13,13 @@ import { caller } from '../auth/signed.js';
 import { BondError } from '../economics/index.js';
 import { ErrorReply, NodeIdParams } from '../nodes/schemas.js';
 import type { PenaltyRecord } from './records.js';
-import type { BondService, BondStatus } from './service.js';
+import { RequestId, ledgerKeyBase } from './request-ids.js';
+import type { BondOutcome, BondService, BondStatus } from './service.js';
 
-const AmountBody = Type.Object({ amount: Amount }, { additionalProperties: false });
+const AmountBody = Type.Object(
+  { amount: Amount, requestId: Type.Optional(RequestId) },
+  { additionalProperties: false },
+);
 const AppealBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
   { additionalProperties: false },
@@ -52,6 +56,9 @@ const Bond = Type.Object({
   minimumBond: Type.String(),
   schedulable: Type.Boolean(),
   penalties: Type.Array(Penalty),
+  replayed: Type.Optional(
+    Type.Boolean({ description: 'true: a repeat of an applied request (same requestId); nothing moved' }),
+  ),
 });
 
 function bondView(s: BondStatus): Static<typeof Bond> {
@@ -63,6 +70,11 @@ function bondView(s: BondStatus): Static<typeof Bond> {
     schedulable: s.schedulable,
     penalties: s.penalties.map(penaltyView),
   };
+}
+
+// A post's or withdrawal's reply: the bond now, marked `replayed` when the request id had applied before.
+function outcomeView(o: BondOutcome): Static<typeof Bond> {
+  return o.replayed ? { ...bondView(o.status), replayed: true } : bondView(o.status);
 }
 
 function penaltyView(p: PenaltyRecord): Static<typeof Penalty> {
@@ -84,8 +96,8 @@ export const bondRoutes: FastifyPluginCallbackTypebox<BondRoutesOptions> = (app,
     clearInterval(timer);
     hookDone();
   });
-  const keyOf = (request: Parameters<typeof caller>[0]): string =>
-    `${caller(request).id}:${request.signedBy?.nonce ?? ''}`;
+  const keyOf = (request: Parameters<typeof caller>[0], requestId: string | undefined): string =>
+    ledgerKeyBase(caller(request).id, request.signedBy?.nonce ?? '', requestId);
 
   app.post(
     '/v1/nodes/:nodeId/bond',
@@ -101,10 +113,12 @@ export const bondRoutes: FastifyPluginCallbackTypebox<BondRoutesOptions> = (app,
     },
     async (request, reply) => {
       const { nodeId } = request.params;
+      const { requestId } = request.body;
       const amount = BigInt(request.body.amount);
+      const key = keyOf(request, requestId);
       return reply
         .code(201)
-        .send(bondView(await service.post(caller(request).id, nodeId, amount, keyOf(request))));
+        .send(outcomeView(await service.post(caller(request).id, nodeId, amount, key, requestId)));
     },
   );
 
@@ -121,9 +135,11 @@ export const bondRoutes: FastifyPluginCallbackTypebox<BondRoutesOptions> = (app,
       },
     },
     async (request) => {
+      const { requestId } = request.body;
       const amount = BigInt(request.body.amount);
-      return bondView(
-        await service.withdraw(caller(request).id, request.params.nodeId, amount, keyOf(request)),
+      const key = keyOf(request, requestId);
+      return outcomeView(
+        await service.withdraw(caller(request).id, request.params.nodeId, amount, key, requestId),
       );
     },
   );

@@ -19,6 +19,8 @@ import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { BatchOp, Store } from '../store/index.js';
 import type { PenaltyRecord } from './records.js';
 import { PENALTIES_SUBLEVEL, nodePenalties, openPenalties, penaltyOps } from './records.js';
+import type { RequestParams } from './request-ids.js';
+import { priorRequest, requestRecordOps } from './request-ids.js';
 
 export interface BondDeps {
   readonly store: Store;
@@ -36,6 +38,12 @@ export interface BondStatus {
   /** Bond at least the minimum, no debt and no pending forged-evidence penalty. */
   readonly schedulable: boolean;
   readonly penalties: PenaltyRecord[];
+}
+
+/** What a post or withdrawal answers: the bond now, and whether this was a repeat of an applied request. */
+export interface BondOutcome {
+  readonly status: BondStatus;
+  readonly replayed: boolean;
 }
 
 export const bondAccount = (nodeId: string): string => `bond:${nodeId}`;
@@ -98,11 +106,21 @@ export class BondService {
 
   /**
    * Post `amount` to `nodeId`'s bond from its miner's account (`key` makes
-   * it idempotent): debt is repaid first, the rest joins the bond.
+   * it idempotent): debt is repaid first, the rest joins the bond. With a
+   * `requestId` the post is recorded with its ledger entries, and a repeat
+   * with the same id and amount changes nothing and answers `replayed`.
    */
-  async post(miner: string, nodeId: string, amount: bigint, key: string): Promise<BondStatus> {
+  async post(
+    miner: string,
+    nodeId: string,
+    amount: bigint,
+    key: string,
+    requestId?: string,
+  ): Promise<BondOutcome> {
     const { store, ledger } = this.#d;
-    await store.exclusive(async () => {
+    const params: RequestParams = { route: 'bond', subject: nodeId, amount: amount.toString() };
+    const replayed = await store.exclusive(async () => {
+      if (requestId !== undefined && (await priorRequest(store, miner, requestId, params))) return true;
       await this.#own(miner, nodeId);
       if (amount <= 0n) throw new BondError('BOND_BAD_AMOUNT', 'a bond amount is a positive integer');
       if (ledger.balance(`user:${miner}`) < amount)
@@ -124,15 +142,28 @@ export class BondService {
                 memo: 'bond posted',
               },
             ];
-      await ledger.commitLocked([...repaid.txs, ...bond], repaid.ops);
+      const txs = [...repaid.txs, ...bond];
+      await ledger.commitLocked(txs, [...repaid.ops, ...this.#recordOps(miner, requestId, params, txs)]);
+      return false;
     });
-    return this.status(nodeId);
+    return { status: await this.status(nodeId), replayed };
   }
 
-  /** Move `amount` of the bond back to the miner: no active job, no pending penalty. */
-  async withdraw(miner: string, nodeId: string, amount: bigint, key: string): Promise<BondStatus> {
+  /**
+   * Move `amount` of the bond back to the miner: no active job, no pending
+   * penalty. A `requestId` makes a repeat answer `replayed`, as for {@link post}.
+   */
+  async withdraw(
+    miner: string,
+    nodeId: string,
+    amount: bigint,
+    key: string,
+    requestId?: string,
+  ): Promise<BondOutcome> {
     const { store, ledger } = this.#d;
-    await store.exclusive(async () => {
+    const params: RequestParams = { route: 'unbond', subject: nodeId, amount: amount.toString() };
+    const replayed = await store.exclusive(async () => {
+      if (requestId !== undefined && (await priorRequest(store, miner, requestId, params))) return true;
       await this.#own(miner, nodeId);
       if (amount <= 0n || amount > ledger.balance(bondAccount(nodeId)))
         throw new BondError('BOND_BAD_AMOUNT', 'withdraw a positive amount no larger than the bond');
@@ -140,7 +171,7 @@ export class BondService {
         throw new BondError('BOND_RUN_ACTIVE', 'the node holds a job; withdraw when it has none');
       if ((await nodePenalties(store, nodeId)).some(pending))
         throw new BondError('BOND_PENALTY_PENDING', 'a penalty on the node is pending');
-      await ledger.commitLocked([
+      const txs: TransactionInput[] = [
         {
           key: `unbond:${key}`,
           kind: 'bond',
@@ -151,9 +182,24 @@ export class BondService {
           ref: nodeId,
           memo: 'bond withdrawn',
         },
-      ]);
+      ];
+      await ledger.commitLocked(txs, this.#recordOps(miner, requestId, params, txs));
+      return false;
     });
-    return this.status(nodeId);
+    return { status: await this.status(nodeId), replayed };
+  }
+
+  // The request-id record that goes into the commit's batch (none without an id).
+  #recordOps(
+    caller: string,
+    requestId: string | undefined,
+    params: RequestParams,
+    txs: readonly TransactionInput[],
+  ): BatchOp[] {
+    if (requestId === undefined) return [];
+    const at = this.#d.now().toISOString();
+    const keys = txs.map((tx) => tx.key);
+    return requestRecordOps(this.#d.store, { ...params, caller, requestId, at, keys });
   }
 
   async #penalty(id: string): Promise<PenaltyRecord> {

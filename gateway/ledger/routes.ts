@@ -11,6 +11,8 @@ import { AccountError } from '../accounts/registry.js';
 import { caller } from '../auth/signed.js';
 import { AccountId } from '../accounts/schemas.js';
 import { ErrorReply, PageQuery } from '../http/schemas.js';
+import { RequestId, ledgerKeyBase, priorRequest, requestRecordOps } from '../bonds/request-ids.js';
+import type { RequestParams } from '../bonds/request-ids.js';
 
 const Balance = Type.Object({
   account: Type.String(),
@@ -22,6 +24,7 @@ const CreditBody = Type.Object(
     account: AccountId,
     amount: Type.String({ pattern: '^[1-9][0-9]{0,37}$', description: 'token base units, > 0' }),
     memo: Type.String({ minLength: 1, maxLength: 200, description: 'why (kept in the ledger entry)' }),
+    requestId: Type.Optional(RequestId),
   },
   { additionalProperties: false },
 );
@@ -31,6 +34,9 @@ const Credited = Type.Object({
   seq: Type.Integer(),
   hash: Type.String(),
   balance: Type.String(),
+  replayed: Type.Optional(
+    Type.Boolean({ description: 'true: a repeat of an applied request (same requestId); nothing moved' }),
+  ),
 });
 const Block = Type.Object({
   height: Type.Integer(),
@@ -62,7 +68,7 @@ export const LEDGER_STATUSES = {
 } as const;
 
 export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) => {
-  const { ledger, accounts, economics } = app.gateway;
+  const { ledger, accounts, economics, store } = app.gateway;
   const token = { symbol: economics.token.symbol, decimals: economics.token.decimals };
   const publicKey = bytesToBase64(app.gateway.identity.gateway.keyPair.publicKey);
 
@@ -121,32 +127,52 @@ export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
     },
     async (request, reply) => {
       const operator = caller(request);
-      const { account, amount, memo } = request.body;
-      if (!(await accounts.find(account)))
-        throw new AccountError('ACCOUNT_NOT_FOUND', `no account ${account}`);
+      const { account, amount, memo, requestId } = request.body;
+      const params: RequestParams = { route: 'credit', subject: account, amount, memo };
       const value = BigInt(amount);
-      const { entries } = await ledger.commit([
-        {
-          // One credit per signed request: a retry with the same nonce is refused before this, and
-          // the key makes the ledger refuse to apply one request twice in any case.
-          key: `credit:${operator.id}:${request.signedBy?.nonce ?? ''}`,
-          kind: 'mint',
-          postings: [
-            { account: 'mint', amount: -value },
-            { account: `user:${account}`, amount: value },
+      // One credit per signed request (the nonce), or per request id when the client names one, so
+      // a retry after a lost reply credits once; the record is written in the ledger's batch.
+      const key = `credit:${ledgerKeyBase(operator.id, request.signedBy?.nonce ?? '', requestId)}`;
+      const { entry, replayed } = await store.exclusive(async () => {
+        const prior = requestId && (await priorRequest(store, operator.id, requestId, params));
+        if (prior) return { entry: await ledger.entryByKey(prior.keys[0] ?? ''), replayed: true };
+        if (!(await accounts.find(account)))
+          throw new AccountError('ACCOUNT_NOT_FOUND', `no account ${account}`);
+        const record = requestId
+          ? requestRecordOps(store, {
+              ...params,
+              caller: operator.id,
+              requestId,
+              at: app.gateway.now().toISOString(),
+              keys: [key],
+            })
+          : [];
+        const { entries } = await ledger.commitLocked(
+          [
+            {
+              key,
+              kind: 'mint',
+              postings: [
+                { account: 'mint', amount: -value },
+                { account: `user:${account}`, amount: value },
+              ],
+              memo,
+              ref: account,
+              meta: { operator: operator.id },
+            },
           ],
-          memo,
-          ref: account,
-          meta: { operator: operator.id },
-        },
-      ]);
-      const entry = entries[0];
+          record,
+        );
+        return { entry: entries[0], replayed: false };
+      });
+      if (!entry) throw new TypeError(`request ${requestId ?? ''}: its recorded ledger entry is missing`);
       return reply.code(201).send({
         account,
         amount,
         seq: entry.seq,
         hash: entry.hash,
         balance: ledger.balance(`user:${account}`).toString(),
+        ...(replayed ? { replayed } : {}),
       });
     },
   );

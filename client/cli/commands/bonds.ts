@@ -10,6 +10,7 @@ import type { CommandContext, ParsedArgs } from '../command.js';
 import { CliError, requireString } from '../command.js';
 import type { BondInfo, PenaltyInfo } from '../../sdk/bonds.js';
 import { appealPenalty, bondStatus, decidePenalty, postBond, withdrawBond } from '../../sdk/bonds.js';
+import { replayNote, requestIdOf, withRetryHint } from './retry.js';
 import { amountOf, optionalString, rows, signedClient } from './session.js';
 
 function nodeIdOf(value: string | undefined): string {
@@ -63,18 +64,25 @@ function nodeAndAmount(args: ParsedArgs): [string, string] {
   return [nodeIdOf(node), amountOf(amount ?? '', 'AMOUNT')];
 }
 
-/** `sealgate node bond NODE_ID AMOUNT`: post from this home's miner account. */
+/**
+ * `sealgate node bond NODE_ID AMOUNT [--request-id ID]`: post from this
+ * home's miner account; safe to re-run with the id after a lost reply.
+ */
 export async function runNodeBond(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   const [nodeId, amount] = nodeAndAmount(args);
-  const b = await postBond(await signedClient(ctx), nodeId, amount);
-  ctx.print(describeBond(b), b);
+  const requestId = requestIdOf(args);
+  const client = await signedClient(ctx);
+  const b = await withRetryHint(requestId, () => postBond(client, nodeId, amount, { requestId }));
+  ctx.print(describeBond(b) + replayNote(requestId, b.replayed), b);
 }
 
-/** `sealgate node unbond NODE_ID AMOUNT`: withdraw to this home's miner account. */
+/** `sealgate node unbond NODE_ID AMOUNT [--request-id ID]`: withdraw to this home's miner account. */
 export async function runNodeUnbond(ctx: CommandContext, args: ParsedArgs): Promise<void> {
   const [nodeId, amount] = nodeAndAmount(args);
-  const b = await withdrawBond(await signedClient(ctx), nodeId, amount);
-  ctx.print(describeBond(b), b);
+  const requestId = requestIdOf(args);
+  const client = await signedClient(ctx);
+  const b = await withRetryHint(requestId, () => withdrawBond(client, nodeId, amount, { requestId }));
+  ctx.print(describeBond(b) + replayNote(requestId, b.replayed), b);
 }
 
 /** `sealgate node bond-status NODE_ID [--key-file F]`: the miner's or the operator's view. */

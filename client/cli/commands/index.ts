@@ -9,6 +9,13 @@ import type { Command } from '../command.js';
 import { lazyCommand } from '../command.js';
 import { version } from './version.js';
 
+/** `--request-id` of the money-moving commands (node bond, node unbond, admin credit; commands/retry.ts). */
+const REQUEST_ID_OPTION = { 'request-id': { type: 'string' } } as const;
+const REQUEST_ID_HELP = {
+  'request-id':
+    'the id of this request (16-64 of A-Z a-z 0-9 _ -; default: a random one); re-run with the id an unknown outcome names to retry without moving money twice',
+} as const;
+
 /** Options of `dataset encrypt|decrypt`. */
 const datasetOptions = {
   out: { type: 'string', short: 'o' },
@@ -310,12 +317,13 @@ export const commands: readonly Command[] = [
   lazyCommand(
     {
       name: ['admin', 'credit'],
-      usage: 'ACCOUNT AMOUNT --memo M [--key-file FILE]',
+      usage: 'ACCOUNT AMOUNT --memo M [--key-file FILE] [--request-id ID]',
       summary: 'mint AMOUNT token base units to ACCOUNT (operator)',
-      options: { memo: { type: 'string' }, 'key-file': { type: 'string' } },
+      options: { memo: { type: 'string' }, 'key-file': { type: 'string' }, ...REQUEST_ID_OPTION },
       optionHelp: {
         memo: 'why, kept in the ledger entry (1 to 200 characters)',
         'key-file': "the operator key (the gateway's DATA/operator-key.json); default the home's account key",
+        ...REQUEST_ID_HELP,
       },
       positionals: [2, 2],
       example:
@@ -359,10 +367,11 @@ export const commands: readonly Command[] = [
   lazyCommand(
     {
       name: ['node', 'bond'],
-      usage: 'NODE_ID AMOUNT',
+      usage: 'NODE_ID AMOUNT [--request-id ID]',
       summary:
         "post AMOUNT token base units from this miner's account to the node's bond (debt is repaid first); prints the bond",
-      options: {},
+      options: { ...REQUEST_ID_OPTION },
+      optionHelp: { ...REQUEST_ID_HELP },
       positionals: [2, 2],
       example: 'sealgate node bond node_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh 100000000000',
     },
@@ -385,10 +394,11 @@ export const commands: readonly Command[] = [
   lazyCommand(
     {
       name: ['node', 'unbond'],
-      usage: 'NODE_ID AMOUNT',
+      usage: 'NODE_ID AMOUNT [--request-id ID]',
       summary:
         "move AMOUNT token base units of the node's bond back to this miner (no job held, no penalty pending)",
-      options: {},
+      options: { ...REQUEST_ID_OPTION },
+      optionHelp: { ...REQUEST_ID_HELP },
       positionals: [2, 2],
       example: 'sealgate node unbond node_hz3k5n7q2w4e6r7t3y2u4i6oabcdefgh 5000000000',
     },

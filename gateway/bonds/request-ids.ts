@@ -1,0 +1,96 @@
+/**
+ * Client-chosen request ids for the money-moving requests (bond post, bond
+ * withdraw, admin credit; docs/protocols.md "Retrying money-moving
+ * requests"). A signed request's nonce is single use, so a client whose reply
+ * was lost cannot resend it, and a re-signed request would move the money
+ * again. With `requestId` in the signed body, the first request that applies
+ * records (caller, requestId) -> what it did in the SAME batch as its ledger
+ * entries; a repeat with the same parameters finds the record and changes
+ * nothing, and the same id with other parameters is REQUEST_ID_REUSED.
+ */
+import { Type } from '@sinclair/typebox';
+import { SealgateError } from '../../attest/index.js';
+import type { BatchOp, Store } from '../store/index.js';
+import { put } from '../store/index.js';
+
+/** Applied money-moving requests: `${caller}/${requestId}` -> {@link RequestRecord}. */
+export const REQUEST_IDS_SUBLEVEL = 'request-ids';
+
+/** The optional `requestId` body field of the three routes (shown in OpenAPI). */
+export const RequestId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{16,64}$',
+  description:
+    'client-chosen id (16-64 of A-Z a-z 0-9 _ -): a repeat with the same id and parameters changes nothing and answers replayed',
+});
+
+export type RequestIdErrorCode = 'REQUEST_ID_REUSED';
+
+/** A request id already used by this caller for a request with other parameters. */
+export class RequestIdError extends SealgateError<RequestIdErrorCode> {}
+
+/** Each code's HTTP status, registered in gateway/app.ts. */
+export const REQUEST_ID_STATUSES = { REQUEST_ID_REUSED: 409 } satisfies Record<RequestIdErrorCode, number>;
+
+/** What makes two requests "the same": the route, what it moves money for, how much and why. */
+export interface RequestParams {
+  readonly route: 'bond' | 'unbond' | 'credit';
+  /** The node (bond, unbond) or the credited account (credit). */
+  readonly subject: string;
+  /** Base units, decimal. */
+  readonly amount: string;
+  readonly memo?: string;
+}
+
+/** A request that applied, as stored. */
+export interface RequestRecord extends RequestParams {
+  readonly caller: string;
+  readonly requestId: string;
+  readonly at: string;
+  /** The ledger keys it committed (the result's refs: a replay reads its entries by them). */
+  readonly keys: readonly string[];
+}
+
+/**
+ * The base of a request's ledger keys: `CALLER:rid:ID` with a request id,
+ * else `CALLER:NONCE` as before. A nonce is [A-Za-z0-9_-] only
+ * (attest/request/parse-signature.ts), so it never contains `:` and the two
+ * forms cannot collide.
+ */
+export function ledgerKeyBase(caller: string, nonce: string, requestId?: string): string {
+  return requestId === undefined ? `${caller}:${nonce}` : `${caller}:rid:${requestId}`;
+}
+
+const recordKey = (caller: string, requestId: string) => `${caller}/${requestId}`;
+
+const same = (a: RequestParams, b: RequestParams): boolean =>
+  a.route === b.route && a.subject === b.subject && a.amount === b.amount && a.memo === b.memo;
+
+/**
+ * Inside `store.exclusive`: the record of `caller`'s request `requestId`
+ * when it already applied with these `params` (the caller answers it as a
+ * replay), undefined when it never applied; REQUEST_ID_REUSED when it applied
+ * with other parameters.
+ */
+export async function priorRequest(
+  store: Store,
+  caller: string,
+  requestId: string,
+  params: RequestParams,
+): Promise<RequestRecord | undefined> {
+  const record = await store.get<RequestRecord>(
+    store.sublevel(REQUEST_IDS_SUBLEVEL),
+    recordKey(caller, requestId),
+  );
+  if (record === undefined) return undefined;
+  if (!same(record, params))
+    throw new RequestIdError(
+      'REQUEST_ID_REUSED',
+      `request id ${requestId} was used for another ${record.route} request; choose a new id`,
+    );
+  return record;
+}
+
+/** The op recording `record`; pass it as extra ops of the commit that applies the request. */
+export function requestRecordOps(store: Store, record: RequestRecord): BatchOp[] {
+  return [put(store.sublevel(REQUEST_IDS_SUBLEVEL), recordKey(record.caller, record.requestId), record)];
+}
