@@ -70,7 +70,7 @@ import { BOND_STATUSES } from './economics/index.js';
 import { placementDirectory } from './bonds/directory.js';
 import { PlacementIndex } from './bonds/placement-index.js';
 import { bondRoutes } from './bonds/routes.js';
-import { REQUEST_ID_STATUSES } from './bonds/request-ids.js';
+import { REQUEST_ID_STATUSES } from './auth/request-ids.js';
 import { BondService } from './bonds/service.js';
 // block rewards and deployment records
 import { REWARD_STATUSES, RewardService, rewardRoutes } from './rewards/index.js';

@@ -126,7 +126,7 @@ export {
   type RequestIdErrorCode,
   type RequestParams,
   type RequestRecord,
-} from './bonds/request-ids.js';
+} from './auth/request-ids.js';
 export {
   PENALTIES_SUBLEVEL,
   OPEN_PENALTIES_SUBLEVEL,

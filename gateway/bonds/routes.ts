@@ -13,7 +13,7 @@ import { caller } from '../auth/signed.js';
 import { BondError } from '../economics/index.js';
 import { ErrorReply, NodeIdParams } from '../nodes/schemas.js';
 import type { PenaltyRecord } from './records.js';
-import { RequestId, ledgerKeyBase } from './request-ids.js';
+import { RequestId, ledgerKeyBase } from '../auth/request-ids.js';
 import type { BondOutcome, BondService, BondStatus } from './service.js';
 
 const AmountBody = Type.Object(

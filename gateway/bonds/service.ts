@@ -19,8 +19,8 @@ import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { BatchOp, Store } from '../store/index.js';
 import type { PenaltyRecord } from './records.js';
 import { PENALTIES_SUBLEVEL, nodePenalties, openPenalties, penaltyOps } from './records.js';
-import type { RequestParams } from './request-ids.js';
-import { priorRequest, requestRecordOps } from './request-ids.js';
+import type { RequestParams } from '../auth/request-ids.js';
+import { priorRequest, requestRecordOps } from '../auth/request-ids.js';
 
 export interface BondDeps {
   readonly store: Store;

@@ -11,8 +11,8 @@ import { AccountError } from '../accounts/registry.js';
 import { caller } from '../auth/signed.js';
 import { AccountId } from '../accounts/schemas.js';
 import { ErrorReply, PageQuery } from '../http/schemas.js';
-import { RequestId, ledgerKeyBase, priorRequest, requestRecordOps } from '../bonds/request-ids.js';
-import type { RequestParams } from '../bonds/request-ids.js';
+import { RequestId, ledgerKeyBase, priorRequest, requestRecordOps } from '../auth/request-ids.js';
+import type { RequestParams } from '../auth/request-ids.js';
 
 const Balance = Type.Object({
   account: Type.String(),
