@@ -117,6 +117,7 @@ export { gatewayMetrics } from './ops/metrics.js';
 export * from './economics/index.js';
 // --- bonds, penalties and placement (docs/bonds-and-placement.md) ---
 export { BondService, bondAccount, debtAccount, type BondDeps, type BondStatus } from './bonds/service.js';
+export type { DebtRepayment } from './bonds/service.js'; // the block rewards' debt hook (docs/rewards.md)
 export {
   PENALTIES_SUBLEVEL,
   OPEN_PENALTIES_SUBLEVEL,
