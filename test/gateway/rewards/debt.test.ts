@@ -10,6 +10,7 @@ import {
   BondService,
   Ledger,
   NODES_SUBLEVEL,
+  NODE_REWARDS_SUBLEVEL,
   RUNS_SUBLEVEL,
   RewardService,
   Store,
@@ -286,4 +287,28 @@ t.test('repaymentLocked: needs the lock, and repays nothing without debt', async
   await t.rejects(m.bonds.repaymentLocked('node_a', 'user:acct_node_a', 10n, 'k'), TypeError);
   const none = await store.exclusive(() => m.bonds.repaymentLocked('node_a', 'user:acct_node_a', 10n, 'k'));
   t.same(none, { repaid: 0n, txs: [], ops: [] });
+});
+
+t.test('a reward record stored before rewards repaid debt reads as repaid 0', async (t) => {
+  const f = await fixture(t);
+  await f.open();
+  const store = f.store();
+  // the shape close.test.ts's records had before this change: no `repaid`
+  const legacy = {
+    height: 1,
+    node: 'node_a',
+    miner: 'acct_node_a',
+    periodStart: new Date(G).toISOString(),
+    periodEnd: new Date(G + HOUR).toISOString(),
+    contribution: '70',
+    network: '70',
+    basis: 'established',
+    interruption: 'none',
+    probability: '1.000000000000',
+    pool: '60',
+    amount: '60',
+    entryKey: 'reward:1:node_a',
+  };
+  await store.write([put(store.sublevel(NODE_REWARDS_SUBLEVEL), 'node_a!000000000001', legacy)]);
+  t.same((await nodeRewards(store, 'node_a', 5)).items, [{ ...legacy, repaid: '0' }]);
 });
