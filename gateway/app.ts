@@ -144,8 +144,15 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
     closers.push(() => Promise.resolve(placementIndex.close()));
     const placement = () => placementIndex.snapshot();
     let queued = (): number => 0; // the scheduler's queue, once it exists (below)
-    // block rewards: emission into the mining pool, rewards, then the seal
-    const rewards = await RewardService.open({ store, ledger, now: opts.now, economics: opts.economics });
+    // block rewards: emission into the mining pool, rewards, then the seal;
+    // a reward repays its node's debt first, in the block's commit (docs/rewards.md)
+    const rewards = await RewardService.open({
+      store,
+      ledger,
+      now: opts.now,
+      economics: opts.economics,
+      debts: bonds,
+    });
     const pricing = new PricingService(store, opts.now);
     const runs = new RunService({
       store,

@@ -127,6 +127,7 @@ export {
   type RequestParams,
   type RequestRecord,
 } from './auth/request-ids.js';
+export type { DebtRepayment } from './bonds/service.js'; // the block rewards' debt hook (docs/rewards.md)
 export {
   PENALTIES_SUBLEVEL,
   OPEN_PENALTIES_SUBLEVEL,

@@ -117,8 +117,9 @@ export async function openMarket(options: SimOptions, dir: string, rng: Rng): Pr
     quoteTtlSeconds: 900,
     pricing,
   });
-  const rewards = await RewardService.open({ store, ledger, now, economics, genesis: now() });
   const bonds = new BondService({ store, ledger, economics, now });
+  // as the gateway wires it: a reward repays its node's debt first
+  const rewards = await RewardService.open({ store, ledger, now, economics, genesis: now(), debts: bonds });
 
   const at = now().toISOString();
   const publisher = account(rng);

@@ -19,6 +19,8 @@ export interface NodeRewardInfo {
   readonly probability: string;
   readonly pool: string;
   readonly amount: string;
+  /** Of `amount`, what repaid the node's debt first (absent from gateways before that). */
+  readonly repaid?: string;
   readonly entryKey: string | null;
 }
 

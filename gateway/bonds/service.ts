@@ -46,6 +46,13 @@ export interface BondOutcome {
   readonly replayed: boolean;
 }
 
+/** What {@link BondService.repaymentLocked} hands back: how much it repays, and how. */
+export interface DebtRepayment {
+  readonly repaid: bigint;
+  readonly txs: TransactionInput[];
+  readonly ops: BatchOp[];
+}
+
 export const bondAccount = (nodeId: string): string => `bond:${nodeId}`;
 export const debtAccount = (nodeId: string): string => `debt:${nodeId}`;
 
@@ -358,6 +365,34 @@ export class BondService {
       ops.push(...penaltyOps(this.#d.store, { ...p, debt: (owed - pay).toString() }));
     }
     return { txs, ops };
+  }
+
+  /**
+   * The repayment of up to `amount` of `nodeId`'s debt from `payer`, oldest
+   * penalty first, each split between its buyer and the platform as a taking
+   * is: the ledger transactions (keys `${keyBase}:${penaltyId}`) and the
+   * penalty-record ops, for a caller that commits them in its own group (the
+   * block rewards commit them with the block's rewards). Commits nothing; the
+   * caller holds `store.exclusive` until it has committed them.
+   *
+   * @example repaymentLocked('node_a', 'user:acct_m', 60n, 'repay:reward:7:node_a') // repaid: min(60, debt)
+   */
+  async repaymentLocked(
+    nodeId: string,
+    payer: string,
+    amount: bigint,
+    keyBase: string,
+  ): Promise<DebtRepayment> {
+    if (!this.#d.store.locked) throw new TypeError('repaymentLocked needs store.exclusive to be held');
+    const { toDebt } = repayFirst(amount, this.#d.ledger.balance(debtAccount(nodeId)));
+    if (toDebt === 0n) return { repaid: 0n, txs: [], ops: [] };
+    const { txs, ops } = await this.#repayLocked(nodeId, toDebt, payer, keyBase);
+    // each repayment retires its part of debt:N (a leg of every tx)
+    const repaid = txs
+      .flatMap((tx) => tx.postings)
+      .filter((p) => p.account === debtAccount(nodeId))
+      .reduce((sum, p) => sum - p.amount, 0n);
+    return { repaid, txs, ops };
   }
 
   /**

@@ -21,3 +21,10 @@ export {
   type NodeRewardRecord,
 } from './records.js';
 export { rewardRoutes } from './routes.js';
+export {
+  blockRepayments,
+  rewardRepayKey,
+  type BlockRepayments,
+  type DebtCollector,
+  type RewardRepayment,
+} from './repay.js';

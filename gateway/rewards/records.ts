@@ -54,6 +54,8 @@ export interface NodeRewardRecord {
   readonly probability: string;
   readonly pool: string;
   readonly amount: string;
+  /** Of `amount`, what repaid the node's debt first; the miner kept `amount − repaid`. */
+  readonly repaid: string;
   /** The ledger entry's idempotency key, or null when nothing was paid. */
   readonly entryKey: string | null;
 }
@@ -98,7 +100,10 @@ export async function nodeRewards(
     .sublevel(NODE_REWARDS_SUBLEVEL)
     .values({ gt: prefix, lt: cursor ?? `${prefix}~`, limit: limit + 1, reverse: true })
     .all()) as NodeRewardRecord[];
-  const items = rows.slice(0, limit);
+  // records written before rewards repaid debt have no `repaid`: nothing was
+  const items = rows
+    .slice(0, limit)
+    .map((r) => ({ ...r, repaid: (r as Partial<NodeRewardRecord>).repaid ?? '0' }));
   const last = items[items.length - 1];
   return { items, next: rows.length > limit ? nodeRewardKey(last.node, last.height) : null };
 }

@@ -31,6 +31,9 @@ const NodeReward = Type.Object({
   probability: Type.String(),
   pool: Type.String(),
   amount: Type.String({ description: 'token base units' }),
+  repaid: Type.String({
+    description: "of amount, what repaid the node's debt first (token base units); the miner kept the rest",
+  }),
   entryKey: Type.Union([Type.String(), Type.Null()]),
 });
 const Deployment = Type.Object({

@@ -2,9 +2,11 @@
  * Closing a block (DESIGN.md 9, issue 6): under the store's lock, mint the
  * period's emission into the mining pool, pay the period's rewards from the
  * pool to the miners of the nodes that completed work, and seal the ledger
- * block. Emission and rewards are ONE commit group (with the per-node reward
- * records and the rewards state as its extra ops), committed just before the
- * seal, so they belong to the block they pay for. What the block does not pay
+ * block. Emission, rewards and the debt the rewards repay (repay.ts) are ONE
+ * commit group (with the per-node reward records, the repaid penalties and the
+ * rewards state as its extra ops), committed just before the seal, so they
+ * belong to the block they pay for and a reward is never paid without its
+ * repayment. What the block does not pay
  * stays in the pool account: the carry-over is the pool's balance.
  *
  * A crash between the commit and the seal leaves the rewards state one block
@@ -14,11 +16,13 @@ import type { EconomicsParameters } from '../../policies/index.js';
 import type { EmissionSchedule } from '../economics/index.js';
 import { blockRewards, emissionSchedule } from '../economics/index.js';
 import type { Ledger, LedgerBlock, TransactionInput } from '../ledger/index.js';
-import { MINT_ACCOUNT } from '../ledger/index.js';
 import { userAccount } from '../runs/effects.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 import { blockActivity } from './activity.js';
+import { emissionTx, rewardKey, rewardTx } from './entries.js';
+import type { DebtCollector } from './repay.js';
+import { blockRepayments } from './repay.js';
 import type { BlockSummary, NodeRewardRecord } from './records.js';
 import {
   GENESIS_KEY,
@@ -37,6 +41,8 @@ export interface RewardServiceDeps {
   readonly economics: Pick<EconomicsParameters, 'emission' | 'token' | 'rewards'>;
   /** Genesis of the emission schedule on a store that has none yet (default: now, at first open). */
   readonly genesis?: Date;
+  /** Repays a node's debt from its reward, in the block's commit (BondService; none: rewards repay nothing). */
+  readonly debts?: DebtCollector;
 }
 
 /** What closing a block did. */
@@ -122,6 +128,19 @@ export class RewardService {
     );
     const periodStart = new Date(startMs).toISOString();
     const periodEnd = new Date(endMs).toISOString();
+    const txs: TransactionInput[] = [];
+    if (emission > 0n) txs.push(emissionTx(height, emission, emitted, periodStart, periodEnd));
+    // blockRewards leaves out nodes without a contribution: match by node id, not by index
+    const minerOf = new Map(facts.map((f) => [f.activity.node, f.miner]));
+    const paid = result.rewards.map((r) => ({ ...r, miner: minerOf.get(r.node) as string }));
+    for (const r of paid) if (r.amount > 0n) txs.push(rewardTx(height, r, r.miner, result.network));
+    // then, in the same group, each reward repays its node's debt first (repay.ts)
+    const repay = await blockRepayments(
+      this.#d.debts,
+      height,
+      paid.map((r) => ({ node: r.node, payer: userAccount(r.miner), amount: r.amount })),
+    );
+    txs.push(...repay.txs);
     const summary: BlockSummary = {
       height,
       periodStart,
@@ -134,60 +153,25 @@ export class RewardService {
       carry: String(result.carry),
       nodes: result.rewards.length,
     };
-    const txs: TransactionInput[] = [];
-    if (emission > 0n) {
-      txs.push({
-        key: `emission:${height}`,
-        kind: 'mint',
-        postings: [
-          { account: MINT_ACCOUNT, amount: -emission },
-          { account: MINING_POOL_ACCOUNT, amount: emission },
-        ],
-        memo: 'block emission into the mining pool',
-        meta: { height: String(height), periodStart, periodEnd, emitted: String(emitted) },
-      });
-    }
-    // blockRewards leaves out nodes without a contribution: match by node id, not by index
-    const minerOf = new Map(facts.map((f) => [f.activity.node, f.miner]));
-    const records = result.rewards.map((r): NodeRewardRecord => {
-      const miner = minerOf.get(r.node) as string;
-      const key = r.amount > 0n ? `reward:${height}:${r.node}` : null;
-      if (key !== null) {
-        txs.push({
-          key,
-          kind: 'reward',
-          postings: [
-            { account: MINING_POOL_ACCOUNT, amount: -r.amount },
-            { account: userAccount(miner), amount: r.amount },
-          ],
-          memo: 'block reward',
-          ref: r.node,
-          meta: {
-            height: String(height),
-            contribution: String(r.contribution),
-            network: String(result.network),
-            probability: probabilityText(r.ppm2),
-          },
-        });
-      }
-      return {
-        height,
-        node: r.node,
-        miner,
-        periodStart,
-        periodEnd,
-        contribution: String(r.contribution),
-        network: String(result.network),
-        basis: r.basis,
-        interruption: r.interruption,
-        probability: probabilityText(r.ppm2),
-        pool: String(pool),
-        amount: String(r.amount),
-        entryKey: key,
-      };
-    });
+    const records = paid.map((r): NodeRewardRecord => ({
+      height,
+      node: r.node,
+      miner: r.miner,
+      periodStart,
+      periodEnd,
+      contribution: String(r.contribution),
+      network: String(result.network),
+      basis: r.basis,
+      interruption: r.interruption,
+      probability: probabilityText(r.ppm2),
+      pool: String(pool),
+      amount: String(r.amount),
+      repaid: String(repay.repaid.get(r.node) ?? 0n),
+      entryKey: r.amount > 0n ? rewardKey(height, r.node) : null,
+    }));
     const sub = store.sublevel(REWARDS_SUBLEVEL);
     const ops: BatchOp[] = [
+      ...repay.ops,
       ...records.map((r) => nodeRewardOp(store, r)),
       put(sub, blockKey(height), summary),
       put(sub, STATE_KEY, summary),

@@ -23,7 +23,7 @@ export async function runNodeRewards(ctx: CommandContext, args: ParsedArgs): Pro
     `rewards of ${nodeId} (newest first; token base units):`,
     ...rewards.items.map(
       (r) =>
-        `  block ${r.height}  ${r.periodEnd}  ${r.amount}  contribution ${r.contribution}/${r.network}  p=${r.probability} ${r.basis}${r.interruption === 'none' ? '' : ` (${r.interruption})`}`,
+        `  block ${r.height}  ${r.periodEnd}  ${r.amount}  contribution ${r.contribution}/${r.network}  p=${r.probability} ${r.basis}${r.interruption === 'none' ? '' : ` (${r.interruption})`}${r.repaid === undefined || r.repaid === '0' ? '' : `  repaid ${r.repaid} of debt`}`,
     ),
     `deployments (sealed starts, newest first):`,
     ...deployments.items.map((d) => `  ${d.timestamp}  ${d.runId}  ${d.imageId}`),
