@@ -13,6 +13,7 @@
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,10 @@ export const guard: Benchmark = {
     try {
       log(`guard: ${RECORDS} synthetic records, building the index`);
       const key = new Uint8Array(32).fill(5);
-      const builder = new IndexBuilder(key, SYNTHETIC_COLUMNS, DEFAULT_SCAN);
+      // Node's HMAC for the index's MAC, as the seller's CLI and the gateway use.
+      const hmacSha256 = (k: Uint8Array, d: Uint8Array): Uint8Array =>
+        createHmac('sha256', k).update(d).digest();
+      const builder = new IndexBuilder(key, SYNTHETIC_COLUMNS, DEFAULT_SCAN, { hmacSha256 });
       const raw = createWriteStream(p('records.txt'));
       const records: string[] = [];
       let buildMs = 0;
@@ -114,7 +118,7 @@ export const guard: Benchmark = {
       global.gc?.();
       const m0 = process.memoryUsage();
       t = performance.now();
-      const index = loadIndex(bin, key);
+      const index = loadIndex(bin, key, { hmacSha256 });
       const loadMs = performance.now() - t;
       const m1 = process.memoryUsage();
       // As the guard does: after each record, the scanner's open matches say how much to hold back.

@@ -5,8 +5,10 @@
  * the seller wrapped to the broker (`fingerprintKey.wrapped`). The loaded
  * index is cached per dataset; each run gets its own, stateful, scanner.
  */
+import { createHmac } from 'node:crypto';
 import type { EgressPolicy } from '../../policies/index.js';
 import { Scanner, base64ToBytes, loadIndex, unwrapKey } from '../../attest/index.js';
+import type { HmacSha256 } from '../../attest/index.js';
 import type { BlobStore } from '../blobs/index.js';
 import type { DatasetRecord } from '../datasets/record.js';
 
@@ -97,6 +99,9 @@ export function fingerprintScanners<Index>(
   };
 }
 
+/** Node's HMAC-SHA256 (OpenSSL) for an index's MAC: several times noble's speed over 300 MiB. */
+const nodeHmacSha256: HmacSha256 = (key, data) => createHmac('sha256', key).update(data).digest();
+
 /**
  * The gateway's scanners: attest/fingerprint over the blob store, the
  * fingerprint key unwrapped with the broker's X25519 key (the same sealed box
@@ -104,7 +109,7 @@ export function fingerprintScanners<Index>(
  */
 export function gatewayScanners(blobs: BlobStore, brokerSecretKey: Uint8Array): ScannerSource {
   return fingerprintScanners(
-    { loadIndex, Scanner },
+    { loadIndex: (bytes, key) => loadIndex(bytes, key, { hmacSha256: nodeHmacSha256 }), Scanner },
     {
       async readBlob(digest) {
         const chunks: Buffer[] = [];

@@ -17,6 +17,7 @@
  * custody. The fingerprint key, the index and the canary set stay in
  * `$SEALGATE_HOME/datasets/<dataset id>/` (0600).
  */
+import { createHmac } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import {
@@ -30,6 +31,7 @@ import {
   isSealgateError,
   wrapKey,
 } from '../../../attest/index.js';
+import type { HmacSha256 } from '../../../attest/index.js';
 import type { DatasetPolicy } from '../../../policies/index.js';
 import { parseDatasetPolicy } from '../../../policies/index.js';
 import { uploadBlob } from '../../sdk/blobs.js';
@@ -257,8 +259,12 @@ function countOf(args: ParsedArgs, name: string, dflt: number): number {
   return Number(value);
 }
 
+/** Node's HMAC-SHA256 (OpenSSL) for the index's MAC: several times noble's speed over 300 MiB. */
+const hmacSha256: HmacSha256 = (key, data) => createHmac('sha256', key).update(data).digest();
+
 /** The fingerprint index builder (docs/egress-protocol.md 1): attest's IndexBuilder. */
-const indexBuilder: IndexBuilderFactory = (key, columns, scan) => new IndexBuilder(key, columns, scan);
+const indexBuilder: IndexBuilderFactory = (key, columns, scan) =>
+  new IndexBuilder(key, columns, scan, { hmacSha256 });
 
 function brokerKeyOf(base64: string): Uint8Array {
   const key = base64ToBytes(base64);

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { createHmac } from 'node:crypto';
 import {
   DEFAULT_SCAN,
   FingerprintError,
@@ -101,5 +102,41 @@ t.test('an empty index loads and scans', (t) => {
   const b = new IndexBuilder(KEY, ['a'], { ...DEFAULT_SCAN, shingleUnit: 'token', shingleSize: 2 });
   const index = loadIndex(b.finish(), KEY);
   t.equal(index.header.counts.records, 0);
+  t.end();
+});
+
+t.test('the MAC function is a seam: a native HMAC-SHA256 writes and checks the same bytes', (t) => {
+  // RFC 4231 test case 2: HMAC-SHA256(key "Jefe", "what do ya want for nothing?").
+  const rfc4231 = '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843';
+  const calls: number[] = [];
+  const counted = (key: Uint8Array, data: Uint8Array): Uint8Array => {
+    calls.push(data.length);
+    return createHmac('sha256', key).update(data).digest();
+  };
+  const jefe = new TextEncoder().encode('Jefe');
+  const want = new TextEncoder().encode('what do ya want for nothing?');
+  t.equal(Buffer.from(counted(jefe, want)).toString('hex'), rfc4231, 'the native function is HMAC-SHA256');
+  calls.length = 0;
+  const b = new IndexBuilder(KEY, SYNTHETIC_COLUMNS, DEFAULT_SCAN, { hmacSha256: counted });
+  for (const r of data) b.addRecord(r);
+  const native = b.finish();
+  t.same(calls, [native.length - 32], 'the builder MACs everything before the MAC once');
+  t.ok(Buffer.from(native).equals(Buffer.from(bytes)), 'byte for byte the index the default MAC wrote');
+  t.equal(loadIndex(native, KEY, { hmacSha256: counted }).header.counts.records, 200);
+  t.equal(calls.length, 2, 'loading checked the MAC with it');
+  const tampered = native.slice();
+  tampered[native.length - 40] ^= 1;
+  t.throws(() => loadIndex(tampered, KEY, { hmacSha256: counted }), {
+    name: 'FingerprintError',
+    code: 'FINGERPRINT_TAMPERED',
+  });
+  const short = (): Uint8Array => new Uint8Array(16);
+  t.throws(() => loadIndex(native, KEY, { hmacSha256: short }), {
+    name: 'TypeError',
+    message: /32 bytes/,
+  });
+  const shortBuilder = new IndexBuilder(KEY, SYNTHETIC_COLUMNS, DEFAULT_SCAN, { hmacSha256: short });
+  shortBuilder.addRecord(data[0]);
+  t.throws(() => shortBuilder.finish(), { name: 'TypeError', message: /32 bytes/ });
   t.end();
 });
