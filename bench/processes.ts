@@ -25,11 +25,15 @@ function vmHwmKiB(pid: number): number | undefined {
   }
 }
 
-/** Run `cmd args`, failing on a non-zero exit; time it and sample VmHWM every 10 ms. */
-export function runChild(cmd: string, args: readonly string[]): Promise<ChildRun> {
+/** Run `cmd args` (in `env`, default this process's), failing on a non-zero exit; time it and sample VmHWM every 10 ms. */
+export function runChild(
+  cmd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let peak: number | undefined;
