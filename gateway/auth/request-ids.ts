@@ -90,7 +90,26 @@ export async function priorRequest(
   return record;
 }
 
-/** The op recording `record`; pass it as extra ops of the commit that applies the request. */
-export function requestRecordOps(store: Store, record: RequestRecord): BatchOp[] {
-  return [put(store.sublevel(REQUEST_IDS_SUBLEVEL), recordKey(record.caller, record.requestId), record)];
+/**
+ * The op recording `caller`'s request `requestId` as applied at `at` by the
+ * ledger transactions `txs` (none without a request id); pass it as extra ops
+ * of the commit that applies the request.
+ */
+export function requestRecordOps(
+  store: Store,
+  caller: string,
+  requestId: string | undefined,
+  params: RequestParams,
+  txs: readonly { readonly key: string }[],
+  at: Date,
+): BatchOp[] {
+  if (requestId === undefined) return [];
+  const record: RequestRecord = {
+    ...params,
+    caller,
+    requestId,
+    at: at.toISOString(),
+    keys: txs.map((tx) => tx.key),
+  };
+  return [put(store.sublevel(REQUEST_IDS_SUBLEVEL), recordKey(caller, requestId), record)];
 }

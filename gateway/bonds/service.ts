@@ -150,7 +150,8 @@ export class BondService {
               },
             ];
       const txs = [...repaid.txs, ...bond];
-      await ledger.commitLocked(txs, [...repaid.ops, ...this.#recordOps(miner, requestId, params, txs)]);
+      const record = requestRecordOps(store, miner, requestId, params, txs, this.#d.now());
+      await ledger.commitLocked(txs, [...repaid.ops, ...record]);
       return false;
     });
     return { status: await this.status(nodeId), replayed };
@@ -190,23 +191,10 @@ export class BondService {
           memo: 'bond withdrawn',
         },
       ];
-      await ledger.commitLocked(txs, this.#recordOps(miner, requestId, params, txs));
+      await ledger.commitLocked(txs, requestRecordOps(store, miner, requestId, params, txs, this.#d.now()));
       return false;
     });
     return { status: await this.status(nodeId), replayed };
-  }
-
-  // The request-id record that goes into the commit's batch (none without an id).
-  #recordOps(
-    caller: string,
-    requestId: string | undefined,
-    params: RequestParams,
-    txs: readonly TransactionInput[],
-  ): BatchOp[] {
-    if (requestId === undefined) return [];
-    const at = this.#d.now().toISOString();
-    const keys = txs.map((tx) => tx.key);
-    return requestRecordOps(this.#d.store, { ...params, caller, requestId, at, keys });
   }
 
   async #penalty(id: string): Promise<PenaltyRecord> {

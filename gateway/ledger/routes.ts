@@ -13,6 +13,7 @@ import { AccountId } from '../accounts/schemas.js';
 import { ErrorReply, PageQuery } from '../http/schemas.js';
 import { RequestId, ledgerKeyBase, priorRequest, requestRecordOps } from '../auth/request-ids.js';
 import type { RequestParams } from '../auth/request-ids.js';
+import type { TransactionInput } from './types.js';
 
 const Balance = Type.Object({
   account: Type.String(),
@@ -138,31 +139,21 @@ export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
         if (prior) return { entry: await ledger.entryByKey(prior.keys[0] ?? ''), replayed: true };
         if (!(await accounts.find(account)))
           throw new AccountError('ACCOUNT_NOT_FOUND', `no account ${account}`);
-        const record = requestId
-          ? requestRecordOps(store, {
-              ...params,
-              caller: operator.id,
-              requestId,
-              at: app.gateway.now().toISOString(),
-              keys: [key],
-            })
-          : [];
-        const { entries } = await ledger.commitLocked(
-          [
-            {
-              key,
-              kind: 'mint',
-              postings: [
-                { account: 'mint', amount: -value },
-                { account: `user:${account}`, amount: value },
-              ],
-              memo,
-              ref: account,
-              meta: { operator: operator.id },
-            },
-          ],
-          record,
-        );
+        const txs: TransactionInput[] = [
+          {
+            key,
+            kind: 'mint',
+            postings: [
+              { account: 'mint', amount: -value },
+              { account: `user:${account}`, amount: value },
+            ],
+            memo,
+            ref: account,
+            meta: { operator: operator.id },
+          },
+        ];
+        const record = requestRecordOps(store, operator.id, requestId, params, txs, app.gateway.now());
+        const { entries } = await ledger.commitLocked(txs, record);
         return { entry: entries[0], replayed: false };
       });
       if (!entry) throw new TypeError(`request ${requestId ?? ''}: its recorded ledger entry is missing`);
