@@ -12,12 +12,13 @@ import {
 } from '../../../gateway/index.js';
 import { listNodeRewards } from '../../../client/index.js';
 import { gatewayForTest, signedInject } from '../../helpers/gateway.js';
+import { DEBT_ECONOMICS } from './debt-economics.js';
 
 // Rewards repaying debt through the real gateway (buildApp wires the
 // BondService into the RewardService): a node whose forged-evidence penalty
 // (100) exceeded its bond (0) has settled work in the block; the block's
-// reward (60: the economics below emit exactly 60 tokens an hour with
-// probability 1, as in debt.test.ts) repays 60 of the debt, and the rewards
+// reward (60: debt-economics.ts emits exactly 60 tokens an hour with
+// probability 1) repays 60 of the debt, and the rewards
 // route, its schema and the SDK show `repaid`.
 
 const HOUR = 3_600_000;
@@ -28,12 +29,7 @@ t.test('the rewards route shows what a reward repaid', async (t) => {
   const gw = await gatewayForTest(t, {
     now: () => new Date(now),
     blockIntervalMs: 2 ** 31 - 1,
-    economics: {
-      token: { decimals: 0 },
-      emission: { totalTokens: '5256000', initialAnnualTokens: '525600' },
-      rewards: { firstDeploymentPpm: 1_000_000, establishedPpm: 1_000_000 },
-      bonds: { minimumBond: '100', appealWindowSeconds: 3600 },
-    },
+    economics: DEBT_ECONOMICS,
   });
   const { store, ledger, rewards, bonds } = gw.app.gateway;
   const miner = await gw.account('miner');

@@ -5,6 +5,7 @@ import t from 'tap';
 import type { Test } from 'tap';
 import { generateSigningKeyPair } from '../../../attest/index.js';
 import { parseEconomicsParameters } from '../../../policies/index.js';
+import { DEBT_ECONOMICS } from './debt-economics.js';
 import type { NodeRecord, PenaltyCause, RunRecord } from '../../../gateway/index.js';
 import {
   BondService,
@@ -23,22 +24,13 @@ import {
 
 // Block rewards repay a node's debt first, in the block's own commit
 // (docs/rewards.md section 3 "Debt"): RewardService wired to a BondService on
-// a bare store and ledger in a temp dir, with a frozen clock. The economics
-// make the amounts small and exact: the token has no decimals and the first
-// year emits 525 600 tokens, i.e. exactly 60 an hour (a year is 8 760 hours,
-// emission is floor(annual × elapsed / year)); both reward probabilities are
-// 1, so the pool goes to the nodes by contribution; a forged-evidence penalty
-// is the whole minimum bond (100) and a failed run 30% of it (30). Nodes hold
-// no bond, so every penalty taken becomes debt.
+// a bare store and ledger in a temp dir, with a frozen clock and the exact
+// economics of debt-economics.ts (60 tokens an hour; penalties of 100 and 30).
+// Nodes hold no bond, so every penalty taken becomes debt.
 
 const HOUR = 3_600_000;
 const G = Date.parse('2026-11-02T00:00:00.000Z');
-const economics = parseEconomicsParameters({
-  token: { decimals: 0 },
-  emission: { totalTokens: '5256000', initialAnnualTokens: '525600' },
-  rewards: { firstDeploymentPpm: 1_000_000, establishedPpm: 1_000_000 },
-  bonds: { minimumBond: '100', appealWindowSeconds: 3600, failedRunPpm: 300_000 },
-});
+const economics = parseEconomicsParameters(DEBT_ECONOMICS);
 const signer = generateSigningKeyPair();
 
 async function fixture(t: Test) {
