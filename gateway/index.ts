@@ -116,8 +116,9 @@ export { gatewayMetrics } from './ops/metrics.js';
 // --- issue 6 economics (pure, gateway/economics/; each concern adds its lines to its index) ---
 export * from './economics/index.js';
 // --- bonds, penalties and placement (docs/bonds-and-placement.md) ---
-export { BondService, bondAccount, debtAccount, type BondDeps, type BondStatus } from './bonds/service.js';
-export { type BondOutcome } from './bonds/service.js';
+export { BondService } from './bonds/service.js';
+export { bondAccount, debtAccount, type BondDeps } from './bonds/shared.js';
+export { type BondOutcome, type BondStatus } from './bonds/bond.js';
 export {
   REQUEST_IDS_SUBLEVEL,
   REQUEST_ID_STATUSES,
@@ -127,7 +128,7 @@ export {
   type RequestParams,
   type RequestRecord,
 } from './auth/request-ids.js';
-export type { DebtRepayment } from './bonds/service.js'; // the block rewards' debt hook (docs/rewards.md)
+export type { DebtRepayment } from './bonds/debt.js'; // the block rewards' debt hook (docs/rewards.md)
 export {
   PENALTIES_SUBLEVEL,
   OPEN_PENALTIES_SUBLEVEL,

@@ -17,7 +17,7 @@ import { openPenalties, PENALTIES_SUBLEVEL } from './records.js';
 import type { PlacementNode } from '../economics/index.js';
 import type { PlacementViewDeps } from './placement-view.js';
 import { forgedPending, PlacementSnapshot, placementNode } from './placement-view.js';
-import { bondAccount, debtAccount } from './service.js';
+import { bondAccount, debtAccount } from './shared.js';
 import type { LedgerEntry } from '../ledger/index.js';
 import { ledgerSublevels } from '../ledger/storage.js';
 
@@ -205,7 +205,7 @@ export class PlacementIndex {
   #posted(entry: LedgerEntry): void {
     for (const p of entry.postings) {
       if (!p.account.startsWith('bond:') && !p.account.startsWith('debt:')) continue;
-      const id = p.account.slice('bond:'.length); // bondAccount, debtAccount (service.ts)
+      const id = p.account.slice('bond:'.length); // bondAccount, debtAccount (shared.ts)
       this.#ledgerMoved.set(id, Math.max(entry.seq, this.#ledgerMoved.get(id) ?? 0));
     }
   }

@@ -17,7 +17,7 @@ import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { Store } from '../store/index.js';
 import type { PenaltyRecord } from './records.js';
 import { openPenalties } from './records.js';
-import { bondAccount, debtAccount } from './service.js';
+import { bondAccount, debtAccount } from './shared.js';
 
 export interface PlacementViewDeps {
   readonly store: Store;

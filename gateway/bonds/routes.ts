@@ -14,7 +14,8 @@ import { BondError } from '../economics/index.js';
 import { ErrorReply, NodeIdParams } from '../nodes/schemas.js';
 import type { PenaltyRecord } from './records.js';
 import { RequestId, ledgerKeyBase } from '../auth/request-ids.js';
-import type { BondOutcome, BondService, BondStatus } from './service.js';
+import type { BondOutcome, BondStatus } from './bond.js';
+import type { BondService } from './service.js';
 
 const AmountBody = Type.Object(
   { amount: Amount, requestId: Type.Optional(RequestId) },
