@@ -5,7 +5,7 @@ export { checkSeqs, type GuardDeps } from './state.js';
 export type { GuardedAnswers } from './answers.js';
 export { EgressLog, jcsDigest, leafData, verifyEgressHead, type EgressProof } from './log.js';
 export { evaluate, recordBytes, type Evaluation, type EvaluateContext } from './evaluate.js';
-export { HOLD_MAX_BYTES, HOLD_MAX_RECORDS } from './evaluate.js';
+export { HOLD_MAX_BYTES, HOLD_MAX_RECORDS } from './hold.js';
 export { checkRecord, findingFlag, piecesOf, released, verdictOf, type RuleContext } from './rules.js';
 export {
   fingerprintScanners,
