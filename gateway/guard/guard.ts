@@ -113,7 +113,7 @@ export class EgressGuard {
   }
 
   /** End an owner's log: its scanner's tail is flushed (findings go to the seller) and its head signed. */
-  closeOwner(owner: string): Promise<SignedEgressHead> {
+  async closeOwner(owner: string): Promise<SignedEgressHead> {
     return closeOwnerLog(this.deps, owner, this.#scanners.end(owner));
   }
 
