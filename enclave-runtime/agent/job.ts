@@ -224,6 +224,9 @@ export class JobRunner {
     if (failed) throw new JobFailed(failed);
     if (session.exit === undefined)
       throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor ended without exit');
+    // docs/node-protocol.md §5: the supervisor's own account of its wipe; the tmpfs goes with the container
+    if (!session.exit.wiped)
+      ctx.logger.warn({ jobId: job.jobId, runId: job.runId, wiped: false }, 'the supervisor did not wipe');
     return job.kind === 'train' ? this.#complete(session, exit, startedAt, endedAt) : this.#answers(session);
   }
 

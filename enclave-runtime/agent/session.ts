@@ -14,8 +14,8 @@ import { OutputFile } from './blob-files.js';
 import { AgentError } from './errors.js';
 import { signEvidence } from './evidence.js';
 import type { Job } from './job-schema.js';
-import type { RunMessage, SupervisorMessage } from './messages.js';
-import { jsonLines } from './messages.js';
+import type { SupervisorMessage } from '../supervisor/protocol.js';
+import { jsonLines, runLine } from './messages.js';
 import type { EgressRecord } from './metrics.js';
 import { MetricBatcher } from './metrics.js';
 import type { Clock, JobEvent } from './types.js';
@@ -123,30 +123,10 @@ export async function runSession(
   ctx.emit('key-released');
 
   ctx.step('run');
-  const entry =
-    job.kind === 'train'
-      ? job.model.entrypoints.train
-      : job.kind === 'audit'
-        ? job.model.entrypoints.loss
-        : job.model.entrypoints.predict;
   if (job.kind === 'audit' && release.modelWrappedKey === undefined) {
     throw new AgentError('AGENT_GATEWAY', 'the audit release carries no model key');
   }
-  const run: RunMessage = {
-    t: 'run',
-    mode: job.kind === 'audit' ? 'loss' : job.kind,
-    wrappedKey: release.wrappedKey,
-    ...(release.modelWrappedKey === undefined ? {} : { modelWrappedKey: release.modelWrappedKey }),
-    command: entry ?? [],
-    metrics: job.model.metrics,
-    params: job.params,
-    brokerPublicKey: job.brokerPublicKey,
-    ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
-    egress: {
-      logs: job.egress?.channels.includes('logs') ?? false,
-      maxRecordBytes: job.egress?.maxRecordBytes ?? 4096,
-    },
-  };
+  const run = runLine(job, release);
   stdio.stdin.write(`${JSON.stringify(run)}\n`);
 
   // docs/egress-protocol.md section 3: every egress record in order, seq from 0 per job

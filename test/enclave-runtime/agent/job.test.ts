@@ -227,7 +227,7 @@ t.test('failures: each is mapped, reported, and cleaned up', (t) => {
       h.runtime.script = {
         messages: () => [
           { t: 'started' },
-          { t: 'exit', code: 3, signal: null, steps: 0, cpuSeconds: 0, dropped: 0 },
+          { t: 'exit', code: 3, signal: null, steps: 0, cpuSeconds: 0, dropped: 0, wiped: true },
         ],
         exit: { exitCode: 0 },
       };
@@ -266,7 +266,7 @@ t.test('failures: each is mapped, reported, and cleaned up', (t) => {
         messages: () => [
           { t: 'output', chunk: Buffer.from('abc').toString('base64') },
           { t: 'output-end', digest: sha('abd'), size: 3, wrappedKey: 'a2V5', keyId: 'k' },
-          { t: 'exit', code: 0, signal: null, steps: 1, cpuSeconds: 0, dropped: 0 },
+          { t: 'exit', code: 0, signal: null, steps: 1, cpuSeconds: 0, dropped: 0, wiped: true },
         ],
       };
     });
@@ -311,9 +311,9 @@ t.test('predict: answers are collected and posted to the inference', async (t) =
   h.runtime.script = {
     messages: () => [
       { t: 'started' },
-      { t: 'answer', index: 1, value: 'b' },
-      { t: 'answer', index: 0, value: 'a' },
-      { t: 'exit', code: 0, signal: null, steps: 0, cpuSeconds: 0.1, dropped: 0 },
+      { t: 'answer', index: 1, value: 0.25 },
+      { t: 'answer', index: 0, value: 0.5 },
+      { t: 'exit', code: 0, signal: null, steps: 0, cpuSeconds: 0.1, dropped: 0, wiped: true },
     ],
   };
   const outcome = await h
@@ -324,7 +324,7 @@ t.test('predict: answers are collected and posted to the inference', async (t) =
   t.same(h.runtime.run?.command, ['/usr/bin/node', '/model/predict.js']);
   t.equal(h.runtime.run?.inputs, '{"x":1}\n');
   const answers = h.gateway.calls.find((c) => c.path === '/v1/node/inferences/inf_1/answers');
-  t.same(answers?.body, { jobId: 'job_1', answers: ['a', 'b'] });
+  t.same(answers?.body, { jobId: 'job_1', answers: [0.5, 0.25] });
   t.same(await h.leftovers(), []);
 });
 
