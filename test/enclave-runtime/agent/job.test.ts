@@ -20,7 +20,8 @@ import {
   securityConfigDigest,
 } from '../../../policies/index.js';
 import type { SeccompProfileJson } from '../../../policies/index.js';
-import { OUTPUT, sealedInspect, sha } from './fakes.js';
+import { createAgentLogger } from '../../../enclave-runtime/index.js';
+import { OUTPUT, defaultMessages, sealedInspect, sha } from './fakes.js';
 import { DATA, IMAGE, NOW, SUPERVISOR, harness, jobBody } from './harness.js';
 
 t.test(
@@ -274,6 +275,29 @@ t.test('failures: each is mapped, reported, and cleaned up', (t) => {
   });
   t.end();
 });
+
+t.test(
+  'exit.wiped false: the run completes and a warning says so (docs/node-protocol.md section 5)',
+  async (t) => {
+    const h = await harness(t);
+    h.runtime.script = {
+      messages: () => defaultMessages().map((m) => ('t' in m && m.t === 'exit' ? { ...m, wiped: false } : m)),
+    };
+    const lines: string[] = [];
+    const logger = createAgentLogger({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    t.equal(await h.runner(undefined, undefined, undefined, logger).run(), 'ok');
+    t.ok(
+      h.gateway.calls.some((c) => c.path.endsWith('/complete')),
+      'complete is reported',
+    );
+    t.match(
+      lines.map((l) => JSON.parse(l) as unknown),
+      [{ level: 40, jobId: 'job_1', runId: 'run_1', wiped: false, msg: 'the supervisor did not wipe' }],
+    );
+    t.equal(h.runtime.live.size, 0, 'the container, and its tmpfs, are removed');
+    t.same(await h.leftovers(), []);
+  },
+);
 
 t.test('cancel: mid-run and before the container exists', (t) => {
   t.test('mid-run', async (t) => {
