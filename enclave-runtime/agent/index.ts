@@ -33,5 +33,5 @@ export { createAgentLogger, silentLogger } from './logger.js';
 export { JobRunner, type JobContext } from './job.js';
 export { runtimeVersion } from './version.js';
 // the job's own nonce (docs/sealing-figures.md)
-export { freshJobNonce } from './session.js';
+export { freshJobNonce } from './key-release.js';
 export { systemClock, type AbortReason, type Clock, type JobEvent, type SupervisorBundle } from './types.js';
