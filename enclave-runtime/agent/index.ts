@@ -27,15 +27,11 @@ export {
   MetricBatcher,
   type MetricRecord as AgentMetricRecord,
 } from './metrics.js';
-export {
-  jsonLines,
-  parseSupervisorLine,
-  type RunMessage as AgentRunMessage,
-  type SupervisorMessage as AgentSupervisorMessage,
-} from './messages.js';
+// the wire types are the supervisor's (RunLine, SupervisorMessage: supervisor/protocol.ts)
+export { jsonLines, parseSupervisorLine, runLine } from './messages.js';
 export { createAgentLogger, silentLogger } from './logger.js';
 export { JobRunner, type JobContext } from './job.js';
 export { runtimeVersion } from './version.js';
 // the job's own nonce (docs/sealing-figures.md)
-export { freshJobNonce } from './session.js';
+export { freshJobNonce } from './key-release.js';
 export { systemClock, type AbortReason, type Clock, type JobEvent, type SupervisorBundle } from './types.js';

@@ -1,94 +1,76 @@
 /**
- * The supervisor's side of the stdio protocol (docs/node-protocol.md §5),
- * parsed: every line from the container is untrusted (the supervisor shares
- * the container with hostile model code), so each becomes a typed message or
- * an AGENT_SUPERVISOR_PROTOCOL error naming what was wrong.
+ * The agent's side of the stdio protocol (docs/node-protocol.md §5). The
+ * message types are the supervisor's own (supervisor/protocol.ts, imported
+ * type-only: no supervisor code loads in the agent, and no agent code reaches
+ * the staged supervisor). Every line from the container is untrusted (the
+ * supervisor shares it with hostile model code), so each becomes a message of
+ * exactly that shape or an AGENT_SUPERVISOR_PROTOCOL error naming what was
+ * wrong. {@link SHAPES} holds one check per field of each message, typed from
+ * the supervisor's union: a message or field added there fails to compile here
+ * until the agent checks it.
  */
 import { StringDecoder } from 'node:string_decoder';
+import type { RefusedReason, RunLine, SupervisorMessage } from '../supervisor/protocol.js';
+import type { ReleaseReply } from './api.js';
 import { AgentError } from './errors.js';
-
-/** A message from the supervisor. */
-export type SupervisorMessage =
-  | { readonly t: 'hello'; readonly publicKey: string; readonly version: string }
-  | { readonly t: 'started' }
-  | { readonly t: 'metric'; readonly metric: string; readonly step: number; readonly value: number }
-  | { readonly t: 'answer'; readonly index: number; readonly value: unknown }
-  // issue 5: docs/egress-protocol.md section 3
-  | { readonly t: 'log'; readonly text: string }
-  | { readonly t: 'refused'; readonly reason: RefusedReason; readonly bytes: number }
-  | { readonly t: 'output'; readonly chunk: string }
-  | {
-      readonly t: 'output-end';
-      readonly digest: string;
-      readonly size: number;
-      readonly wrappedKey: string;
-      readonly keyId: string;
-    }
-  | {
-      readonly t: 'exit';
-      readonly code: number | null;
-      readonly signal: string | null;
-      readonly steps: number;
-      readonly cpuSeconds: number;
-      readonly dropped: number;
-    }
-  | { readonly t: 'error'; readonly code: string; readonly message: string };
-
-/** Why the supervisor refused a line of the model's (the notice carries no content). */
-export type RefusedReason = 'free-text' | 'undeclared-metric' | 'malformed' | 'overlong';
-const REASONS: readonly string[] = ['free-text', 'undeclared-metric', 'malformed', 'overlong'];
-
-/** The `run` message the agent sends. */
-export interface RunMessage {
-  readonly t: 'run';
-  readonly mode: 'train' | 'predict' | 'loss';
-  readonly wrappedKey: string;
-  /** Loss mode (audit jobs): the sealed model's key. */
-  readonly modelWrappedKey?: string;
-  readonly command: readonly string[];
-  readonly metrics: readonly string[];
-  readonly params: unknown;
-  readonly brokerPublicKey: string;
-  readonly inputs?: string;
-  /** Issue 5: what may leave besides metrics and answers (the job's egress). */
-  readonly egress: { readonly logs: boolean; readonly maxRecordBytes: number };
-}
+import type { Job } from './job-schema.js';
 
 /** The longest line the agent reads (an `output` chunk is ≤ 64 KiB before base64). */
 export const MAX_LINE_BYTES = 128 * 1024;
 
+type Guard<T> = (v: unknown) => v is T;
+type Fields<M> = { readonly [K in Exclude<keyof M, 't'>]-?: Guard<M[K]> };
+type Shapes = { readonly [T in SupervisorMessage['t']]: Fields<Extract<SupervisorMessage, { t: T }>> };
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const CODE = /^SUPERVISOR_[A-Z0-9_]{1,64}$/;
-
-type Rec = Record<string, unknown>;
-const str = (m: Rec, k: string, max = 4096) => typeof m[k] === 'string' && m[k].length <= max;
-const count = (m: Rec, k: string) => Number.isSafeInteger(m[k]) && (m[k] as number) >= 0;
-const finite = (m: Rec, k: string) => typeof m[k] === 'number' && Number.isFinite(m[k]);
-
-const RULES: Record<SupervisorMessage['t'], (m: Rec) => boolean> = {
-  hello: (m) => str(m, 'publicKey', 64) && BASE64.test(m.publicKey as string) && str(m, 'version', 128),
-  started: () => true,
-  metric: (m) => str(m, 'metric', 32) && count(m, 'step') && finite(m, 'value'),
-  answer: (m) => count(m, 'index') && 'value' in m,
-  log: (m) => str(m, 'text', MAX_LINE_BYTES),
-  refused: (m) => typeof m.reason === 'string' && REASONS.includes(m.reason) && count(m, 'bytes'),
-  output: (m) => str(m, 'chunk', MAX_LINE_BYTES) && BASE64.test(m.chunk as string),
-  'output-end': (m) =>
-    str(m, 'digest') &&
-    DIGEST.test(m.digest as string) &&
-    count(m, 'size') &&
-    str(m, 'wrappedKey') &&
-    str(m, 'keyId', 256),
-  exit: (m) =>
-    (m.code === null || Number.isSafeInteger(m.code)) &&
-    (m.signal === null || str(m, 'signal', 32)) &&
-    count(m, 'steps') &&
-    finite(m, 'cpuSeconds') &&
-    (m.cpuSeconds as number) >= 0 &&
-    count(m, 'dropped'),
-  error: (m) => str(m, 'code', 80) && CODE.test(m.code as string) && str(m, 'message', 1024),
+// Record<…, true>: a reason added to (or dropped from) the supervisor's union fails to compile here.
+const REASONS: Readonly<Record<RefusedReason, true>> = {
+  'free-text': true,
+  'undeclared-metric': true,
+  malformed: true,
+  overlong: true,
 };
+
+const text =
+  (max: number, pattern?: RegExp): Guard<string> =>
+  (v): v is string =>
+    typeof v === 'string' && v.length <= max && (pattern === undefined || pattern.test(v));
+const count: Guard<number> = (v): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const finite: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
+const seconds: Guard<number> = (v): v is number => finite(v) && v >= 0;
+const flag: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
+const orNull =
+  <T>(guard: Guard<T>): Guard<T | null> =>
+  (v): v is T | null =>
+    v === null || guard(v);
+const reason: Guard<RefusedReason> = (v): v is RefusedReason =>
+  typeof v === 'string' && Object.hasOwn(REASONS, v);
+const integer: Guard<number> = (v): v is number => Number.isSafeInteger(v);
+
+/** Each message's fields and their checks; a message has these fields and no other. */
+const SHAPES: Shapes = {
+  hello: { publicKey: text(64, BASE64), version: text(128) },
+  started: {},
+  metric: { metric: text(32), step: count, value: finite },
+  answer: { index: count, value: finite },
+  log: { text: text(MAX_LINE_BYTES) },
+  refused: { reason, bytes: count },
+  output: { chunk: text(MAX_LINE_BYTES, BASE64) },
+  'output-end': { digest: text(4096, DIGEST), size: count, wrappedKey: text(4096), keyId: text(256) },
+  exit: {
+    code: orNull(integer),
+    signal: orNull(text(32)),
+    steps: count,
+    cpuSeconds: seconds,
+    dropped: count,
+    wiped: flag,
+  },
+  error: { code: text(80, CODE), message: text(1024) },
+};
+
+const protocolError = (message: string) => new AgentError('AGENT_SUPERVISOR_PROTOCOL', message);
 
 /** Parse one line from the supervisor. Throws AGENT_SUPERVISOR_PROTOCOL. */
 export function parseSupervisorLine(line: string): SupervisorMessage {
@@ -96,21 +78,24 @@ export function parseSupervisorLine(line: string): SupervisorMessage {
   try {
     value = JSON.parse(line);
   } catch {
-    throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor wrote a line that is not JSON');
+    throw protocolError('the supervisor wrote a line that is not JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'a supervisor message is a JSON object');
+    throw protocolError('a supervisor message is a JSON object');
   }
-  const m = value as Rec;
+  const m = value as Record<string, unknown>;
   const t = m.t;
-  if (typeof t !== 'string' || !Object.hasOwn(RULES, t)) {
-    throw new AgentError(
-      'AGENT_SUPERVISOR_PROTOCOL',
-      `unknown supervisor message type ${JSON.stringify(t)}`.slice(0, 120),
-    );
+  if (typeof t !== 'string' || !Object.hasOwn(SHAPES, t)) {
+    throw protocolError(`unknown supervisor message type ${JSON.stringify(t)}`.slice(0, 120));
   }
-  if (!RULES[t as SupervisorMessage['t']](m)) {
-    throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', `malformed supervisor message '${t}'`);
+  const shape: Record<string, Guard<unknown>> = SHAPES[t as SupervisorMessage['t']];
+  for (const [field, check] of Object.entries(shape)) {
+    if (!Object.hasOwn(m, field) || !check(m[field])) {
+      throw protocolError(`malformed supervisor message '${t}': ${field}`);
+    }
+  }
+  if (Object.keys(m).some((field) => field !== 't' && !Object.hasOwn(shape, field))) {
+    throw protocolError(`malformed supervisor message '${t}': a field the protocol does not have`);
   }
   return m as unknown as SupervisorMessage;
 }
@@ -131,11 +116,31 @@ export async function* jsonLines(stream: AsyncIterable<Buffer | string>): AsyncG
       if (line !== '') yield parseSupervisorLine(line);
     }
     if (pending.length > MAX_LINE_BYTES) {
-      throw new AgentError(
-        'AGENT_SUPERVISOR_PROTOCOL',
-        'a supervisor line is longer than the protocol allows',
-      );
+      throw protocolError('a supervisor line is longer than the protocol allows');
     }
   }
   if (pending.trim() !== '') yield parseSupervisorLine(pending.trim());
+}
+
+/**
+ * The `run` line for `job` once its key is released (docs/node-protocol.md §5;
+ * the egress rules of docs/egress-protocol.md section 3).
+ */
+export function runLine(job: Job, release: Extract<ReleaseReply, { status: 'released' }>): RunLine {
+  const mode = job.kind === 'audit' ? 'loss' : job.kind;
+  return {
+    t: 'run',
+    mode,
+    wrappedKey: release.wrappedKey,
+    ...(release.modelWrappedKey === undefined ? {} : { modelWrappedKey: release.modelWrappedKey }),
+    command: job.model.entrypoints[mode] ?? [],
+    metrics: job.model.metrics,
+    params: job.params,
+    brokerPublicKey: job.brokerPublicKey,
+    ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
+    egress: {
+      logs: job.egress?.channels.includes('logs') ?? false,
+      maxRecordBytes: job.egress?.maxRecordBytes ?? 4096,
+    },
+  };
 }

@@ -7,7 +7,7 @@
 import { isSealgateError } from '../../attest/index.js';
 import type { ContainerExit } from '../docker/types.js';
 import { AgentError } from './errors.js';
-import type { SupervisorMessage } from './messages.js';
+import type { SupervisorMessage } from '../supervisor/protocol.js';
 import type { AbortReason } from './types.js';
 
 /** A failed run as reported to the gateway. */

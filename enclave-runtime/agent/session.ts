@@ -1,41 +1,29 @@
 /**
  * One sealed container's conversation, from `hello` to `exit`
- * (docs/node-protocol.md §3–§5): key release over the container's own inspect
- * document, the `run` message, then egress records (metrics, logs, refused
- * notices: docs/egress-protocol.md section 3), answers and the sealed output
- * as they come. The job (job.ts) owns the directory, the container and cleanup.
+ * (docs/node-protocol.md §3–§5): hello, the key release over the container's
+ * own inspect document (key-release.ts), the `run` line, then the
+ * supervisor's messages as they come: egress records (metrics, logs, refused
+ * notices: docs/egress-protocol.md section 3), answers and the sealed output.
+ * The job (job.ts) owns the directory, the container and cleanup.
  */
 import { createReadStream } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { ContainerStdio, SealedContainer } from '../docker/types.js';
-import type { NodeApi, ReleaseReply } from './api.js';
+import type { SupervisorMessage } from '../supervisor/protocol.js';
 import { OutputFile } from './blob-files.js';
 import { AgentError } from './errors.js';
-import { signEvidence } from './evidence.js';
 import type { Job } from './job-schema.js';
-import type { RunMessage, SupervisorMessage } from './messages.js';
-import { jsonLines } from './messages.js';
+import type { ReleaseContext } from './key-release.js';
+import { releaseKey } from './key-release.js';
+import { jsonLines, runLine } from './messages.js';
 import type { EgressRecord } from './metrics.js';
 import { MetricBatcher } from './metrics.js';
-import type { Clock, JobEvent } from './types.js';
+import type { JobEvent } from './types.js';
 
 /** What a session needs from the agent. */
-export interface SessionContext {
-  readonly api: NodeApi;
-  readonly nodeId: string;
-  readonly nodeSecretKey: Uint8Array;
-  readonly supervisorDigest: string;
-  readonly runtimeVersion: string;
-  readonly clock: Clock;
-  readonly releasePollMs: number;
+export interface SessionContext extends ReleaseContext {
   readonly maxOutputBytes: number;
-  readonly signal: AbortSignal;
-  /** When the job arrived, by `clock`: the job's own nonce is used while it is fresh. */
-  readonly assignedAt: Date;
   emit(kind: JobEvent['kind']): void;
-  /** Which step is running, for failure mapping. */
-  step(name: string): void;
   warn(message: string, err: unknown): void;
   /** issue 5: the gateway's egress guard stopped the run (it has already ended there). */
   egressStopped?(): void;
@@ -49,20 +37,7 @@ export interface SessionResult {
   answers: unknown[];
 }
 
-/**
- * The job's own nonce (docs/node-protocol.md §3.1) while at most half its TTL
- * has passed since the job arrived, by the agent's clock (so no clock of the
- * gateway's is compared): the other half is for the evidence to arrive.
- * Undefined when the job has none or it is too old: the agent asks for one.
- */
-export function freshJobNonce(
-  ctx: Pick<SessionContext, 'clock' | 'assignedAt'>,
-  job: Pick<Job, 'nonce'>,
-): string | undefined {
-  if (job.nonce === undefined) return undefined;
-  const elapsedMs = ctx.clock.now().getTime() - ctx.assignedAt.getTime();
-  return elapsedMs >= 0 && elapsedMs < (job.nonce.ttlSeconds * 1000) / 2 ? job.nonce.value : undefined;
-}
+type Messages = AsyncIterator<SupervisorMessage>;
 
 /** Drive the supervisor of a started container until its stdout ends. */
 export async function runSession(
@@ -76,132 +51,105 @@ export async function runSession(
   // The started container's inspect document (the evidence's measurement) does not depend on
   // the supervisor: it is read while the supervisor boots.
   const inspecting = container.inspect();
-  inspecting.catch(() => undefined); // awaited below; a failure there is the step's
+  inspecting.catch(() => undefined); // awaited in the key release; a failure there is the step's
+  const hello = await awaitHello(ctx, messages);
+  const release = await releaseKey(ctx, job, hello.publicKey, inspecting);
+  ctx.emit('key-released');
+
+  ctx.step('run');
+  if (job.kind === 'audit' && release.modelWrappedKey === undefined) {
+    throw new AgentError('AGENT_GATEWAY', 'the audit release carries no model key');
+  }
+  stdio.stdin.write(`${JSON.stringify(runLine(job, release))}\n`);
+  const transcript = new Transcript(ctx, job, dir);
+  try {
+    for (;;) {
+      const next = await messages.next();
+      if (next.done) break;
+      await transcript.take(next.value);
+    }
+  } finally {
+    await transcript.close();
+  }
+  return transcript.result;
+}
+
+async function awaitHello(ctx: SessionContext, messages: Messages): Promise<{ readonly publicKey: string }> {
   ctx.step('hello');
   const first = await messages.next();
   if (first.done || first.value.t !== 'hello') {
     throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor did not begin with hello');
   }
-  const hello = first.value;
   ctx.emit('hello');
-
-  ctx.step('nonce');
-  const jobNonce = freshJobNonce(ctx, job);
-  const [nonce, inspect] = await Promise.all([jobNonce ?? ctx.api.nonce(job.runId, job.jobId), inspecting]);
-  ctx.step('evidence');
-  const sign = (value: string) =>
-    signEvidence(
-      inspect,
-      {
-        nodeId: ctx.nodeId,
-        runId: job.runId,
-        nonce: value,
-        ephemeralPublicKey: hello.publicKey,
-        supervisorDigest: ctx.supervisorDigest,
-        runtimeVersion: ctx.runtimeVersion,
-        time: Math.floor(ctx.clock.now().getTime() / 1000),
-      },
-      ctx.nodeSecretKey,
-    );
-  let release: ReleaseReply;
-  try {
-    release = await ctx.api.evidence(job.runId, { jobId: job.jobId, evidence: sign(nonce), inspect });
-  } catch (err) {
-    // The job's nonce ran out after all (a slow start, a clock step): once more with a fresh one.
-    if (jobNonce === undefined || !(err instanceof AgentError) || err.gatewayCode !== 'NONCE_EXPIRED')
-      throw err;
-    ctx.step('nonce');
-    const fresh = await ctx.api.nonce(job.runId, job.jobId);
-    ctx.step('evidence');
-    release = await ctx.api.evidence(job.runId, { jobId: job.jobId, evidence: sign(fresh), inspect });
-  }
-  ctx.step('release');
-  while (release.status === 'pending') {
-    await sleep(ctx.releasePollMs, undefined, { signal: ctx.signal });
-    release = (await ctx.api.release(release.releaseId, ctx.signal)) ?? release;
-  }
-  ctx.emit('key-released');
-
-  ctx.step('run');
-  const entry =
-    job.kind === 'train'
-      ? job.model.entrypoints.train
-      : job.kind === 'audit'
-        ? job.model.entrypoints.loss
-        : job.model.entrypoints.predict;
-  if (job.kind === 'audit' && release.modelWrappedKey === undefined) {
-    throw new AgentError('AGENT_GATEWAY', 'the audit release carries no model key');
-  }
-  const run: RunMessage = {
-    t: 'run',
-    mode: job.kind === 'audit' ? 'loss' : job.kind,
-    wrappedKey: release.wrappedKey,
-    ...(release.modelWrappedKey === undefined ? {} : { modelWrappedKey: release.modelWrappedKey }),
-    command: entry ?? [],
-    metrics: job.model.metrics,
-    params: job.params,
-    brokerPublicKey: job.brokerPublicKey,
-    ...(job.inputs === undefined ? {} : { inputs: job.inputs }),
-    egress: {
-      logs: job.egress?.channels.includes('logs') ?? false,
-      maxRecordBytes: job.egress?.maxRecordBytes ?? 4096,
-    },
-  };
-  stdio.stdin.write(`${JSON.stringify(run)}\n`);
-
-  // docs/egress-protocol.md section 3: every egress record in order, seq from 0 per job
-  let seq = 0;
-  const batcher = new MetricBatcher<EgressRecord>({
-    send: (records) => ctx.api.egress(job.runId, { jobId: job.jobId, records }),
-    onStop: () => ctx.egressStopped?.(),
-    onError: (err) => ctx.warn('egress batch not accepted', err),
-  });
-  const output = new OutputFile(join(dir, 'output'), ctx.maxOutputBytes);
-  const result: SessionResult = { answers: [] };
-  try {
-    for (;;) {
-      const next = await messages.next();
-      if (next.done) break;
-      const m = next.value;
-      switch (m.t) {
-        case 'started':
-          ctx.emit('started');
-          break;
-        case 'metric':
-          batcher.add({ seq: seq++, channel: 'metrics', metric: m.metric, step: m.step, value: m.value });
-          break;
-        case 'log':
-          batcher.add({ seq: seq++, channel: 'logs', text: m.text });
-          break;
-        case 'refused':
-          batcher.add({ seq: seq++, channel: 'refused', reason: m.reason, bytes: m.bytes });
-          break;
-        case 'answer':
-          result.answers[m.index] = m.value;
-          break;
-        case 'output':
-          await output.append(m.chunk);
-          break;
-        case 'output-end':
-          ctx.step('output');
-          await output.finish(m.digest, m.size);
-          await ctx.api.uploadBlob(m.digest, createReadStream(output.path), m.size);
-          result.output = { digest: m.digest, size: m.size, wrappedKey: m.wrappedKey, keyId: m.keyId };
-          ctx.step('run');
-          break;
-        case 'error':
-          result.error = m;
-          break;
-        case 'exit':
-          result.exit = m;
-          break;
-        case 'hello':
-          throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor said hello twice');
-      }
-    }
-  } finally {
-    await batcher.close();
-    await output.close();
-  }
-  return result;
+  return first.value;
 }
+
+/** The supervisor's messages after `run`, as they come: egress batched, the output uploaded. */
+class Transcript {
+  readonly result: SessionResult = { answers: [] };
+  // docs/egress-protocol.md section 3: every egress record in order, seq from 0 per job
+  #seq = 0;
+  readonly #batcher: MetricBatcher<EgressRecord>;
+  readonly #output: OutputFile;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    job: Job,
+    dir: string,
+  ) {
+    this.#batcher = new MetricBatcher<EgressRecord>({
+      send: (records) => ctx.api.egress(job.runId, { jobId: job.jobId, records }),
+      onStop: () => ctx.egressStopped?.(),
+      onError: (err) => ctx.warn('egress batch not accepted', err),
+    });
+    this.#output = new OutputFile(join(dir, 'output'), ctx.maxOutputBytes);
+  }
+
+  async take(m: SupervisorMessage): Promise<void> {
+    switch (m.t) {
+      case 'started':
+        return this.ctx.emit('started');
+      case 'metric':
+        return this.#egress({ channel: 'metrics', metric: m.metric, step: m.step, value: m.value });
+      case 'log':
+        return this.#egress({ channel: 'logs', text: m.text });
+      case 'refused':
+        return this.#egress({ channel: 'refused', reason: m.reason, bytes: m.bytes });
+      case 'answer':
+        this.result.answers[m.index] = m.value;
+        return;
+      case 'output':
+        return this.#output.append(m.chunk);
+      case 'output-end':
+        return this.#sealedOutput(m);
+      case 'error':
+        this.result.error = m;
+        return;
+      case 'exit':
+        this.result.exit = m;
+        return;
+      case 'hello':
+        throw new AgentError('AGENT_SUPERVISOR_PROTOCOL', 'the supervisor said hello twice');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#batcher.close();
+    await this.#output.close();
+  }
+
+  #egress(record: DistributiveOmit<EgressRecord, 'seq'>): void {
+    this.#batcher.add({ seq: this.#seq++, ...record });
+  }
+
+  // The output's bytes checked against output-end, then uploaded (content-addressed).
+  async #sealedOutput(m: Extract<SupervisorMessage, { t: 'output-end' }>): Promise<void> {
+    this.ctx.step('output');
+    await this.#output.finish(m.digest, m.size);
+    await this.ctx.api.uploadBlob(m.digest, createReadStream(this.#output.path), m.size);
+    this.result.output = { digest: m.digest, size: m.size, wrappedKey: m.wrappedKey, keyId: m.keyId };
+    this.ctx.step('run');
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

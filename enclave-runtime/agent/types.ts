@@ -1,4 +1,7 @@
-/** Small types the agent's parts share: the clock, the supervisor bundle and job events. */
+/** Small types the agent's parts share: the clock, the supervisor bundle, job events and a job's context. */
+import type { Logger } from 'pino';
+import type { ContainerRuntime } from '../docker/types.js';
+import type { NodeApi } from './api.js';
 
 /** The agent's clock (injectable: tests freeze it, the bench records with it). */
 export interface Clock {
@@ -40,3 +43,20 @@ export interface JobEvent {
  * already ended at the gateway, so nothing is reported.
  */
 export type AbortReason = 'cancel' | 'stop' | 'flagged';
+
+/** What a job needs from the agent. */
+export interface JobContext {
+  readonly api: NodeApi;
+  readonly runtime: ContainerRuntime;
+  readonly nodeId: string;
+  readonly nodeSecretKey: Uint8Array;
+  readonly supervisor: { readonly path: string; readonly digest: string };
+  readonly runtimeVersion: string;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly releasePollMs: number;
+  readonly maxOutputBytes: number;
+  readonly gpuDeviceIds: readonly string[];
+  onJobEvent?(event: JobEvent): void;
+}

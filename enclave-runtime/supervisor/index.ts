@@ -8,6 +8,8 @@ export {
   type RunMode,
   type SupervisorMessage,
 } from './protocol.js';
+// one wire type for both sides: the agent writes RunLine and parses SupervisorMessage
+export type { RefusedReason, RunLine } from './protocol.js';
 export { filterLine, type AnswerRecord, type FilterRules, type MetricRecord } from './filter.js';
 export { LineSplitter, type Line } from './lines.js';
 export {

@@ -1,11 +1,16 @@
 /**
  * The agent ↔ supervisor messages of docs/node-protocol.md section 5: JSON
- * lines on the container's stdio. The `run` message is untrusted input (a
- * miner controls the agent) and is parsed into a typed value before use.
+ * lines on the container's stdio. This file is the one definition of their
+ * types: the agent imports them (type-only, so nothing of it loads in the
+ * agent) and checks every field of {@link SupervisorMessage} when it parses.
+ * The `run` message is untrusted input (a miner controls the agent) and is
+ * parsed into a typed value before use.
  */
 import { base64ToBytes } from '../../attest/base-encoding.js';
 import { SupervisorError } from './errors.js';
 import type { AnswerRecord, EgressRules, LogRecord, MetricRecord, RefusedRecord } from './filter.js';
+
+export type { RefusedReason } from './filter.js';
 
 /** What the supervisor says in `hello.version`: the protocol it speaks. */
 export const SUPERVISOR_VERSION = 'sealgate-supervisor/1';
@@ -33,7 +38,27 @@ export interface RunMessage {
   readonly egress: EgressRules;
 }
 
-/** Every message the supervisor sends. */
+/**
+ * The `run` line as the agent writes it (JSON, keys in base64): what
+ * {@link parseRunMessage} reads into a {@link RunMessage}.
+ */
+export interface RunLine {
+  readonly t: 'run';
+  readonly mode: RunMode;
+  readonly wrappedKey: string;
+  /** Loss mode only. */
+  readonly modelWrappedKey?: string;
+  readonly command: readonly string[];
+  readonly metrics: readonly string[];
+  readonly params: { readonly steps: number; readonly hyperparameters?: Record<string, unknown> };
+  readonly brokerPublicKey: string;
+  /** Predict mode only. */
+  readonly inputs?: string;
+  /** Absent: no logs, 4096-byte records. */
+  readonly egress?: EgressRules;
+}
+
+/** Every message the supervisor sends (the agent's parser checks each field: agent/messages.ts). */
 export type SupervisorMessage =
   | { readonly t: 'hello'; readonly publicKey: string; readonly version: string }
   | { readonly t: 'started' }

@@ -13,7 +13,7 @@ import type {
   ContainerRuntime,
   GatewayReply,
   NodeHttpClient,
-  AgentRunMessage as RunMessage,
+  RunLine as RunMessage,
   SealedContainer,
   SealedContainerSpec,
 } from '../../../enclave-runtime/index.js';
@@ -136,7 +136,7 @@ export function defaultMessages(): object[] {
     { t: 'output', chunk: OUTPUT.subarray(0, 500).toString('base64') },
     { t: 'output', chunk: OUTPUT.subarray(500).toString('base64') },
     { t: 'output-end', digest: sha(OUTPUT), size: OUTPUT.length, wrappedKey: 'bW9kZWwta2V5', keyId: 'mk1' },
-    { t: 'exit', code: 0, signal: null, steps: 2, cpuSeconds: 1.5, dropped: 0 },
+    { t: 'exit', code: 0, signal: null, steps: 2, cpuSeconds: 1.5, dropped: 0, wiped: true },
   ];
 }
 

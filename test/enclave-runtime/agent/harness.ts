@@ -3,6 +3,7 @@
  * test states only what differs. The model descriptor is a minimal valid
  * model.json written for these tests.
  */
+import type { Logger } from 'pino';
 import type { Test } from 'tap';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,7 +63,7 @@ export interface Harness {
   readonly nodeId: string;
   readonly events: JobEvent[];
   /** `clock` defaults to one frozen at NOW. */
-  runner(body?: Record<string, unknown>, gpuDeviceIds?: string[], clock?: Clock): JobRunner;
+  runner(body?: Record<string, unknown>, gpuDeviceIds?: string[], clock?: Clock, logger?: Logger): JobRunner;
   /** The job directories still on disk. */
   leftovers(): Promise<string[]>;
 }
@@ -83,7 +84,7 @@ export async function harness(t: Test): Promise<Harness> {
     keyPair,
     nodeId: id,
     events,
-    runner(body = jobBody(), gpuDeviceIds = [], clock = { now: () => NOW }) {
+    runner(body = jobBody(), gpuDeviceIds = [], clock = { now: () => NOW }, logger = silentLogger()) {
       return new JobRunner(
         {
           api: new NodeApi(gateway),
@@ -94,7 +95,7 @@ export async function harness(t: Test): Promise<Harness> {
           runtimeVersion: '0.1.0',
           dataDir,
           clock,
-          logger: silentLogger(),
+          logger,
           releasePollMs: 1,
           maxOutputBytes: 1 << 20,
           gpuDeviceIds,

@@ -20,7 +20,8 @@ import {
   securityConfigDigest,
 } from '../../../policies/index.js';
 import type { SeccompProfileJson } from '../../../policies/index.js';
-import { OUTPUT, sealedInspect, sha } from './fakes.js';
+import { createAgentLogger } from '../../../enclave-runtime/index.js';
+import { OUTPUT, defaultMessages, sealedInspect, sha } from './fakes.js';
 import { DATA, IMAGE, NOW, SUPERVISOR, harness, jobBody } from './harness.js';
 
 t.test(
@@ -227,7 +228,7 @@ t.test('failures: each is mapped, reported, and cleaned up', (t) => {
       h.runtime.script = {
         messages: () => [
           { t: 'started' },
-          { t: 'exit', code: 3, signal: null, steps: 0, cpuSeconds: 0, dropped: 0 },
+          { t: 'exit', code: 3, signal: null, steps: 0, cpuSeconds: 0, dropped: 0, wiped: true },
         ],
         exit: { exitCode: 0 },
       };
@@ -266,7 +267,7 @@ t.test('failures: each is mapped, reported, and cleaned up', (t) => {
         messages: () => [
           { t: 'output', chunk: Buffer.from('abc').toString('base64') },
           { t: 'output-end', digest: sha('abd'), size: 3, wrappedKey: 'a2V5', keyId: 'k' },
-          { t: 'exit', code: 0, signal: null, steps: 1, cpuSeconds: 0, dropped: 0 },
+          { t: 'exit', code: 0, signal: null, steps: 1, cpuSeconds: 0, dropped: 0, wiped: true },
         ],
       };
     });
@@ -274,6 +275,29 @@ t.test('failures: each is mapped, reported, and cleaned up', (t) => {
   });
   t.end();
 });
+
+t.test(
+  'exit.wiped false: the run completes and a warning says so (docs/node-protocol.md section 5)',
+  async (t) => {
+    const h = await harness(t);
+    h.runtime.script = {
+      messages: () => defaultMessages().map((m) => ('t' in m && m.t === 'exit' ? { ...m, wiped: false } : m)),
+    };
+    const lines: string[] = [];
+    const logger = createAgentLogger({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    t.equal(await h.runner(undefined, undefined, undefined, logger).run(), 'ok');
+    t.ok(
+      h.gateway.calls.some((c) => c.path.endsWith('/complete')),
+      'complete is reported',
+    );
+    t.match(
+      lines.map((l) => JSON.parse(l) as unknown),
+      [{ level: 40, jobId: 'job_1', runId: 'run_1', wiped: false, msg: 'the supervisor did not wipe' }],
+    );
+    t.equal(h.runtime.live.size, 0, 'the container, and its tmpfs, are removed');
+    t.same(await h.leftovers(), []);
+  },
+);
 
 t.test('cancel: mid-run and before the container exists', (t) => {
   t.test('mid-run', async (t) => {
@@ -311,9 +335,9 @@ t.test('predict: answers are collected and posted to the inference', async (t) =
   h.runtime.script = {
     messages: () => [
       { t: 'started' },
-      { t: 'answer', index: 1, value: 'b' },
-      { t: 'answer', index: 0, value: 'a' },
-      { t: 'exit', code: 0, signal: null, steps: 0, cpuSeconds: 0.1, dropped: 0 },
+      { t: 'answer', index: 1, value: 0.25 },
+      { t: 'answer', index: 0, value: 0.5 },
+      { t: 'exit', code: 0, signal: null, steps: 0, cpuSeconds: 0.1, dropped: 0, wiped: true },
     ],
   };
   const outcome = await h
@@ -324,7 +348,7 @@ t.test('predict: answers are collected and posted to the inference', async (t) =
   t.same(h.runtime.run?.command, ['/usr/bin/node', '/model/predict.js']);
   t.equal(h.runtime.run?.inputs, '{"x":1}\n');
   const answers = h.gateway.calls.find((c) => c.path === '/v1/node/inferences/inf_1/answers');
-  t.same(answers?.body, { jobId: 'job_1', answers: ['a', 'b'] });
+  t.same(answers?.body, { jobId: 'job_1', answers: [0.5, 0.25] });
   t.same(await h.leftovers(), []);
 });
 

@@ -5,10 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import t from 'tap';
-import type {
-  AgentMetricRecord as MetricRecord,
-  AgentSupervisorMessage as SupervisorMessage,
-} from '../../../enclave-runtime/index.js';
+import type { AgentMetricRecord as MetricRecord, SupervisorMessage } from '../../../enclave-runtime/index.js';
 import {
   MetricBatcher,
   METRIC_BATCH_RECORDS,
@@ -25,7 +22,9 @@ t.test('well-formed messages parse', (t) => {
   });
   t.equal(parseSupervisorLine('{"t":"error","code":"SUPERVISOR_KEY","message":"bad key"}').t, 'error');
   t.equal(
-    parseSupervisorLine('{"t":"exit","code":null,"signal":"SIGKILL","steps":0,"cpuSeconds":0,"dropped":2}').t,
+    parseSupervisorLine(
+      '{"t":"exit","code":null,"signal":"SIGKILL","steps":0,"cpuSeconds":0,"dropped":2,"wiped":true}',
+    ).t,
     'exit',
   );
   t.end();
@@ -43,7 +42,14 @@ t.test('malformed lines are refused with AGENT_SUPERVISOR_PROTOCOL', (t) => {
     '{"t":"output","chunk":"not base64!"}',
     '{"t":"output-end","digest":"md5:x","size":1,"wrappedKey":"a","keyId":"k"}',
     '{"t":"error","code":"RUN_OOM","message":"a supervisor may only use its own codes"}',
-    '{"t":"exit","code":0,"signal":null,"steps":-1,"cpuSeconds":0,"dropped":0}',
+    '{"t":"exit","code":0,"signal":null,"steps":-1,"cpuSeconds":0,"dropped":0,"wiped":true}',
+    // every field of the supervisor's type, and no other (docs/node-protocol.md section 5)
+    '{"t":"exit","code":0,"signal":null,"steps":0,"cpuSeconds":0,"dropped":0}',
+    '{"t":"exit","code":0,"signal":null,"steps":0,"cpuSeconds":0,"dropped":0,"wiped":"yes"}',
+    '{"t":"exit","code":0,"signal":null,"steps":0,"cpuSeconds":0,"dropped":0,"wiped":true,"x":1}',
+    '{"t":"started","leak":"a record"}',
+    '{"t":"answer","index":0,"value":"a"}',
+    '{"t":"answer","index":0}',
   ]) {
     t.throws(
       () => parseSupervisorLine(line),
