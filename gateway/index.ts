@@ -154,7 +154,7 @@ export { placementDirectory, QUOTE_CANDIDATES, type PlacementDirectoryDeps } fro
 export { PlacementIndex } from './bonds/placement-index.js';
 export { snapshotOf, forgedPending, type PlacementInputs } from './bonds/placement-view.js';
 export { NODE_FAULT_CODES } from './nodes/progress.js';
-export { FORGED_EVIDENCE_CODES } from './broker/broker.js';
+export { FORGED_EVIDENCE_CODES } from './broker/refusal.js';
 // --- end bonds ---
 // --- rewards: emission, block rewards, deployment records (docs/rewards.md) ---
 export * from './rewards/index.js';

@@ -26,12 +26,8 @@ import { NonceService } from './nonces.js';
 import type { ReleasePurpose } from './records.js';
 import type { ReleaseSubject } from './subject.js';
 import { loadSubject } from './subject.js';
-// penalties for forged evidence (docs/bonds-and-placement.md)
 import type { EconomicsParameters } from '../../policies/index.js';
 import { recordRefusal } from './refusal.js';
-
-export type { ReleaseResult } from './grant.js';
-export { FORGED_EVIDENCE_CODES } from './refusal.js';
 
 /** What a node sends with its evidence (the route's body, still untrusted inside). */
 export interface ReleaseRequest {

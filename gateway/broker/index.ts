@@ -1,7 +1,8 @@
 /** gateway/broker: the key broker (DESIGN.md 5 step 6, §6.4; docs/broker.md). */
 export { brokerRoutes } from './routes.js';
 export { brokerNodeRoutes } from './node-routes.js';
-export { KeyBroker, type KeyBrokerDeps, type ReleaseRequest, type ReleaseResult } from './broker.js';
+export { KeyBroker, type KeyBrokerDeps, type ReleaseRequest } from './broker.js';
+export type { ReleaseResult } from './grant.js';
 export { SellerCustody, startRun } from './custody.js';
 export { NonceService, type IssuedNonce, type CheckedNonce } from './nonces.js';
 // the job's own nonce (docs/sealing-figures.md)
