@@ -2,14 +2,16 @@
  * A sealed inference's answers through the guard (docs/egress-protocol.md
  * section 3, "Predict answers"): channel `answers`, seq = index, evaluated as
  * one final batch (the buyer sees the answers only after the whole batch, so
- * nothing is held past its end). The ops that log them and tell the seller
- * are written by the inference with its own change.
+ * nothing is held past its end). The batch is the inference's whole stream:
+ * its scanner ends with it, as a run's does when its log closes (close.ts),
+ * and its tail's findings go to the seller. The ops that log them and tell
+ * the seller are written by the inference with its own change.
  */
 import type { BatchOp } from '../store/index.js';
 import { GuardError } from './errors.js';
 import type { Evaluation } from './evaluate.js';
 import { evaluate } from './evaluate.js';
-import { entryFlagOps } from './flags.js';
+import { entryFlagOps, tailFlagOps } from './flags.js';
 import type { EgressBody, EgressEntry, EgressInput } from './records.js';
 import type { GuardDeps, OwnerScanners } from './state.js';
 import { guardedDataset, ownerState } from './state.js';
@@ -56,16 +58,21 @@ export async function guardAnswersLocked(
   const state = await ownerState(deps.log, inferenceId, runId, dataset.id);
   if (state.size > 0) throw new GuardError('GUARD_SEQ_REPEAT', 'the answers of this inference are logged');
   const records = answerRecords(answers);
+  const scanner = await scanners.of(inferenceId, dataset);
   const result = evaluate(records, state, {
     policy: dataset.policy.egress,
     declared: [],
-    scanner: await scanners.of(inferenceId, dataset),
+    scanner,
     final: true,
   });
+  // The answers are the inference's whole stream: its scanner ends here and is not kept in memory.
+  const tail = scanners.end(inferenceId);
   const at = deps.now().toISOString();
+  const flagOwner = { datasetId: dataset.id, runId, inferenceId };
   const ops = [
     ...deps.log.appendOps(result.state, result.entries, result.bodies),
-    ...entryFlagOps(deps.store, { datasetId: dataset.id, runId, inferenceId }, result.entries, at),
+    ...entryFlagOps(deps.store, flagOwner, result.entries, at),
+    ...tailFlagOps(deps.store, flagOwner, tail, at),
   ];
   const shown = shownAnswers(answers, result);
   return { answers: shown, stopped: result.stop !== undefined, ops, entries: result.entries };

@@ -1,0 +1,107 @@
+/**
+ * The set-up of the close-path tests (tail.test.ts, release-close.test.ts,
+ * close-errors.test.ts), as guard.test.ts makes it: a real gateway over
+ * LevelDB in a temp dir, a fake node over real mTLS on loopback, a running
+ * run whose dataset is listed with a real attest/fingerprint index of
+ * synthetic rows (client/sdk/synthetic.ts, seed 5) and its key sealed to the
+ * broker, so the guard's scanner is the real Scanner (gatewayScanners).
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Test } from 'tap';
+import { IndexBuilder, bytesToBase64, loadIndex, wrapKey } from '../../../attest/index.js';
+import type { FingerprintIndex } from '../../../attest/index.js';
+import { SYNTHETIC_COLUMNS, generateDataset } from '../../../client/sdk/synthetic.js';
+import type { DatasetRecord, GatewayOptions, WireJob } from '../../../gateway/index.js';
+import { DATASETS_SUBLEVEL, put } from '../../../gateway/index.js';
+import { parseDatasetPolicy } from '../../../policies/index.js';
+import type { FakeNode, NodeMarket, NodeReply } from '../nodes/fixture.js';
+import { nodeMarket } from '../nodes/fixture.js';
+
+/** A fixed fingerprint key (tests only), so that the keyed MinHash, and so each near score, is the same every run. */
+export const KEY = new Uint8Array(32).fill(9);
+
+/** The synthetic rows the index holds (seed 5, as guard.test.ts). */
+export const ROWS = generateDataset({ rows: 1200, seed: 5 })
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((l) => l.split(','));
+
+export interface CloseSetup {
+  readonly m: NodeMarket;
+  readonly node: FakeNode;
+  readonly runId: string;
+  readonly datasetId: string;
+  readonly job: WireJob;
+  /** The listed index, loaded, for a probe Scanner over the same index. */
+  readonly index: FingerprintIndex;
+  post(records: unknown[]): Promise<NodeReply>;
+}
+
+/** The index of {@link ROWS} under {@link KEY}, as the seller's client builds it. */
+export function indexBytes(scan: DatasetRecord['policy']['egress']['scan']): Uint8Array {
+  const builder = new IndexBuilder(KEY, SYNTHETIC_COLUMNS, scan);
+  for (const row of ROWS) builder.addRecord(row);
+  return builder.finish();
+}
+
+/** List `bytes` as the dataset's fingerprint index, its key sealed to the broker (or to `to`). */
+export async function listIndex(
+  m: NodeMarket,
+  datasetId: string,
+  bytes: Uint8Array,
+  to = m.gw.app.gateway.identity.broker.publicKey,
+): Promise<void> {
+  const { store, blobs } = m.gw.app.gateway;
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  await blobs.put(digest, Readable.from([Buffer.from(bytes)]));
+  const sub = store.sublevel(DATASETS_SUBLEVEL);
+  const ds = (await store.get<DatasetRecord>(sub, datasetId)) as DatasetRecord;
+  const listing = {
+    ...ds,
+    fingerprint: { digest, size: bytes.length },
+    fingerprintKey: { wrapped: bytesToBase64(wrapKey(KEY, to)) },
+  };
+  await store.write([put(sub, ds.id, listing)]);
+}
+
+/** A running run of a dataset with `egress` as its policy and the real index listed. */
+export async function closeSetup(
+  t: Test,
+  egress: Record<string, unknown>,
+  options: Partial<GatewayOptions> = {},
+): Promise<CloseSetup> {
+  const m = await nodeMarket(t, options);
+  const node = await m.node();
+  const run = await m.startRun();
+  const { store, runs } = m.gw.app.gateway;
+  const sub = store.sublevel(DATASETS_SUBLEVEL);
+  const ds = (await store.get<DatasetRecord>(sub, run.dataset)) as DatasetRecord;
+  const policy = parseDatasetPolicy({ release: ds.policy.release, egress });
+  await store.write([put(sub, ds.id, { ...ds, policy })]);
+  const bytes = indexBytes(policy.egress.scan);
+  await listIndex(m, ds.id, bytes);
+  const res = await node.call('GET', '/v1/node/jobs?waitSeconds=0');
+  if (res.status !== 200) throw new Error(`jobs: ${res.status}`);
+  const job = res.json<{ job: WireJob }>().job;
+  for (const e of ['seal', 'start'] as const) await runs.transition(run.id, e);
+  const post = (records: unknown[]) =>
+    node.call('POST', `/v1/node/runs/${run.id}/egress`, { jobId: job.jobId, records });
+  return { m, node, runId: run.id, datasetId: ds.id, job, index: loadIndex(bytes, KEY), post };
+}
+
+/** Every key and value of the gateway's LevelDB, to show that a refused call wrote nothing. */
+export async function storeSnapshot(m: NodeMarket): Promise<Map<string, string>> {
+  const all = await m.gw.app.gateway.store.db.iterator().all();
+  return new Map(all.map(([k, v]) => [k, JSON.stringify(v)]));
+}
+
+export const logRecord = (seq: number, text: string) => ({ seq, channel: 'logs', text });
+export const metricRecord = (seq: number, name: string, value: number) => ({
+  seq,
+  channel: 'metrics',
+  metric: name,
+  step: 1,
+  value,
+});
