@@ -2,8 +2,8 @@
  * The seller's flags (docs/egress-protocol.md section 4 step 5): every flag
  * of a logged entry, and every finding a scanner's tail still held when its
  * owner ended, is written under `dataset-flags` keyed
- * `${datasetId}/${at}/${owner}/${seq}/${i}` (docs/guard.md, "Log storage"),
- * by keyed hash only, and read back by the seller's flags route.
+ * `${datasetId}/${at}/${owner}/${seq10}/${i}` (a tail's: `t${i}`; docs/guard.md,
+ * "Log storage"), by keyed hash only, and read back by the seller's flags route.
  */
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
@@ -28,6 +28,10 @@ export function flagOwnerOf(state: EgressState): FlagOwner {
   };
 }
 
+// The seq padded to 10 digits, so that the seller's listing (key order) is seq order within a raise.
+const flagKey = (owner: FlagOwner, at: string, seq: number, i: string): string =>
+  `${owner.datasetId}/${at}/${owner.inferenceId ?? owner.runId}/${String(seq).padStart(10, '0')}/${i}`;
+
 /** The ops that tell the seller every flag of `entries`, raised `at`. */
 export function entryFlagOps(
   store: Store,
@@ -36,11 +40,10 @@ export function entryFlagOps(
   at: string,
 ): BatchOp[] {
   const sub = store.sublevel(DATASET_FLAGS_SUBLEVEL);
-  const { datasetId, runId, inferenceId } = owner;
-  const ownerId = inferenceId ?? runId;
+  const { runId, inferenceId } = owner;
   return entries.flatMap((entry) =>
     entry.flags.map((f, i) =>
-      put(sub, `${datasetId}/${at}/${ownerId}/${String(entry.seq).padStart(10, '0')}/${i}`, {
+      put(sub, flagKey(owner, at, entry.seq, String(i)), {
         runId,
         ...(inferenceId === undefined ? {} : { inferenceId }),
         seq: entry.seq,
@@ -60,12 +63,11 @@ export function entryFlagOps(
  */
 export function tailFlagOps(store: Store, owner: FlagOwner, tail: readonly Finding[], at: string): BatchOp[] {
   const sub = store.sublevel(DATASET_FLAGS_SUBLEVEL);
-  const { datasetId, runId, inferenceId } = owner;
-  const ownerId = inferenceId ?? runId;
+  const { runId, inferenceId } = owner;
   const ruleOf = (f: Finding): GuardRule => (f.rule === 'near' ? 'nearFlag' : f.rule);
   return tail.map((f, i) => {
     const seq = f.seqs[f.seqs.length - 1];
-    return put(sub, `${datasetId}/${at}/${ownerId}/${seq}/t${i}`, {
+    return put(sub, flagKey(owner, at, seq, `t${i}`), {
       runId,
       ...(inferenceId === undefined ? {} : { inferenceId }),
       seq,

@@ -4,7 +4,7 @@
  * its last near-match window only in `end()`, so a near-variant of a listed
  * record sent as the run's last records is found only at close. It becomes a
  * seller flag (`nearFlag`, action `flag`) at the last seq it spans, stored
- * under `${datasetId}/${at}/${runId}/${seq}/t${i}`, listed by the seller's
+ * under `${datasetId}/${at}/${runId}/${seq10}/t${i}` (the seq padded as for logged entries), listed by the seller's
  * flags route; the signed head still verifies over the log.
  */
 import t from 'tap';
@@ -90,7 +90,7 @@ t.test('a near-variant sent last is found at close and becomes a seller flag und
   const sub = store.sublevel(DATASET_FLAGS_SUBLEVEL);
   t.same(
     await sub.keys({ gt: `${s.datasetId}/`, lt: `${s.datasetId}/~` }).all(),
-    [`${s.datasetId}/${at}/${s.runId}/2/t0`],
+    [`${s.datasetId}/${at}/${s.runId}/0000000002/t0`],
     'stored under …/<seq>/t<i>',
   );
   t.same(
