@@ -54,6 +54,11 @@ export interface SevSnpVerifier extends EvidenceVerifier {
   check(evidence: Evidence, context: Pick<SignatureContext, 'now'>): Promise<SevSnpVerdict>;
   /** Only the report's genuineness (layout, chain, signature, VCEK binding); throws SevSnpError. */
   verifyReport(signature: Uint8Array, now: Date): Promise<SnpReport>;
+  /**
+   * Check the configured roots (each ARK pinned and self-signed, each ASK
+   * signed by its ARK), e.g. when the gateway starts; throws SevSnpError.
+   */
+  checkRoots(): Promise<void>;
 }
 
 const TCB_FIELDS = ['bootLoader', 'tee', 'snp', 'microcode'] as const;
@@ -105,9 +110,13 @@ export function sevSnpVerifier(options: SevSnpOptions): SevSnpVerifier {
   const o = normalise(options);
   let askKeys: Promise<readonly CryptoKey[]> | undefined;
 
-  async function verifyReport(signature: Uint8Array, now: Date): Promise<SnpReport> {
+  function trustedAsks(): Promise<readonly CryptoKey[]> {
     askKeys ??= verifyRoots(o.roots, o.pins);
-    return verifySnpReport(signature, o.roots, await askKeys, now);
+    return askKeys;
+  }
+
+  async function verifyReport(signature: Uint8Array, now: Date): Promise<SnpReport> {
+    return verifySnpReport(signature, o.roots, await trustedAsks(), now);
   }
 
   async function judge(evidence: Evidence, now: Date): Promise<SnpReport> {
@@ -140,6 +149,9 @@ export function sevSnpVerifier(options: SevSnpOptions): SevSnpVerifier {
     level: 'hardware',
     check,
     verifyReport,
+    async checkRoots() {
+      await trustedAsks();
+    },
     async verifySignature(evidence, context) {
       try {
         return (await check(evidence, context)).ok;
