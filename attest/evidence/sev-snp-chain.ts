@@ -81,12 +81,10 @@ export async function importRsaPssKey(cert: SnpCertificate, what: string): Promi
 /** True when `cert` is signed by `issuerKey` with RSASSA-PSS, SHA-384, salt 48; false otherwise. */
 export async function signedByRsaPss(cert: SnpCertificate, issuerKey: CryptoKey): Promise<boolean> {
   if (!isPssSha384(cert.signatureAlgorithm)) return false;
-  try {
-    const algorithm = { name: 'RSA-PSS', saltLength: SALT_LENGTH };
-    return await subtle().verify(algorithm, issuerKey, plain(cert.signature), plain(cert.tbs));
-  } catch {
-    return false;
-  }
+  // WebCrypto's verify answers false for any signature bytes; it throws only for a key of
+  // another algorithm, which importRsaPssKey rules out (and the verifier's callers catch).
+  const algorithm = { name: 'RSA-PSS', saltLength: SALT_LENGTH };
+  return subtle().verify(algorithm, issuerKey, plain(cert.signature), plain(cert.tbs));
 }
 
 /** The VCEK's P-384 public key (an id-ecPublicKey SPKI on secp384r1). Throws SNP_CERT_MALFORMED otherwise. */
@@ -109,12 +107,8 @@ export async function reportSignedBy(
   signed: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  try {
-    const algorithm = { name: 'ECDSA', hash: 'SHA-384' };
-    return await subtle().verify(algorithm, vcekKey, plain(signature), plain(signed));
-  } catch {
-    return false;
-  }
+  // As above: false for any signature bytes; the key is a P-384 ECDSA key (importVcekKey).
+  return subtle().verify({ name: 'ECDSA', hash: 'SHA-384' }, vcekKey, plain(signature), plain(signed));
 }
 
 /** Throws SNP_CERT_EXPIRED when `now` is outside the certificate's validity (RFC 5280 §4.1.2.5). */
