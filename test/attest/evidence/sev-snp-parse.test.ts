@@ -2,6 +2,7 @@ import forge from 'node-forge';
 import t from 'tap';
 import {
   SNP_LAYOUT_VERSION,
+  SNP_MAX_VCEK_BYTES,
   SNP_REPORT_SIZE,
   bytesToBase64,
   decodeSevSnpSignature,
@@ -59,6 +60,9 @@ t.test('the layout: version, lengths, nothing after', (t) => {
   ];
   for (const [name, bytes] of bad)
     t.throws(() => decodeSevSnpSignature(bytes), { code: 'SNP_LAYOUT_MALFORMED' }, name);
+  // The largest layout (an 8192-byte VCEK) fits the evidence schema's bound on `signature`.
+  const largest = encodeSevSnpSignature(good, new Uint8Array(SNP_MAX_VCEK_BYTES).fill(0x30));
+  t.same(parseEvidence({ body: snpBody, signature: bytesToBase64(largest) }).signature, largest);
   t.throws(() => encodeSevSnpSignature(good.subarray(1), w.vcek), TypeError);
   t.throws(() => encodeSevSnpSignature(good, new Uint8Array(0)), TypeError);
   t.end();
