@@ -248,6 +248,7 @@ export async function buildApp(options: GatewayOptions): Promise<FastifyInstance
       now: opts.now,
       signer: identity.gateway,
       profile: opts.broker.profile,
+      verifiers: opts.broker.verifiers,
       egress: guardEgressLogs({ guard, log: egressLog, scanners, datasets, now: opts.now }),
       audit: gatewayAudits({ audit: { store, scheduler: nodes.scheduler, now: opts.now }, runs, datasets }),
     });

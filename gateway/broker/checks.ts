@@ -5,7 +5,13 @@
  * must still hold. Each failure is a BrokerError or EvidenceError naming its
  * rule. Kept pure so the benchmark and the seller's client can run the same.
  */
-import type { Evidence, EvidenceExpectations, RuleJudgement, TrustLevel } from '../../attest/index.js';
+import type {
+  Evidence,
+  EvidenceExpectations,
+  RuleJudgement,
+  TrustLevel,
+  VerifierRegistry,
+} from '../../attest/index.js';
 import { EvidenceError, constantTimeEqualText, isSealgateError, judgeEvidence } from '../../attest/index.js';
 import type { KeyReleasePolicy, SandboxProfile } from '../../policies/index.js';
 import { evaluateSandbox, securityConfigDigest } from '../../policies/index.js';
@@ -20,6 +26,8 @@ export interface BrokerStandards {
   readonly runtimeVersions: readonly string[];
   readonly evidenceTtlSeconds: number;
   readonly skewSeconds: number;
+  /** The evidence tiers allowed (default: attest's, the software tier). */
+  readonly verifiers?: VerifierRegistry;
 }
 
 /** What one release is judged against, beyond the standards. */
@@ -109,6 +117,7 @@ export function expectationsFor(target: ReleaseTarget, standards: BrokerStandard
     now: target.now,
     ttlSeconds: standards.evidenceTtlSeconds,
     skewSeconds: standards.skewSeconds,
+    ...(standards.verifiers !== undefined ? { verifiers: standards.verifiers } : {}),
   };
 }
 

@@ -34,6 +34,7 @@ export function createKeyBroker(input: CreateKeyBrokerInput): KeyBroker {
       runtimeVersions: b.runtimeVersions,
       evidenceTtlSeconds: b.evidenceTtlSeconds,
       skewSeconds: input.options.skewSeconds,
+      verifiers: b.verifiers,
     },
   });
 }

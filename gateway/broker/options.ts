@@ -5,7 +5,8 @@
  * from the supervisor bundle and runtime it ships (docs/broker.md).
  */
 import type { SandboxProfile } from '../../policies/index.js';
-import { DIGEST_PATTERN } from '../../attest/index.js';
+import type { SnpTcb, VerifierRegistry } from '../../attest/index.js';
+import { DIGEST_PATTERN, defaultVerifiers, sevSnpVerifier } from '../../attest/index.js';
 import { SEALED_MAX_GPUS, sealedSandboxProfile } from '../../policies/index.js';
 
 /** What `buildApp({ broker })` takes. */
@@ -28,6 +29,15 @@ export interface BrokerOptions {
    * evidence check (default SEALED_MAX_GPUS, 8; 0 refuses every GPU container).
    */
   readonly maxGpus?: number;
+  /**
+   * The `sev-snp` hardware tier (docs/sev-snp.md), with AMD's roots. Off unless at
+   * least one launch measurement (96 lowercase hex digits) is allowed.
+   */
+  readonly sevSnp?: {
+    readonly allowedMeasurements?: readonly string[];
+    readonly vmpl?: number;
+    readonly minimumTcb?: SnpTcb;
+  };
 }
 
 export interface NormalizedBrokerOptions {
@@ -36,6 +46,8 @@ export interface NormalizedBrokerOptions {
   readonly nonceTtlSeconds: number;
   readonly evidenceTtlSeconds: number;
   readonly profile: SandboxProfile;
+  /** The evidence tiers allowed: software, and sev-snp when configured. */
+  readonly verifiers: VerifierRegistry;
 }
 
 const DIGEST = new RegExp(DIGEST_PATTERN);
@@ -62,7 +74,21 @@ export function normalizeBrokerOptions(options: BrokerOptions): NormalizedBroker
     nonceTtlSeconds: seconds('nonceTtlSeconds', options.nonceTtlSeconds ?? 60),
     evidenceTtlSeconds: seconds('evidenceTtlSeconds', options.evidenceTtlSeconds ?? 120),
     profile: profileOf(options),
+    verifiers: verifiersOf(options),
   };
+}
+
+// The software tier always; sev-snp only with allowed launch measurements (a TypeError names a bad one).
+function verifiersOf(options: BrokerOptions): VerifierRegistry {
+  const snp = options.sevSnp;
+  if (snp === undefined || (snp.allowedMeasurements ?? []).length === 0) return defaultVerifiers;
+  try {
+    return defaultVerifiers.with(
+      sevSnpVerifier({ ...snp, allowedMeasurements: snp.allowedMeasurements ?? [] }),
+    );
+  } catch (err) {
+    throw new TypeError(`broker.sevSnp: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 // The judging profile: the one given, else sealgate's with room for `maxGpus` GPUs.

@@ -7,7 +7,13 @@
  * the audit. The verdict is left to attest (judgeAndSignReport).
  */
 import { createHash } from 'node:crypto';
-import type { ReportFlag, RuleJudgement, TrustLevel, UnjudgedReportBody } from '../../attest/index.js';
+import type {
+  ReportFlag,
+  RuleJudgement,
+  TrustLevel,
+  UnjudgedReportBody,
+  VerifierRegistry,
+} from '../../attest/index.js';
 import {
   base64ToBytes,
   canonicalizeBytes,
@@ -35,6 +41,8 @@ export interface ReportParts {
   readonly audit: AuditFigures | { readonly skipped: string };
   readonly gateway: { readonly keyId: string; readonly publicKey: string };
   readonly now: Date;
+  /** The evidence tiers the broker allows (default: attest's, the software tier). */
+  readonly verifiers?: VerifierRegistry;
 }
 
 function digestOf(value: unknown): string {
@@ -48,7 +56,7 @@ export function dataRelease(releases: readonly ReleaseRecord[]): string | undefi
 }
 
 // Re-judge the kept evidence by attest's rules, as of the time the broker received it.
-async function rejudge(kept: KeptEvidence): Promise<RuleJudgement[]> {
+async function rejudge(kept: KeptEvidence, verifiers?: VerifierRegistry): Promise<RuleJudgement[]> {
   const x = kept.expectations;
   const evidence = parseEvidence(kept.evidence);
   let configDigest: string;
@@ -76,6 +84,7 @@ async function rejudge(kept: KeptEvidence): Promise<RuleJudgement[]> {
     now: new Date(x.receivedAt),
     ttlSeconds: x.ttlSeconds,
     skewSeconds: x.skewSeconds,
+    ...(verifiers !== undefined ? { verifiers } : {}),
   });
 }
 
@@ -127,7 +136,7 @@ function audit(a: ReportParts['audit']): UnjudgedReportBody['audit'] {
 /** The report body for `parts`, without its verdict. */
 export async function assembleBody(parts: ReportParts): Promise<UnjudgedReportBody> {
   const { run, kept } = parts;
-  const judgements = kept === undefined ? [] : await rejudge(kept);
+  const judgements = kept === undefined ? [] : await rejudge(kept, parts.verifiers);
   return {
     version: 1,
     runId: run.id,

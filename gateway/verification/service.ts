@@ -6,7 +6,7 @@
  * restart is assembled again when it is next read. Anyone else, and any id
  * that does not exist, gets the same VERIFICATION_FORBIDDEN.
  */
-import type { Report } from '../../attest/index.js';
+import type { Report, VerifierRegistry } from '../../attest/index.js';
 import { bytesToBase64, isSealgateError, judgeAndSignReport } from '../../attest/index.js';
 import type { SandboxProfile } from '../../policies/index.js';
 import { auditPage } from '../broker/audit.js';
@@ -45,6 +45,8 @@ export interface VerificationDeps {
   /** The gateway's signing identity (identity.gateway). */
   readonly signer: Identity;
   readonly profile: SandboxProfile;
+  /** The evidence tiers the broker allows, to re-judge kept evidence by (default: software only). */
+  readonly verifiers?: VerifierRegistry;
   readonly egress: EgressLogSource;
   readonly audit: AuditSource;
 }
@@ -160,6 +162,7 @@ export class VerificationService {
       releases,
       kept,
       profile: d.profile,
+      ...(d.verifiers !== undefined ? { verifiers: d.verifiers } : {}),
       egress,
       rescan,
       audit,
