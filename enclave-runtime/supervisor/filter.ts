@@ -5,7 +5,8 @@
  * Everything else is dropped and counted; a forwarded record is rebuilt from
  * the parsed fields, so nothing but the three values ever leaves.
  */
-import type { RunMode } from './protocol.js';
+/** The three modes of model.json (DESIGN.md 6.5). */
+export type RunMode = 'train' | 'predict' | 'loss';
 
 /** A metric the supervisor forwards. */
 export interface MetricRecord {

@@ -8,15 +8,12 @@
  */
 import { base64ToBytes } from '../../attest/base-encoding.js';
 import { SupervisorError } from './errors.js';
-import type { AnswerRecord, EgressRules, LogRecord, MetricRecord, RefusedRecord } from './filter.js';
+import type { AnswerRecord, EgressRules, LogRecord, MetricRecord, RefusedRecord, RunMode } from './filter.js';
 
-export type { RefusedReason } from './filter.js';
+export type { RefusedReason, RunMode } from './filter.js';
 
 /** What the supervisor says in `hello.version`: the protocol it speaks. */
 export const SUPERVISOR_VERSION = 'sealgate-supervisor/1';
-
-/** The three modes of model.json (DESIGN.md 6.5). */
-export type RunMode = 'train' | 'predict' | 'loss';
 
 /** The `run` message, parsed. */
 export interface RunMessage {

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { ErrorReply } from '../http/schemas.js';
 import { idPattern } from '../ids.js';
-import { nodeOf } from '../nodes/app.js';
+import { nodeOf } from '../nodes/peer.js';
 import type { AuditReport } from './service.js';
 import { finishAudit } from './service.js';
 

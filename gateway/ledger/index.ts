@@ -18,7 +18,8 @@ export { BLOCK_SIGNATURE_LABEL, GENESIS_HASH, MINT_ACCOUNT, TRANSACTION_KINDS } 
 export { ACCOUNT_PATTERN, MAX_AMOUNT, isAccount } from './validate.js';
 export { blockHash, entriesRoot, entryHash } from './codec.js';
 export { Ledger } from './ledger.js';
-export type { CommitResult, LedgerOptions } from './ledger.js';
+export type { CommitResult } from './ledger.js';
+export type { LedgerOptions } from './types.js';
 export { fiatToTokens, splitSettlement } from './economics.js';
 export type { ExchangeRate, SettlementShares, SettlementSplit } from './economics.js';
 export type { LedgerSource } from './source.js';

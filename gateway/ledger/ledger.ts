@@ -5,7 +5,6 @@
  * batch; entries are sealed into Ed25519-signed blocks, and the balance cache
  * is checkpointed with each block (balances.ts).
  */
-import type { SigningKeyPair } from '../../attest/index.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 import { CHECKPOINT_KEY, currentBalances } from './balances.js';
@@ -15,16 +14,9 @@ import { LedgerError } from './errors.js';
 import { BlockSealer } from './seal.js';
 import type { LedgerSublevels } from './storage.js';
 import { lastValue, ledgerSublevels, orderKey } from './storage.js';
-import type { LedgerBlock, LedgerEntry, TransactionInput } from './types.js';
+import type { LedgerBlock, LedgerEntry, LedgerOptions, TransactionInput } from './types.js';
 import { GENESIS_HASH } from './types.js';
 import { applyGroup, checkGroup } from './validate.js';
-
-/** How a ledger signs blocks and tells the time. */
-export interface LedgerOptions {
-  readonly now: () => Date;
-  readonly signer: SigningKeyPair;
-  readonly signerKeyId: string;
-}
 
 /** What a commit returns: the group's entries, and whether this call wrote them. */
 export interface CommitResult {

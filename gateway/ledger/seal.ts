@@ -11,9 +11,8 @@ import { blockHash, entriesRoot, hashBytes, parseBlock, parseEntry } from './cod
 import type { BlockBody } from './codec.js';
 import type { LedgerSublevels } from './storage.js';
 import { lastValue, orderKey } from './storage.js';
-import type { LedgerBlock } from './types.js';
+import type { LedgerBlock, LedgerOptions } from './types.js';
 import { BLOCK_SIGNATURE_LABEL, GENESIS_HASH } from './types.js';
-import type { LedgerOptions } from './ledger.js';
 
 /** The block chain's head and the hashes of the entries not yet sealed. */
 export class BlockSealer {

@@ -4,6 +4,14 @@
  * (LedgerBlock). Amounts are token base units: bigint in memory, decimal
  * strings in storage and exports (JSON has no bigint).
  */
+import type { SigningKeyPair } from '../../attest/index.js';
+
+/** How a ledger signs blocks and tells the time. */
+export interface LedgerOptions {
+  readonly now: () => Date;
+  readonly signer: SigningKeyPair;
+  readonly signerKeyId: string;
+}
 
 /** One leg of a transaction: `amount` > 0 credits `account` (balance up), < 0 debits it. */
 export interface Posting {

@@ -12,9 +12,8 @@
  */
 import type { TLSSocket } from 'node:tls';
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { VerifiedNodeCertificate } from '../../attest/index.js';
 import { isSealgateError, verifyNodeCertificate } from '../../attest/index.js';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
@@ -22,27 +21,11 @@ import { installErrorHandlers } from '../http/error-handler.js';
 import { installJsonParser } from '../http/json-body.js';
 import { validatorCompiler } from '../http/validation.js';
 import { nodeBlobRoutes } from './blob-routes.js';
+import './peer.js'; // request.node and config.enrollment (the fastify declarations)
 import { nodeRoutes } from './node-routes.js';
 import { auditNodeRoutes } from '../audit/node-routes.js';
 import { inferenceNodeRoutes } from '../inference/node-routes.js';
 import { brokerNodeRoutes } from '../broker/node-routes.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The verified node of a request on the nodes' listener. */
-    node?: VerifiedNodeCertificate;
-  }
-  interface FastifyContextConfig {
-    /** A route a node without a certificate may call (the CA and enrollment). */
-    enrollment?: boolean;
-  }
-}
-
-/** The verified node of a request on the nodes' listener (a TypeError on an enrollment route). */
-export function nodeOf(request: FastifyRequest): VerifiedNodeCertificate {
-  if (!request.node) throw new TypeError(`${request.url} has no verified node`);
-  return request.node;
-}
 
 /** Build the nodes' mTLS app over the gateway's shared context (its node CA: `context.nodes.pki()`). */
 export async function buildNodeApp(context: GatewayContext): Promise<FastifyInstance> {

@@ -6,7 +6,7 @@
  * be enrolled here and not revoked (NODE_UNKNOWN).
  */
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { nodeOf } from './app.js';
+import { nodeOf } from './peer.js';
 import { controlOf } from './control.js';
 import type { ControlRecord } from './control.js';
 import { activeJobs } from './jobs.js';

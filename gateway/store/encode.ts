@@ -10,7 +10,7 @@
  * foreign sublevel, per-operation encodings, a non-string key, a value JSON
  * cannot encode) is left to the public path, which also raises its errors.
  */
-import type { BatchOp, Sublevel } from './store.js';
+import type { BatchOp, Sublevel } from './types.js';
 
 /** One operation as abstract-level hands it to the implementation's `_batch`. */
 export interface EncodedOp {

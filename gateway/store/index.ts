@@ -1,2 +1,3 @@
 export { Mutex } from './mutex.js';
-export { Store, put, del, type BatchOp, type RootDb, type Stored, type Sublevel } from './store.js';
+export { Store, put, del } from './store.js';
+export type { BatchOp, RootDb, Stored, Sublevel } from './types.js';

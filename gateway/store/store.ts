@@ -7,22 +7,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { Level } from 'level';
-import type { AbstractBatchOperation, AbstractSublevel } from 'abstract-level';
 import type { EncodedOp } from './encode.js';
 import { encodeBatch } from './encode.js';
 import { Mutex } from './mutex.js';
-
-/** A JSON value as stored. */
-export type Stored = unknown;
-
-/** The root database: string keys, JSON values. */
-export type RootDb = Level<string, Stored>;
-
-/** A sublevel of the root database. */
-export type Sublevel = AbstractSublevel<RootDb, string | Buffer | Uint8Array, string, Stored>;
-
-/** One operation of an atomic batch; set `sublevel` to write into a sublevel. */
-export type BatchOp = AbstractBatchOperation<RootDb, string, Stored>;
+import type { BatchOp, RootDb, Stored, Sublevel } from './types.js';
 
 // abstract-level's implementation interface (its README, "private API for implementers"):
 // operations already encoded and prefixed, as its own `batch` passes them on.
