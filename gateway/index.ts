@@ -152,7 +152,8 @@ export {
 export { placementDirectory, QUOTE_CANDIDATES, type PlacementDirectoryDeps } from './bonds/directory.js';
 // the placement directory in memory
 export { PlacementIndex } from './bonds/placement-index.js';
-export { snapshotOf, forgedPending, type PlacementInputs } from './bonds/placement-view.js';
+export { snapshotOf, type PlacementInputs } from './bonds/placement-view.js';
+export { forgedPending } from './bonds/shared.js';
 export { NODE_FAULT_CODES } from './nodes/progress.js';
 export { FORGED_EVIDENCE_CODES } from './broker/refusal.js';
 // --- end bonds ---

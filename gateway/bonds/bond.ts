@@ -17,7 +17,7 @@ import type { RequestParams } from '../auth/request-ids.js';
 import { priorRequest, requestRecordOps } from '../auth/request-ids.js';
 import type { Debts } from './debt.js';
 import type { BondDeps } from './shared.js';
-import { bondAccount, debtAccount, nodeRecord, pending } from './shared.js';
+import { bondAccount, debtAccount, forgedPending, nodeRecord, pending } from './shared.js';
 
 /** A node's bond as its miner and the operator see it. */
 export interface BondStatus {
@@ -60,7 +60,7 @@ export class Bonds {
     const bond = ledger.balance(bondAccount(nodeId));
     const debt = ledger.balance(debtAccount(nodeId));
     const minimumBond = BigInt(economics.bonds.minimumBond);
-    const forged = penalties.some((p) => p.cause === 'forged-evidence' && pending(p));
+    const forged = penalties.some(forgedPending);
     return {
       nodeId,
       bond,
@@ -75,8 +75,7 @@ export class Bonds {
   async penalisedOut(nodeIds: Iterable<string>): Promise<Set<string>> {
     const out = new Set<string>();
     for (const id of nodeIds) if (this.#d.ledger.balance(debtAccount(id)) > 0n) out.add(id);
-    for (const p of await openPenalties(this.#d.store))
-      if (p.cause === 'forged-evidence' && pending(p)) out.add(p.nodeId);
+    for (const p of await openPenalties(this.#d.store)) if (forgedPending(p)) out.add(p.nodeId);
     return out;
   }
 

@@ -15,9 +15,10 @@ import { activeJobs } from '../nodes/jobs.js';
 import type { JobLimits, NodeRecord } from '../nodes/records.js';
 import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { Store } from '../store/index.js';
-import type { PenaltyRecord } from './records.js';
 import { openPenalties } from './records.js';
-import { bondAccount, debtAccount } from './shared.js';
+import { bondAccount, debtAccount, forgedPending } from './shared.js';
+// placement-index.ts imports it from here; its home is shared.ts.
+export { forgedPending } from './shared.js';
 
 export interface PlacementViewDeps {
   readonly store: Store;
@@ -163,14 +164,6 @@ export async function placementSnapshot(deps: PlacementViewDeps): Promise<Placem
   const forged = new Set<string>();
   for (const p of await openPenalties(store)) if (forgedPending(p)) forged.add(p.nodeId);
   return snapshotOf({ records, held: (id) => held.get(id) ?? [], forged }, deps);
-}
-
-/** A forged-evidence penalty still proposed, appealed or upheld puts its node out (BondService.penalisedOut). */
-export function forgedPending(p: PenaltyRecord): boolean {
-  return (
-    p.cause === 'forged-evidence' &&
-    (p.state === 'proposed' || p.state === 'appealed' || p.state === 'upheld')
-  );
 }
 
 /** A job's limits and a dataset's minimum tier as a placement request. */

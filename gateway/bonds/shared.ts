@@ -2,7 +2,8 @@
  * What the bond, penalty and debt parts of the bonds feature share
  * (docs/bonds-and-placement.md): their collaborators, the ledger account
  * names of a node's bond and debt, the node lookup, which penalty states
- * are pending, and the zero-leg filter for split postings.
+ * are pending (and which pending ones put a node out of placement), and the
+ * zero-leg filter for split postings.
  */
 import type { EconomicsParameters } from '../../policies/index.js';
 import type { Ledger, Posting } from '../ledger/index.js';
@@ -35,6 +36,9 @@ export async function nodeRecord(store: Store, nodeId: string): Promise<NodeReco
 /** A penalty that is proposed, appealed or upheld: neither taken nor waived yet. */
 export const pending = (p: PenaltyRecord): boolean =>
   p.state === 'proposed' || p.state === 'appealed' || p.state === 'upheld';
+
+/** A pending forged-evidence penalty: it puts its node out of placement (BondService.penalisedOut). */
+export const forgedPending = (p: PenaltyRecord): boolean => p.cause === 'forged-evidence' && pending(p);
 
 /** Drop zero legs (the ledger refuses them) and keep the order. */
 export function legs(...postings: Posting[]): Posting[] {

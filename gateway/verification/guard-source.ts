@@ -6,7 +6,6 @@
  * stream, in seq order, as the guard scanned it).
  */
 import type { RescanFinding } from '../../attest/index.js';
-import { isSealgateError } from '../../attest/index.js';
 import type { DatasetCatalog } from '../datasets/catalog.js';
 import type { EgressGuard, EgressLog, ScannerSource } from '../guard/index.js';
 import { piecesOf } from '../guard/index.js';
@@ -26,13 +25,8 @@ export interface GuardSourceDeps {
 export function guardEgressLogs(d: GuardSourceDeps): EgressLogSource {
   return {
     async closedLog(runId: string): Promise<ClosedEgressLog | null> {
-      let signed;
-      try {
-        signed = await d.guard.head(runId);
-      } catch (err) {
-        if (isSealgateError(err, 'GUARD_LOG_NOT_FOUND')) return null;
-        throw err;
-      }
+      // A run's head is stored, signed now, or GUARD_LOG_OPEN / RUN_NOT_FOUND (gateway/guard/close.ts).
+      const signed = await d.guard.head(runId);
       const { head } = signed;
       const entries = await d.log.entries(runId, 0, head.size);
       const flagged = [];

@@ -9,11 +9,10 @@
  * each wrapped only to count the `end()` calls; their findings are the real
  * Scanner's.
  */
-import { createHash } from 'node:crypto';
 import t from 'tap';
-import type { EgressScanner, ScannerSource, WireJob } from '../../../gateway/index.js';
+import type { EgressScanner, ScannerSource } from '../../../gateway/index.js';
 import { gatewayScanners, verifyEgressHead } from '../../../gateway/index.js';
-import { closeSetup } from './close-market.js';
+import { closeSetup, completeRun, takeJob } from './guard-market.js';
 
 /** The gateway's scanner source, made once the gateway is up, each scanner counting its `end()`. */
 function countingScanners() {
@@ -46,22 +45,14 @@ t.test('an inference’s scanner ends with its answers, and its log has a signed
   t.same((await s.post([{ seq: 0, channel: 'logs', text: 'epoch one of three is done' }])).json(), {
     stop: false,
   });
-  const sealed = Buffer.alloc(2048, 7);
-  const digest = `sha256:${createHash('sha256').update(sealed).digest('hex')}`;
-  await s.node.call('PUT', `/v1/node/blobs/${digest}`, sealed);
-  const done = await s.node.call('POST', `/v1/node/runs/${s.runId}/complete`, {
-    jobId: s.job.jobId,
-    output: { digest, size: sealed.length, wrappedKey: Buffer.alloc(80).toString('base64'), keyId: 'mk1' },
-    receipt: s.node.receipt(s.runId, s.job.jobId),
-  });
+  const done = await completeRun(s);
   t.equal(done.status, 200);
   await guard.head(s.runId);
   t.same(scanners.counts, { made: 1, ended: 1 }, 'the run’s scanner ended with its log');
 
   const asked = await s.m.as(s.m.buyer, 'POST', `/v1/runs/${s.runId}/infer`, { inputs: '1\n2\n' });
   const { inferenceId } = asked.json<{ inferenceId: string }>();
-  const res = await s.node.call('GET', '/v1/node/jobs?waitSeconds=0');
-  const job = res.json<{ job: WireJob }>().job;
+  const job = await takeJob(s.node);
   const answered = await s.node.call('POST', `/v1/node/inferences/${inferenceId}/answers`, {
     jobId: job.jobId,
     answers: [0.25, 0.75],

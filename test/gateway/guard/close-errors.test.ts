@@ -10,7 +10,7 @@
 import t from 'tap';
 import { generateBoxKeyPair } from '../../../attest/index.js';
 import { GuardError, RunError, statusOf } from '../../../gateway/index.js';
-import { closeSetup, indexBytes, listIndex, logRecord, metricRecord, storeSnapshot } from './close-market.js';
+import { closeSetup, indexBytes, listIndex, logRecord, metricRecord, storeSnapshot } from './guard-market.js';
 
 t.test('GUARD_LOG_NOT_FOUND: the head of a log that does not exist', async (t) => {
   const s = await closeSetup(t, { channels: ['metrics', 'logs'] });

@@ -6,36 +6,26 @@
  * verifies; a stop moves the run to flagged and refunds; a record split across
  * two posts is one finding naming both seqs; bad input from a node changes
  * nothing; inference answers pass the guard; the flags route shows the seller
- * and refuses others. The scanner is test/gateway/guard/fake-scanner.ts.
+ * and refuses others. The scanner is test/gateway/guard/fake-scanner.ts, or
+ * the real one over a listed index; the set-up is guard-market.ts.
  */
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import t from 'tap';
 import type { Test } from 'tap';
-import {
-  IndexBuilder,
-  MerkleTree,
-  base64ToBytes,
-  bytesToBase64,
-  generateFingerprintKey,
-  leafHash,
-  verifyInclusion,
-  wrapKey,
-} from '../../../attest/index.js';
-import { SYNTHETIC_COLUMNS, generateDataset } from '../../../client/sdk/synthetic.js';
-import { parseDatasetPolicy } from '../../../policies/index.js';
-import type {
-  DatasetRecord,
-  EgressEntry,
-  GatewayOptions,
-  RunEventRecord,
-  WireJob,
-} from '../../../gateway/index.js';
-import { DATASETS_SUBLEVEL, leafData, put, recordBytes, verifyEgressHead } from '../../../gateway/index.js';
+import { MerkleTree, base64ToBytes, leafHash, verifyInclusion } from '../../../attest/index.js';
+import type { EgressEntry, RunEventRecord } from '../../../gateway/index.js';
+import { leafData, recordBytes, verifyEgressHead } from '../../../gateway/index.js';
 import { codeOf } from '../../helpers/gateway.js';
-import type { FakeNode, NodeMarket, NodeReply } from '../nodes/fixture.js';
-import { nodeMarket } from '../nodes/fixture.js';
 import { fakeScanners, fakeToken } from './fake-scanner.js';
+import type { RunningRun } from './guard-market.js';
+import {
+  ROWS,
+  closeSetup,
+  completeRun,
+  logRecord as log,
+  metricRecord as metric,
+  runningRun,
+  takeJob,
+} from './guard-market.js';
 
 // Synthetic patterns (not from any dataset): what the fake index "holds".
 const PATTERNS = [
@@ -46,56 +36,12 @@ const PATTERNS = [
   { text: 'block variant', rule: 'near', jaccard: 0.9 },
 ] as const;
 
-interface Setup {
-  readonly m: NodeMarket;
-  readonly node: FakeNode;
-  readonly runId: string;
-  readonly datasetId: string;
-  readonly job: WireJob;
-  post(records: unknown[]): Promise<NodeReply>;
-}
-
-async function takeJob(node: FakeNode): Promise<WireJob> {
-  const res = await node.call('GET', '/v1/node/jobs?waitSeconds=0');
-  if (res.status !== 200) throw new Error(`jobs: ${res.status}`);
-  return res.json<{ job: WireJob }>().job;
-}
-
-async function setEgress(m: NodeMarket, datasetId: string, egress: Record<string, unknown>): Promise<void> {
-  const { store } = m.gw.app.gateway;
-  const sub = store.sublevel(DATASETS_SUBLEVEL);
-  const ds = (await store.get<DatasetRecord>(sub, datasetId)) as DatasetRecord;
-  const policy = parseDatasetPolicy({ release: ds.policy.release, egress });
-  await store.write([put(sub, ds.id, { ...ds, policy })]);
-}
-
-async function setup(
-  t: Test,
-  egress: Record<string, unknown>,
-  options: Partial<GatewayOptions> = { egressScanners: fakeScanners(PATTERNS) },
-): Promise<Setup> {
-  const m = await nodeMarket(t, options);
-  const node = await m.node();
-  const run = await m.startRun();
-  await setEgress(m, run.dataset, egress);
-  const job = await takeJob(node);
-  for (const e of ['seal', 'start'] as const) await m.gw.app.gateway.runs.transition(run.id, e);
-  const post = (records: unknown[]) =>
-    node.call('POST', `/v1/node/runs/${run.id}/egress`, { jobId: job.jobId, records });
-  return { m, node, runId: run.id, datasetId: run.dataset, job, post };
-}
-
-const log = (seq: number, text: string) => ({ seq, channel: 'logs', text });
-const metric = (seq: number, name: string, value = 0.5) => ({
-  seq,
-  channel: 'metrics',
-  metric: name,
-  step: 1,
-  value,
-});
+// A running run whose scanner is the fake one over PATTERNS.
+const setup = (t: Test, egress: Record<string, unknown>) =>
+  runningRun(t, egress, { egressScanners: fakeScanners(PATTERNS) });
 
 // The log's root rebuilt with attest/merkle from the entries; every proof verified against it.
-async function checkLog(t: Test, s: Setup, owner: string): Promise<EgressEntry[]> {
+async function checkLog(t: Test, s: RunningRun, owner: string): Promise<EgressEntry[]> {
   const { guard, identity } = s.m.gw.app.gateway;
   const entries = await guard.log.entries(owner);
   const signed = await guard.head(owner);
@@ -254,14 +200,7 @@ t.test('inference answers pass the guard before the buyer sees them', async (t) 
   // maxRecordBytes and byteBudget 64: the first answer (41 bytes) fits, the second is over budget
   const s = await setup(t, { byteBudget: 64, maxRecordBytes: 64, actions: { budget: 'drop' } });
   const { guard, identity } = s.m.gw.app.gateway;
-  const sealed = Buffer.alloc(2048, 7);
-  const digest = `sha256:${createHash('sha256').update(sealed).digest('hex')}`;
-  await s.node.call('PUT', `/v1/node/blobs/${digest}`, sealed);
-  const done = await s.node.call('POST', `/v1/node/runs/${s.runId}/complete`, {
-    jobId: s.job.jobId,
-    output: { digest, size: sealed.length, wrappedKey: Buffer.alloc(80).toString('base64'), keyId: 'mk1' },
-    receipt: s.node.receipt(s.runId, s.job.jobId),
-  });
+  const done = await completeRun(s);
   t.equal(done.status, 200);
   const asked = await s.m.as(s.m.buyer, 'POST', `/v1/runs/${s.runId}/infer`, { inputs: '1\n2\n' });
   const { inferenceId } = asked.json<{ inferenceId: string }>();
@@ -292,37 +231,10 @@ t.test('inference answers pass the guard before the buyer sees them', async (t) 
   ]);
 });
 
-// The seller's side, as the seller's client does it: an index of synthetic rows, its key sealed to the broker.
-async function listIndex(s: Setup): Promise<string[][]> {
-  const { store, blobs, identity } = s.m.gw.app.gateway;
-  // the seller's side, as the seller's client does it: an index of synthetic rows, its key sealed to the broker
-  const rows = generateDataset({ rows: 1200, seed: 5 })
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split(','));
-  const key = generateFingerprintKey();
-  const sub = store.sublevel(DATASETS_SUBLEVEL);
-  const ds = (await store.get<DatasetRecord>(sub, s.datasetId)) as DatasetRecord;
-  const builder = new IndexBuilder(key, SYNTHETIC_COLUMNS, ds.policy.egress.scan);
-  for (const row of rows) builder.addRecord(row);
-  const index = builder.finish();
-  const digest = `sha256:${createHash('sha256').update(index).digest('hex')}`;
-  await blobs.put(digest, Readable.from([Buffer.from(index)]));
-  const listing = {
-    ...ds,
-    fingerprint: { digest, size: index.length },
-    fingerprintKey: { wrapped: bytesToBase64(wrapKey(key, identity.broker.publicKey)) },
-  };
-  await store.write([put(sub, ds.id, listing)]);
-  return rows;
-}
-
 t.test('with the real index: an ID number split across two posts stops the run', async (t) => {
-  const s = await setup(t, { channels: ['metrics', 'logs'] }, {});
+  const s = await closeSetup(t, { channels: ['metrics', 'logs'] });
   const { guard, runs } = s.m.gw.app.gateway;
-  const rows = await listIndex(s);
-  const id = rows[7][1];
+  const id = ROWS[7][1];
   t.same((await s.post([metric(0, 'loss'), log(1, `note ${id.slice(0, 5)}`)])).json(), { stop: false });
   t.same(
     (await guard.log.entries(s.runId)).map((e) => e.seq),
@@ -350,23 +262,15 @@ t.test('with the real index: an ID number split across two posts stops the run',
 });
 
 t.test('with the real index: what is held when the job ends is released before it completes', async (t) => {
-  const s = await setup(t, { channels: ['metrics', 'logs'] }, {});
+  const s = await closeSetup(t, { channels: ['metrics', 'logs'] });
   const { guard, runs } = s.m.gw.app.gateway;
-  await listIndex(s);
   t.same((await s.post([metric(0, 'loss'), log(1, 'epoch 12')])).json(), { stop: false });
   t.same(
     (await guard.log.entries(s.runId)).map((e) => e.seq),
     [0],
     'the short tail "12" is held',
   );
-  const sealed = Buffer.alloc(2048, 7);
-  const digest = `sha256:${createHash('sha256').update(sealed).digest('hex')}`;
-  await s.node.call('PUT', `/v1/node/blobs/${digest}`, sealed);
-  const done = await s.node.call('POST', `/v1/node/runs/${s.runId}/complete`, {
-    jobId: s.job.jobId,
-    output: { digest, size: sealed.length, wrappedKey: Buffer.alloc(80).toString('base64'), keyId: 'mk1' },
-    receipt: s.node.receipt(s.runId, s.job.jobId),
-  });
+  const done = await completeRun(s);
   t.equal(done.status, 200);
   t.same(
     (await guard.log.entries(s.runId)).map((e) => [e.seq, e.verdict]),

@@ -11,8 +11,8 @@ import t from 'tap';
 import type { Test } from 'tap';
 import type { DatasetFlag, EgressBody, RunEventRecord } from '../../../gateway/index.js';
 import { recordBytes, verifyEgressHead } from '../../../gateway/index.js';
-import type { CloseSetup } from './close-market.js';
-import { closeSetup, logRecord, metricRecord } from './close-market.js';
+import type { CloseSetup } from './guard-market.js';
+import { closeSetup, logRecord, metricRecord } from './guard-market.js';
 
 // Synthetic metrics and lines: an honest loss, a finished line, an integer metric (a digit run
 // stays held until six more digits or a non-integer value follow it) and a short tail ("ok").

@@ -14,8 +14,8 @@ import type { FingerprintIndex } from '../../../attest/index.js';
 import type { DatasetFlag, RunEventRecord } from '../../../gateway/index.js';
 import type { EgressPolicy } from '../../../policies/index.js';
 import { DATASET_FLAGS_SUBLEVEL, leafData, verifyEgressHead } from '../../../gateway/index.js';
-import type { CloseSetup } from './close-market.js';
-import { ROWS, closeSetup, logRecord } from './close-market.js';
+import type { CloseSetup } from './guard-market.js';
+import { ROWS, closeSetup, logRecord } from './guard-market.js';
 
 // An honest line of a record's length or more: the near window scores it alone and starts empty after it.
 const HONEST = 'epoch 3 finished and the training loss went down steadily over all of the batches';
