@@ -17,8 +17,6 @@ import { NODES_SUBLEVEL } from '../nodes/records.js';
 import type { Store } from '../store/index.js';
 import { openPenalties } from './records.js';
 import { bondAccount, debtAccount, forgedPending } from './shared.js';
-// placement-index.ts imports it from here; its home is shared.ts.
-export { forgedPending } from './shared.js';
 
 export interface PlacementViewDeps {
   readonly store: Store;
