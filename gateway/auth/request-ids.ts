@@ -10,6 +10,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import { SealgateError } from '../../attest/index.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { LedgerEntry, TransactionInput } from '../ledger/types.js';
 import type { BatchOp, Store } from '../store/index.js';
 import { put } from '../store/index.js';
 
@@ -112,4 +114,43 @@ export function requestRecordOps(
     keys: txs.map((tx) => tx.key),
   };
   return [put(store.sublevel(REQUEST_IDS_SUBLEVEL), recordKey(caller, requestId), record)];
+}
+
+/** Who asks for a money-moving request, under which id, with what, and when it applies. */
+export interface MoneyRequest {
+  readonly caller: string;
+  /** The client's id; without one the request is not recorded (its ledger keys still make it idempotent). */
+  readonly requestId: string | undefined;
+  readonly params: RequestParams;
+  readonly now: () => Date;
+}
+
+/** What {@link applyOnce} did: found the request applied before, or committed it now. */
+export type Applied =
+  | { readonly replayed: true; readonly prior: RequestRecord }
+  | { readonly replayed: false; readonly entries: readonly LedgerEntry[] };
+
+/**
+ * Apply a money-moving request at most once per (caller, request id), under
+ * the store's lock: a request that already applied with these parameters
+ * answers `replayed` with its record and `build` does not run (the same id
+ * with other parameters is REQUEST_ID_REUSED); otherwise `build` checks the
+ * request and returns its transactions (and any ops of its own), and they are
+ * committed in one batch with the request's record.
+ */
+export async function applyOnce(
+  store: Store,
+  ledger: Ledger,
+  request: MoneyRequest,
+  build: () => Promise<{ readonly txs: TransactionInput[]; readonly ops?: BatchOp[] }>,
+): Promise<Applied> {
+  const { caller, requestId, params } = request;
+  return store.exclusive(async (): Promise<Applied> => {
+    const prior = requestId === undefined ? undefined : await priorRequest(store, caller, requestId, params);
+    if (prior) return { replayed: true, prior };
+    const { txs, ops = [] } = await build();
+    const record = requestRecordOps(store, caller, requestId, params, txs, request.now());
+    const { entries } = await ledger.commitLocked(txs, [...ops, ...record]);
+    return { replayed: false, entries };
+  });
 }

@@ -13,8 +13,8 @@ import { activeJobs } from '../nodes/jobs.js';
 import type { NodeRecord } from '../nodes/records.js';
 import type { PenaltyRecord } from './records.js';
 import { nodePenalties, openPenalties } from './records.js';
-import type { RequestParams } from '../auth/request-ids.js';
-import { priorRequest, requestRecordOps } from '../auth/request-ids.js';
+import type { MoneyRequest, RequestParams } from '../auth/request-ids.js';
+import { applyOnce } from '../auth/request-ids.js';
 import type { Debts } from './debt.js';
 import type { BondDeps } from './shared.js';
 import { bondAccount, debtAccount, forgedPending, nodeRecord, pending } from './shared.js';
@@ -44,6 +44,10 @@ export class Bonds {
   constructor(deps: BondDeps, debts: Debts) {
     this.#d = deps;
     this.#debts = debts;
+  }
+
+  #request(miner: string, requestId: string | undefined, params: RequestParams): MoneyRequest {
+    return { caller: miner, requestId, params, now: this.#d.now };
   }
 
   async #own(miner: string, nodeId: string): Promise<NodeRecord> {
@@ -99,8 +103,7 @@ export class Bonds {
   ): Promise<BondOutcome> {
     const { store, ledger } = this.#d;
     const params: RequestParams = { route: 'bond', subject: nodeId, amount: amount.toString() };
-    const replayed = await store.exclusive(async () => {
-      if (requestId !== undefined && (await priorRequest(store, miner, requestId, params))) return true;
+    const { replayed } = await applyOnce(store, ledger, this.#request(miner, requestId, params), async () => {
       await this.#own(miner, nodeId);
       if (amount <= 0n) throw new BondError('BOND_BAD_AMOUNT', 'a bond amount is a positive integer');
       if (ledger.balance(`user:${miner}`) < amount)
@@ -122,10 +125,7 @@ export class Bonds {
                 memo: 'bond posted',
               },
             ];
-      const txs = [...repaid.txs, ...bond];
-      const record = requestRecordOps(store, miner, requestId, params, txs, this.#d.now());
-      await ledger.commitLocked(txs, [...repaid.ops, ...record]);
-      return false;
+      return { txs: [...repaid.txs, ...bond], ops: repaid.ops };
     });
     return { status: await this.status(nodeId), replayed };
   }
@@ -143,8 +143,7 @@ export class Bonds {
   ): Promise<BondOutcome> {
     const { store, ledger } = this.#d;
     const params: RequestParams = { route: 'unbond', subject: nodeId, amount: amount.toString() };
-    const replayed = await store.exclusive(async () => {
-      if (requestId !== undefined && (await priorRequest(store, miner, requestId, params))) return true;
+    const { replayed } = await applyOnce(store, ledger, this.#request(miner, requestId, params), async () => {
       await this.#own(miner, nodeId);
       if (amount <= 0n || amount > ledger.balance(bondAccount(nodeId)))
         throw new BondError('BOND_BAD_AMOUNT', 'withdraw a positive amount no larger than the bond');
@@ -164,8 +163,7 @@ export class Bonds {
           memo: 'bond withdrawn',
         },
       ];
-      await ledger.commitLocked(txs, requestRecordOps(store, miner, requestId, params, txs, this.#d.now()));
-      return false;
+      return { txs };
     });
     return { status: await this.status(nodeId), replayed };
   }

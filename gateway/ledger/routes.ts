@@ -11,7 +11,7 @@ import { AccountError } from '../accounts/registry.js';
 import { caller } from '../auth/signed.js';
 import { AccountId } from '../accounts/schemas.js';
 import { ErrorReply, PageQuery } from '../http/schemas.js';
-import { RequestId, ledgerKeyBase, priorRequest, requestRecordOps } from '../auth/request-ids.js';
+import { RequestId, applyOnce, ledgerKeyBase } from '../auth/request-ids.js';
 import type { RequestParams } from '../auth/request-ids.js';
 import type { TransactionInput } from './types.js';
 
@@ -134,28 +134,33 @@ export const ledgerRoutes: FastifyPluginCallbackTypebox = (app, _options, done) 
       // One credit per signed request (the nonce), or per request id when the client names one, so
       // a retry after a lost reply credits once; the record is written in the ledger's batch.
       const key = `credit:${ledgerKeyBase(operator.id, request.signedBy?.nonce ?? '', requestId)}`;
-      const { entry, replayed } = await store.exclusive(async () => {
-        const prior = requestId && (await priorRequest(store, operator.id, requestId, params));
-        if (prior) return { entry: await ledger.entryByKey(prior.keys[0] ?? ''), replayed: true };
-        if (!(await accounts.find(account)))
-          throw new AccountError('ACCOUNT_NOT_FOUND', `no account ${account}`);
-        const txs: TransactionInput[] = [
-          {
-            key,
-            kind: 'mint',
-            postings: [
-              { account: 'mint', amount: -value },
-              { account: `user:${account}`, amount: value },
-            ],
-            memo,
-            ref: account,
-            meta: { operator: operator.id },
-          },
-        ];
-        const record = requestRecordOps(store, operator.id, requestId, params, txs, app.gateway.now());
-        const { entries } = await ledger.commitLocked(txs, record);
-        return { entry: entries[0], replayed: false };
-      });
+      const applied = await applyOnce(
+        store,
+        ledger,
+        { caller: operator.id, requestId, params, now: app.gateway.now },
+        async () => {
+          if (!(await accounts.find(account)))
+            throw new AccountError('ACCOUNT_NOT_FOUND', `no account ${account}`);
+          const txs: TransactionInput[] = [
+            {
+              key,
+              kind: 'mint',
+              postings: [
+                { account: 'mint', amount: -value },
+                { account: `user:${account}`, amount: value },
+              ],
+              memo,
+              ref: account,
+              meta: { operator: operator.id },
+            },
+          ];
+          return { txs };
+        },
+      );
+      const { replayed } = applied;
+      const entry = applied.replayed
+        ? await ledger.entryByKey(applied.prior.keys[0] ?? '')
+        : applied.entries[0];
       if (!entry) throw new TypeError(`request ${requestId ?? ''}: its recorded ledger entry is missing`);
       return reply.code(201).send({
         account,
