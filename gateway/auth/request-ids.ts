@@ -68,12 +68,12 @@ const same = (a: RequestParams, b: RequestParams): boolean =>
   a.route === b.route && a.subject === b.subject && a.amount === b.amount && a.memo === b.memo;
 
 /**
- * Inside `store.exclusive`: the record of `caller`'s request `requestId`
- * when it already applied with these `params` (the caller answers it as a
+ * Inside `store.exclusive` (applyOnce): the record of `caller`'s request
+ * `requestId` when it already applied with these `params` (answered as a
  * replay), undefined when it never applied; REQUEST_ID_REUSED when it applied
  * with other parameters.
  */
-export async function priorRequest(
+async function priorRequest(
   store: Store,
   caller: string,
   requestId: string,
@@ -94,10 +94,10 @@ export async function priorRequest(
 
 /**
  * The op recording `caller`'s request `requestId` as applied at `at` by the
- * ledger transactions `txs` (none without a request id); pass it as extra ops
- * of the commit that applies the request.
+ * ledger transactions `txs` (none without a request id), written by applyOnce
+ * in the commit that applies the request.
  */
-export function requestRecordOps(
+function requestRecordOps(
   store: Store,
   caller: string,
   requestId: string | undefined,
